@@ -1,0 +1,25 @@
+"""The headline numbers on the home page, each counted within the user's scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+
+def home_cards(user: Any) -> list[dict[str, Any]]:
+    """Cards of counts the user may see, each linking to the list behind it."""
+    from anze.org.models import Committee, Person, Region, Unit, UnitGroup
+
+    cards = []
+    for label, model, url_name in (
+        (_("行政区划"), Region, "org:region_list"),
+        (_("单位"), Unit, "org:unit_list"),
+        (_("单位集合"), UnitGroup, "org:unitgroup_list"),
+        (_("人员"), Person, "org:person_list"),
+        (_("委员会"), Committee, "org:committee_list"),
+    ):
+        count = model.objects.restrict(user, "view").count()
+        cards.append({"label": label, "value": count, "url": reverse(url_name)})
+    return cards

@@ -1,0 +1,82 @@
+"""The left navigation, by area, showing each person only what their roles can open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from anze.accounts.roles import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link in the navigation, shown to holders of any of `roles` (empty: everyone signed in)."""
+
+    label: str
+    url_name: str
+    icon: str = ""
+    roles: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class NavSection:
+    """A group of links under one heading."""
+
+    label: str
+    items: tuple[NavItem, ...]
+
+
+_INTERNAL = frozenset(
+    {Role.OFFICE, Role.LEADER, Role.UNIT, Role.COUNTY, Role.INSPECTOR, Role.AUDITOR, Role.SYSTEM_ADMIN}
+)
+
+SECTIONS: list[NavSection] = [
+    NavSection(_("工作台"), (NavItem(_("首页"), "core:home", "house"),)),
+    NavSection(
+        _("组织机构"),
+        (
+            NavItem(_("行政区划"), "org:region_list", "map", _INTERNAL),
+            NavItem(_("单位"), "org:unit_list", "building", _INTERNAL),
+            NavItem(_("单位集合"), "org:unitgroup_list", "collection", _INTERNAL),
+            NavItem(_("人员与职务"), "org:person_list", "people", _INTERNAL),
+            NavItem(_("委员会"), "org:committee_list", "diagram-3", _INTERNAL),
+        ),
+    ),
+    NavSection(
+        _("系统"),
+        (
+            NavItem(_("用户与角色"), "accounts:user_list", "person-gear", frozenset({Role.SECURITY_ADMIN, Role.SYSTEM_ADMIN})),
+            NavItem(
+                _("审计日志"),
+                "audit:event_list",
+                "journal-text",
+                frozenset({Role.AUDIT_ADMIN, Role.AUDITOR, Role.OFFICE, Role.COUNTY}),
+            ),
+            NavItem(_("接口文档"), "api-docs", "braces"),
+        ),
+    ),
+]
+
+
+def navigation_for(request: HttpRequest) -> list[dict]:
+    """Sections with the items this user may open, marking the current one."""
+    user = request.user
+    roles = set(user.roles) if hasattr(user, "roles") else set()
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    result = []
+    for section in SECTIONS:
+        items = []
+        for item in section.items:
+            if item.roles and not (roles & set(item.roles)) and not user.is_superuser:
+                continue
+            try:
+                url = reverse(item.url_name)
+            except NoReverseMatch:
+                continue
+            items.append({"label": item.label, "url": url, "icon": item.icon, "active": item.url_name == current})
+        if items:
+            result.append({"label": section.label, "items": items})
+    return result

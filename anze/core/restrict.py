@@ -1,0 +1,104 @@
+"""The one scoping mechanism: `Model.objects.restrict(user, action)`, deny by default.
+
+A model says how its rows relate to the organization through a `Scope` declaration:
+
+    class Unit(BaseModel):
+        scope = Scope(region="region__path", unit="pk")
+
+A user's active role assignments grant actions (ROLE_ACTIONS in anze.accounts.roles) over an area: a
+region and everything under it, or one unit. A row is visible for an action when some assignment that
+grants the action covers the row's region path or unit. Reference data may open `view` to every
+signed-in internal user (`internal_view=True`). Anything not granted is filtered out, so pages, the API,
+exports, form choices and jobs all see the same rows, and an out-of-scope object answers 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.db.models import Q
+
+if TYPE_CHECKING:
+    from anze.accounts.models import User
+
+ACTIONS = ("view", "add", "change", "delete")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """How a model's rows are placed in the organization, for restrict()."""
+
+    region: str | None = None  # lookup to a Region.path, e.g. "region__path"
+    unit: str | None = None  # lookup to a Unit id, e.g. "unit_id" or "pk" for Unit itself
+    internal_view: bool = False  # every internal user may view (reference data)
+    roles: dict[str, frozenset[str]] | None = None  # per-model override of ROLE_ACTIONS
+
+
+class RestrictedQuerySet(models.QuerySet):
+    """A queryset that can be narrowed to what a user may do."""
+
+    def restrict(self, user: User | Any, action: str = "view") -> RestrictedQuerySet:
+        if action not in ACTIONS:
+            raise ValueError(f"unknown action {action!r}; use one of {ACTIONS}")
+        q = scope_q(self.model, user, action)
+        if q is None:
+            return self.none()
+        if q is ALL:
+            return self.all()
+        return self.filter(q)
+
+
+class _All:
+    """Marker: no filtering needed."""
+
+
+ALL: Any = _All()
+
+
+def scope_q(model: type[models.Model], user: User | Any, action: str) -> Q | Any | None:
+    """The filter that limits `model` to `user`'s grants for `action`: ALL, a Q, or None (nothing)."""
+    from anze.accounts.roles import actions_for, is_internal_role
+
+    scope: Scope | None = getattr(model, "scope", None)
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.is_superuser:
+        return ALL
+    if scope is None:
+        return None
+    assignments = user.active_assignments()
+    if action == "view" and scope.internal_view and any(is_internal_role(a.role) for a in assignments):
+        return ALL
+    q = Q()
+    granted = False
+    for assignment in assignments:
+        if action not in actions_for(assignment.role, scope.roles):
+            continue
+        if assignment.region_id is not None and scope.region:
+            q |= Q(**{f"{scope.region}__startswith": assignment.region.path})
+            granted = True
+        elif assignment.unit_id is not None:
+            if scope.unit:
+                q |= Q(**{scope.unit: assignment.unit_id})
+                granted = True
+        elif assignment.region_id is None and assignment.unit_id is None:
+            # A role without an area (the three administrators, the auditor) covers everything the
+            # role's actions allow.
+            return ALL
+    return q if granted else None
+
+
+def get_restricted_or_404(queryset: models.QuerySet, user: Any, action: str, **lookup: Any) -> Any:
+    """Fetch one object within the user's scope; an out-of-scope one answers 404 and is audited."""
+    from django.http import Http404
+
+    from anze.audit.services import record_denied
+
+    try:
+        return queryset.restrict(user, action).get(**lookup)
+    except queryset.model.DoesNotExist:
+        if queryset.filter(**lookup).exists():
+            record_denied(user, queryset.model, lookup, action)
+        raise Http404(f"No {queryset.model._meta.verbose_name} matches the given query.") from None

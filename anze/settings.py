@@ -1,0 +1,288 @@
+"""Django settings for Anze, read from ANZE_* environment variables (see .env.example)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from anze.core.env import env
+
+BASE_DIR = Path(__file__).resolve().parent
+REPO_DIR = BASE_DIR.parent
+DATA_DIR = Path(env.str("ANZE_DATA_DIR", str(REPO_DIR / "var"))).resolve()
+
+DEBUG = env.bool("ANZE_DEBUG", False)
+TESTING = env.bool("ANZE_TESTING", False)
+# Behind TLS (the production default) cookies are Secure and plain HTTP is redirected; the embedded
+# `make run` serves plain HTTP on 127.0.0.1 and turns this off explicitly.
+HTTPS = env.bool("ANZE_HTTPS", not DEBUG)
+
+_INSECURE_DEV_KEY = "anze-insecure-development-key-do-not-use-in-production"
+_secret_key_file = env.str("ANZE_SECRET_KEY_FILE", "")
+if _secret_key_file:
+    try:
+        SECRET_KEY = Path(_secret_key_file).read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ImproperlyConfigured(f"ANZE_SECRET_KEY_FILE={_secret_key_file!r} cannot be read: {exc}") from exc
+else:
+    SECRET_KEY = env.str("ANZE_SECRET_KEY", _INSECURE_DEV_KEY if (DEBUG or TESTING) else "")
+if not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "ANZE_SECRET_KEY is not set. Production refuses a default key: set ANZE_SECRET_KEY (50+ random "
+        "characters) or ANZE_SECRET_KEY_FILE, or set ANZE_DEBUG=1 for development."
+    )
+if SECRET_KEY == _INSECURE_DEV_KEY and not (DEBUG or TESTING):
+    raise ImproperlyConfigured("ANZE_SECRET_KEY is the development default; production needs its own key.")
+
+ALLOWED_HOSTS = env.list("ANZE_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] + (["testserver"] if TESTING else []))
+CSRF_TRUSTED_ORIGINS = env.list("ANZE_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_htmx",
+    "django_tables2",
+    "django_filters",
+    "huey.contrib.djhuey",
+    "anze.core",
+    "anze.audit",
+    "anze.accounts",
+    "anze.org",
+]
+
+MIDDLEWARE = [
+    "anze.core.middleware.RequestContextMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "anze.core.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "anze.accounts.middleware.SessionLimitsMiddleware",
+    "anze.accounts.middleware.AdminNetworkMiddleware",
+    "anze.accounts.middleware.PasswordPolicyMiddleware",
+    "anze.accounts.middleware.OTPRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "anze.core.middleware.NoStoreMiddleware",
+]
+
+ROOT_URLCONF = "anze.urls"
+WSGI_APPLICATION = "anze.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "anze.core.context_processors.navigation",
+            ],
+        },
+    }
+]
+
+# Database: embedded SQLite by default, PostgreSQL through ANZE_DATABASE_URL.
+DATABASE_URL = env.url(
+    "ANZE_DATABASE_URL", f"sqlite:///{DATA_DIR / 'anze.sqlite3'}", schemes=("sqlite", "postgres", "postgresql")
+)
+_db = dj_database_url.parse(DATABASE_URL, conn_max_age=env.int("ANZE_DB_CONN_MAX_AGE", 60, minimum=0))
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    _db["CONN_MAX_AGE"] = 0
+    _db["OPTIONS"] = {
+        "timeout": env.int("ANZE_SQLITE_BUSY_TIMEOUT", 20, minimum=1),
+        # WAL lets readers run beside the one writer; IMMEDIATE makes writers queue on the busy timeout
+        # instead of failing with "database is locked" when they upgrade a read lock.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "transaction_mode": "IMMEDIATE",
+    }
+    _db["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")} if env.bool("ANZE_TEST_SQLITE_FILE", False) else {}
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+AUTHENTICATION_BACKENDS = ["anze.accounts.backends.LockoutModelBackend"]
+
+PASSWORD_HASHERS = [
+    "anze.accounts.hashers.SM3PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+if TESTING:
+    # Hashing cost is not what tests measure; the SM3 hasher keeps its own round-trip test.
+    PASSWORD_HASHERS = ["anze.accounts.hashers.FastSM3PasswordHasher", *PASSWORD_HASHERS]
+
+# Security thresholds (等保2.0 三级, see SECURITY.md); every one can be tightened per deployment.
+ANZE_SECURITY = {
+    "PASSWORD_MIN_LENGTH": env.int("ANZE_PASSWORD_MIN_LENGTH", 8, minimum=8),
+    "PASSWORD_MIN_CLASSES": env.int("ANZE_PASSWORD_MIN_CLASSES", 3, minimum=3),
+    "PASSWORD_MAX_AGE_DAYS": env.int("ANZE_PASSWORD_MAX_AGE_DAYS", 90, minimum=1),
+    "PASSWORD_HISTORY": env.int("ANZE_PASSWORD_HISTORY", 5, minimum=5),
+    "LOCKOUT_FAILURES": env.int("ANZE_LOCKOUT_FAILURES", 5, minimum=1),
+    "LOCKOUT_MINUTES": env.int("ANZE_LOCKOUT_MINUTES", 30, minimum=1),
+    "SESSION_IDLE_MINUTES": env.int("ANZE_SESSION_IDLE_MINUTES", 30, minimum=1),
+    "SESSION_ABSOLUTE_HOURS": env.int("ANZE_SESSION_ABSOLUTE_HOURS", 12, minimum=1),
+    "ACCOUNT_IDLE_DAYS": env.int("ANZE_ACCOUNT_IDLE_DAYS", 90, minimum=1),
+    "ADMIN_ALLOWED_NETWORKS": env.list("ANZE_ADMIN_ALLOWED_NETWORKS", ["127.0.0.0/8", "::1/128"]),
+}
+# The Cybersecurity Law keeps network logs at least six months: 184 days covers the longest six.
+ANZE_AUDIT_MIN_RETENTION_DAYS = 184
+ANZE_AUDIT_RETENTION_DAYS = env.int("ANZE_AUDIT_RETENTION_DAYS", 3650)
+if ANZE_AUDIT_RETENTION_DAYS < ANZE_AUDIT_MIN_RETENTION_DAYS:
+    raise ImproperlyConfigured(
+        f"ANZE_AUDIT_RETENTION_DAYS={ANZE_AUDIT_RETENTION_DAYS} keeps less than six months; "
+        f"the law requires at least {ANZE_AUDIT_MIN_RETENTION_DAYS} days."
+    )
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": ANZE_SECURITY["PASSWORD_MIN_LENGTH"]},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "anze.accounts.validators.CharacterClassValidator",
+        "OPTIONS": {"min_classes": ANZE_SECURITY["PASSWORD_MIN_CLASSES"]},
+    },
+    {
+        "NAME": "anze.accounts.validators.PasswordHistoryValidator",
+        "OPTIONS": {"history": ANZE_SECURITY["PASSWORD_HISTORY"]},
+    },
+]
+
+# Sessions: server-side, idle and absolute limits enforced by SessionLimitsMiddleware.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = ANZE_SECURITY["SESSION_ABSOLUTE_HOURS"] * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = env.int("ANZE_HSTS_SECONDS", 31536000 if HTTPS else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("ANZE_BEHIND_PROXY", HTTPS) else None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+ANZE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+# Internationalisation: Simplified Chinese first, English too.
+LANGUAGE_CODE = env.str("ANZE_LANGUAGE", "zh-hans")
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env.str("ANZE_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_ROOT = Path(env.str("ANZE_MEDIA_DIR", str(DATA_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if TESTING or DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = TESTING or DEBUG
+
+# Mail (notifications); nothing is sent unless a host is configured.
+EMAIL_HOST = env.str("ANZE_EMAIL_HOST", "")
+EMAIL_PORT = env.int("ANZE_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env.str("ANZE_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env.str("ANZE_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env.bool("ANZE_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env.bool("ANZE_EMAIL_USE_SSL", False)
+DEFAULT_FROM_EMAIL = env.str("ANZE_EMAIL_FROM", "anze@localhost")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.locmem.EmailBackend"
+    if TESTING
+    else "django.core.mail.backends.console.EmailBackend"
+)
+
+# Background jobs: Huey on SQLite by default, Redis when ANZE_REDIS_URL is set.
+REDIS_URL = env.url("ANZE_REDIS_URL", "", schemes=("redis", "rediss", "unix"))
+if REDIS_URL:
+    HUEY = {"huey_class": "huey.RedisHuey", "name": "anze", "url": REDIS_URL, "immediate": TESTING}
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "anze",
+        "filename": str(DATA_DIR / "huey.sqlite3"),
+        "immediate": TESTING,
+    }
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "anze.accounts.api.authentication.ExpiringTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["anze.core.api.permissions.RestrictedPermission"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "anze.core.api.exceptions.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Anze API",
+    "DESCRIPTION": "安责: the work-safety responsibility plan as a live accountability system.",
+    "VERSION": "0.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "stream": sys.stderr}},
+    "root": {"handlers": ["console"], "level": env.str("ANZE_LOG_LEVEL", "INFO")},
+    "loggers": {"django.security.DisallowedHost": {"level": "ERROR"}},
+}

@@ -1,0 +1,30 @@
+"""Top-level URLs: pages by app, the API with its schema and docs, the admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from anze.core import views as core_views
+
+api_patterns = [
+    path("", include("anze.org.api.urls")),
+    path("", include("anze.accounts.api.urls")),
+    path("", include("anze.audit.api.urls")),
+]
+
+urlpatterns = [
+    path("", include("anze.core.urls")),
+    path("accounts/", include("anze.accounts.urls")),
+    path("org/", include("anze.org.urls")),
+    path("audit/", include("anze.audit.urls")),
+    path("api/", include((api_patterns, "api"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+handler400 = core_views.bad_request
+handler403 = core_views.permission_denied
+handler404 = core_views.page_not_found
+handler500 = core_views.server_error

@@ -1,0 +1,98 @@
+"""Shared fixtures: a small organization and the personas used by access tests.
+
+alice works in the city safety committee office (whole city), bob in 兰山区's county office (his county
+only), charlie in 罗庄区应急管理局 (his unit only), dave is the city auditor (reads, changes nothing).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from anze.accounts.roles import Role
+
+STRONG_PASSWORD = "Anze-Test-2026!"
+
+
+@pytest.fixture
+def org(db):
+    """A province, Linyi, two counties and a few units in each."""
+    from anze.org.choices import RegionLevel, UnitKind
+    from anze.org.models import Region, Unit
+
+    shandong = Region.objects.create(code="370000", name="山东省", level=RegionLevel.PROVINCE)
+    linyi = Region.objects.create(code="371300", name="临沂市", level=RegionLevel.CITY, parent=shandong)
+    lanshan = Region.objects.create(code="371302", name="兰山区", level=RegionLevel.COUNTY, parent=linyi)
+    luozhuang = Region.objects.create(code="371311", name="罗庄区", level=RegionLevel.COUNTY, parent=linyi)
+    units = {
+        "city_emergency": Unit.objects.create(
+            name="临沂市应急管理局", short_name="市应急局", kind=UnitKind.GOVERNMENT_DEPARTMENT, region=linyi
+        ),
+        "city_transport": Unit.objects.create(
+            name="临沂市交通运输局", short_name="市交通运输局", kind=UnitKind.GOVERNMENT_DEPARTMENT, region=linyi
+        ),
+        "lanshan_gov": Unit.objects.create(
+            name="临沂市兰山区人民政府", short_name="兰山区政府", kind=UnitKind.COUNTY_GOVERNMENT, region=lanshan
+        ),
+        "lanshan_emergency": Unit.objects.create(
+            name="临沂市兰山区应急管理局", short_name="兰山区应急局", kind=UnitKind.GOVERNMENT_DEPARTMENT, region=lanshan
+        ),
+        "luozhuang_gov": Unit.objects.create(
+            name="临沂市罗庄区人民政府", short_name="罗庄区政府", kind=UnitKind.COUNTY_GOVERNMENT, region=luozhuang
+        ),
+        "luozhuang_emergency": Unit.objects.create(
+            name="临沂市罗庄区应急管理局",
+            short_name="罗庄区应急局",
+            kind=UnitKind.GOVERNMENT_DEPARTMENT,
+            region=luozhuang,
+        ),
+    }
+    return {"shandong": shandong, "linyi": linyi, "lanshan": lanshan, "luozhuang": luozhuang, **units}
+
+
+def make_user(username: str, *roles: tuple[str, dict], **fields):
+    """A user with a strong, current password and the given (role, area) assignments."""
+    from django.utils import timezone
+
+    from anze.accounts.models import RoleAssignment, User
+
+    user = User.objects.create_user(username=username, password=STRONG_PASSWORD, **fields)
+    user.password_changed_at = timezone.now()
+    user.must_change_password = False
+    user.save(update_fields=["password_changed_at", "must_change_password"])
+    for role, area in roles:
+        RoleAssignment.objects.create(user=user, role=role, **area)
+    return user
+
+
+@pytest.fixture
+def alice(org):
+    return make_user("alice", (Role.OFFICE, {"region": org["linyi"]}), display_name="安委办 Alice")
+
+
+@pytest.fixture
+def bob(org):
+    return make_user("bob", (Role.COUNTY, {"region": org["lanshan"]}), display_name="兰山区 Bob")
+
+
+@pytest.fixture
+def charlie(org):
+    return make_user("charlie", (Role.UNIT, {"unit": org["luozhuang_emergency"]}), display_name="罗庄应急 Charlie")
+
+
+@pytest.fixture
+def dave(org):
+    return make_user("dave", (Role.AUDITOR, {}), display_name="纪检 Dave")
+
+
+@pytest.fixture
+def signed_in(client):
+    """Sign a persona in through the real login form and return the client."""
+
+    def _sign_in(user, password: str = STRONG_PASSWORD):
+        from django.urls import reverse
+
+        response = client.post(reverse("accounts:login"), {"username": user.username, "password": password})
+        assert response.status_code == 302, f"login failed for {user.username}: {response.status_code}"
+        return client
+
+    return _sign_in
