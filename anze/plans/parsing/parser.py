@@ -1,0 +1,332 @@
+"""Parse a plan document into a Plan: lines → front matter → outline → sections, tasks, clauses (解析)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from pathlib import Path
+
+from . import errors
+from .assignments import (
+    FIRST_IS_LEAD_RE,
+    LABEL_RE,
+    Assignment,
+    Context,
+    heading_assignment,
+    parse_field,
+    parse_fields,
+    strip_assignment_brackets,
+    trailing_sentence_assignment,
+)
+from .clauses import Draft, finish_clause, first_sentence_title, paragraph_units, split_clauses, task_units
+from .errors import PlanParseError
+from .front import (
+    DOC_NUMBER,
+    FrontMatter,
+    Line,
+    is_org_line,
+    parse_date_line,
+    printed_date,
+    read_front_matter,
+)
+from .model import Plan, Section, Task
+from .names import split_concatenated_orgs
+from .reading import DEFAULT_MAX_BYTES, DocumentText, read_document
+from .structure import (
+    BULLET,
+    LABEL,
+    TABLE,
+    TEXT,
+    Item,
+    Node,
+    build_tree,
+    classify,
+    is_heading,
+    join_broken_lines,
+    join_full_lines,
+    leaf_kinds,
+)
+from .tables import SECTION_MARKER, TableTask, find_text_tables, header_roles, read_table
+from .text import canonical_punctuation, is_header_line, is_page_number, squeeze_spaces, to_simplified
+
+_COLOPHON = re.compile(r"^抄送|^(?:[\u4e00-\u9fff]{2,30})?\d{4}年\d{1,2}月\d{1,2}日印发$")
+# Sections that set the scene rather than assign work; dropped when nothing in them is assigned.
+_PREAMBLE_SECTIONS = re.compile(r"总体要求|指导思想|基本原则|工作目标|主要目标|总体目标|保障措施|组织保障|工作要求|组织实施|"
+                                r"有关要求|工作步骤|实施步骤|组织领导|职责分工说明")  # fmt: skip
+
+
+def parse_file(
+    path: str | Path,
+    *,
+    known_units: Collection[str] = (),
+    year: int | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Plan:
+    """Read and parse a .txt, .docx or .pdf plan document."""
+    document = read_document(path, max_bytes=max_bytes)
+    return parse_document(document, known_units=known_units, year=year)
+
+
+def parse_text(text: str, *, known_units: Collection[str] = (), year: int | None = None) -> Plan:
+    """Parse the text of a plan document."""
+    if not text.strip():
+        raise PlanParseError(errors.EMPTY_FILE)
+    return parse_document(DocumentText.from_text(text), known_units=known_units, year=year)
+
+
+def parse_document(
+    document: DocumentText, *, known_units: Collection[str] = (), year: int | None = None
+) -> Plan:
+    """Parse a document read by `read_document` into a Plan."""
+    lines = join_full_lines(prepare_lines(document))
+    known = frozenset(squeeze_spaces(to_simplified(canonical_punctuation(u))) for u in known_units)
+    first = _first_marker(lines)
+    front = read_front_matter(lines, first)
+    body = _trim_body(lines[front.body_start :], front)
+    year = year or _plan_year(front, lines)
+    whole = "".join(line.text for line in lines)
+    ctx = Context(known_units=known, year=year, first_listed_is_lead=bool(FIRST_IS_LEAD_RE.search(whole)))
+    items = join_broken_lines([_item(line) for line in body])
+    root = build_tree(items)
+    sections = _Sections()
+    _visit(root, [], sections, ctx, leaf_kinds(root))
+    plan = Plan(
+        title=front.title,
+        doc_number=front.doc_number,
+        issued_on=front.issued_on,
+        issuers=front.issuers,
+        sections=_drop_preamble_sections(sections.ordered()),
+        original_title=front.original_title,
+    )
+    if not plan.tasks:
+        raise PlanParseError(errors.NO_TASKS)
+    return plan
+
+
+def prepare_lines(document: DocumentText) -> list[Line]:
+    """Canonicalise lines, read flattened tables, drop blank lines, page numbers and stray headers."""
+    lines: list[Line] = []
+    texts: list[str] = []
+
+    def flush() -> None:
+        canonical = [canonical_punctuation(raw) for raw in texts]
+        spans = find_text_tables(canonical)
+        cursor = 0
+        for start, end, rows in spans + [(len(texts), len(texts), [])]:
+            for raw, line in zip(texts[cursor:start], canonical[cursor:start], strict=True):
+                text = squeeze_spaces(to_simplified(line))
+                if text and not is_page_number(text) and not is_header_line(text):
+                    lines.append(Line(text, raw.strip()))
+            if rows:
+                lines.append(Line("", "\n".join(texts[start:end]), table=rows))
+            cursor = end
+        texts.clear()
+
+    for block in document.blocks:
+        if isinstance(block, str):
+            texts.append(block)
+        else:
+            flush()
+            lines.append(Line("", "", table=[[to_simplified(cell) for cell in row] for row in block]))
+    flush()
+    return lines
+
+
+def _item(line: Line) -> Item:
+    if line.table is not None:
+        return Item(TABLE, "", line.original, table=line.table)
+    return classify(line)
+
+
+def _first_marker(lines: list[Line]) -> int:
+    """Index of the first line that starts the body: a numbered item, a task table, a bullet, a label."""
+    for wanted in ("numbered", BULLET):
+        for index, line in enumerate(lines):
+            if line.table is not None:
+                if any(header_roles(row) for row in line.table[:3]):
+                    return index
+                continue
+            kind = classify(line).kind
+            if (wanted == BULLET and kind == BULLET) or (
+                wanted != BULLET and kind not in (TEXT, LABEL, BULLET)
+            ):
+                return index
+    for index, line in enumerate(lines):
+        if LABEL_RE.search(line.text):
+            return index
+    return len(lines)
+
+
+def _trim_body(body: list[Line], front: FrontMatter) -> list[Line]:
+    """Cut the colophon (抄送/印发) and lift a signature block (bodies + date) out of the body."""
+    for index, line in enumerate(body):
+        if _COLOPHON.match(line.text):
+            body = body[:index]
+            break
+    kept: list[Line] = []
+    for line in body:
+        issued = parse_date_line(line.text)
+        if issued is None:
+            kept.append(line)
+            continue
+        signers: list[str] = []
+        while kept and is_org_line(kept[-1].text) and len(signers) < 4:
+            signers[:0] = split_concatenated_orgs(kept.pop().text)
+        if front.issued_on is None:
+            front.issued_on = issued
+            front.issuers = front.issuers or signers
+    return kept
+
+
+def _plan_year(front: FrontMatter, lines: list[Line]) -> int | None:
+    if front.issued_on:
+        return front.issued_on.year
+    if front.doc_number:
+        match = DOC_NUMBER.search(front.doc_number)
+        if match:
+            return int(match["year"])
+    printed = printed_date(lines)
+    if printed:
+        return printed.year
+    match = re.search(r"(?<!\d)(20\d\d)年", front.title)
+    return int(match.group(1)) if match else None
+
+
+class _Sections:
+    """Sections in order of first appearance, keyed by the heading (or table section) they come from."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[object, Section] = {}
+
+    def get(self, key: object, number: str | None, title: str | None) -> Section:
+        if key not in self.by_key:
+            self.by_key[key] = Section(number=number, title=title)
+        return self.by_key[key]
+
+    def ordered(self) -> list[Section]:
+        return [s for s in self.by_key.values() if s.tasks]
+
+
+def _section_for(headings: list[Node], sections: _Sections, ctx: Context) -> Section:
+    if not headings:
+        return sections.get(None, None, None)
+    heading = headings[-1]
+    title = strip_assignment_brackets(heading.text, ctx).rstrip("。：；") or None
+    return sections.get(id(heading), heading.number or None, title)
+
+
+def _group_assignments(headings: list[Node], ctx: Context) -> list[Assignment]:
+    """Assignments stated by the enclosing headings, nearest first (一、县发改局牵头工作)."""
+    groups: list[Assignment] = []
+    for heading in reversed(headings):
+        found = heading_assignment(heading.text, ctx) or Assignment()
+        for child in heading.children:
+            if isinstance(child, Node):
+                break
+            if isinstance(child, Item) and child.kind == LABEL:
+                found.merge(_fields(child.text, ctx))
+        if not found.is_empty():
+            groups.append(found)
+    return groups
+
+
+def _fields(text: str, ctx: Context) -> Assignment:
+    return parse_fields(text, ctx) or Assignment()
+
+
+def _visit(node: Node, headings: list[Node], sections: _Sections, ctx: Context, task_kinds: set[str]) -> None:
+    ordinal = 0
+    for child in node.children:
+        if isinstance(child, Node):
+            if is_heading(child, task_kinds):
+                _visit(child, [*headings, child], sections, ctx, task_kinds)
+                continue
+            ordinal += 1
+            number = child.number if child.kind != BULLET and child.number else str(ordinal)
+            _add_task(child, number, headings, sections, ctx)
+        elif child.kind == TABLE and child.table:
+            _add_table(child.table, headings, sections, ctx)
+    if not node.nodes and not any(isinstance(c, Item) and c.kind == TABLE for c in node.children):
+        _add_paragraph_tasks(node, headings, sections, ctx)
+
+
+def _add_task(node: Node, number: str, headings: list[Node], sections: _Sections, ctx: Context) -> None:
+    title, drafts, default = split_clauses(task_units(node), ctx)
+    inherited = ([default] if default else []) + _group_assignments(headings, ctx)
+    clauses = [finish_clause(draft, inherited, ctx) for draft in drafts]
+    if not clauses:
+        return
+    title = title or first_sentence_title(clauses[0].text)
+    _section_for(headings, sections, ctx).tasks.append(Task(number=number, title=title, clauses=clauses))
+
+
+def _add_paragraph_tasks(node: Node, headings: list[Node], sections: _Sections, ctx: Context) -> None:
+    """Paragraphs under a heading with no numbered items: each assigned paragraph group is a task."""
+    units = paragraph_units(node.children)
+    if node.kind == "root" and not any(u.kind == LABEL or LABEL_RE.search(u.text) for u in units):
+        return
+    _, drafts, default = split_clauses(units, ctx)
+    inherited = ([default] if default else []) + _group_assignments(headings, ctx)
+    section = _section_for(headings, sections, ctx)
+    for draft in drafts:
+        clause = finish_clause(draft, inherited, ctx)
+        if clause.text:
+            number = str(len(section.tasks) + 1)
+            section.tasks.append(
+                Task(number=number, title=first_sentence_title(clause.text), clauses=[clause])
+            )
+
+
+def _add_table(rows: list[list[str]], headings: list[Node], sections: _Sections, ctx: Context) -> None:
+    table_tasks = read_table(rows)
+    if not table_tasks:
+        return
+    inherited = _group_assignments(headings, ctx)
+    for index, table_task in enumerate(table_tasks, start=1):
+        section = _table_section(table_task, headings, sections, ctx)
+        clauses = [
+            finish_clause(_table_draft(text, fields, table_task, ctx), inherited, ctx)
+            for text, fields in table_task.clauses
+            if text or fields
+        ]
+        if not clauses:
+            continue
+        title = table_task.title or first_sentence_title(clauses[0].text)
+        section.tasks.append(Task(number=table_task.number or str(index), title=title, clauses=clauses))
+
+
+def _table_section(task: TableTask, headings: list[Node], sections: _Sections, ctx: Context) -> Section:
+    if task.section is None:
+        return _section_for(headings, sections, ctx)
+    match = SECTION_MARKER.match(task.section)
+    number = None
+    title = task.section
+    if match:
+        number = re.sub(r"[第、.（）部分章篇]", "", match.group(0)) or None
+        title = task.section[match.end() :] or task.section
+    key = (id(headings[-1]) if headings else None, task.section)
+    return sections.get(key, number, title)
+
+
+def _table_draft(text: str, fields: list[tuple[str, str]], task: TableTask, ctx: Context) -> Draft:
+    assignment = Assignment()
+    for role, value in fields:
+        parse_field(role, value, ctx, assignment)
+    if not assignment.has_people():
+        found, text = trailing_sentence_assignment(text, ctx)
+        if found:
+            assignment.merge(found)
+    return Draft(texts=[text], originals=[task.original], assignment=assignment)
+
+
+def _drop_preamble_sections(sections: list[Section]) -> list[Section]:
+    def assigned(section: Section) -> bool:
+        return any(
+            c.lead_leaders or c.co_leaders or c.lead_units or c.responsible_units or c.supporting_units
+            for t in section.tasks
+            for c in t.clauses
+        )
+
+    if not any(assigned(s) for s in sections):
+        return sections
+    return [s for s in sections if assigned(s) or not _PREAMBLE_SECTIONS.search(s.title or "")]
