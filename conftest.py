@@ -96,3 +96,42 @@ def signed_in(client):
         return client
 
     return _sign_in
+
+
+# -- administrators (三权分立) with a TOTP device; added by the accounts app ------------------------------
+
+
+@pytest.fixture
+def security_admin(org):
+    """安全管理员 with a confirmed TOTP device."""
+    from anze.accounts.tests.helpers import make_admin
+
+    return make_admin("sec_admin", Role.SECURITY_ADMIN, display_name="安全管理员")
+
+
+@pytest.fixture
+def system_admin(org):
+    """系统管理员 with a confirmed TOTP device."""
+    from anze.accounts.tests.helpers import make_admin
+
+    return make_admin("sys_admin", Role.SYSTEM_ADMIN, display_name="系统管理员")
+
+
+@pytest.fixture
+def audit_admin(org):
+    """审计管理员 with a confirmed TOTP device."""
+    from anze.accounts.tests.helpers import make_admin
+
+    return make_admin("aud_admin", Role.AUDIT_ADMIN, display_name="审计管理员")
+
+
+@pytest.fixture
+def signed_in_admin(client):
+    """Sign an administrator in through the login form and the OTP page; returns the client."""
+
+    def _sign_in(user, password: str = STRONG_PASSWORD):
+        from anze.accounts.tests.helpers import sign_in_admin
+
+        return sign_in_admin(client, user, password)
+
+    return _sign_in

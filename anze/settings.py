@@ -202,6 +202,8 @@ ANZE_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
     "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+# Swagger UI writes <style> elements at run time; only its page may carry inline styles (never scripts).
+ANZE_CSP_BY_PATH = {"/api/docs/": ANZE_CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")}
 
 # Internationalisation: Simplified Chinese first, English too.
 LANGUAGE_CODE = env.str("ANZE_LANGUAGE", "zh-hans")
@@ -270,11 +272,18 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "安责: the work-safety responsibility plan as a live accountability system.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "kind" field with different choices; name each enum after its TextChoices.
+    "ENUM_NAME_OVERRIDES": {
+        "UnitKindEnum": "anze.org.choices.UnitKind",
+        "CommitteeKindEnum": "anze.org.choices.CommitteeKind",
+    },
 }
+
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 

@@ -46,7 +46,8 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.setdefault("Content-Security-Policy", settings.ANZE_CSP)
+        policy = settings.ANZE_CSP_BY_PATH.get(request.path, settings.ANZE_CSP)
+        response.setdefault("Content-Security-Policy", policy)
         response.setdefault("X-Content-Type-Options", "nosniff")
         response.setdefault("Referrer-Policy", settings.SECURE_REFERRER_POLICY)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
