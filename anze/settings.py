@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+import django
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -228,20 +229,34 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = TESTING or DEBUG
 
 # Mail (notifications); nothing is sent unless a host is configured.
-EMAIL_HOST = env.str("ANZE_EMAIL_HOST", "")
-EMAIL_PORT = env.int("ANZE_EMAIL_PORT", 25, minimum=1)
-EMAIL_HOST_USER = env.str("ANZE_EMAIL_USER", "")
-EMAIL_HOST_PASSWORD = env.str("ANZE_EMAIL_PASSWORD", "")
-EMAIL_USE_TLS = env.bool("ANZE_EMAIL_USE_TLS", False)
-EMAIL_USE_SSL = env.bool("ANZE_EMAIL_USE_SSL", False)
-DEFAULT_FROM_EMAIL = env.str("ANZE_EMAIL_FROM", "anze@localhost")
-EMAIL_BACKEND = (
+_mail_host = env.str("ANZE_EMAIL_HOST", "")
+_mail_backend = (
     "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
+    if _mail_host
     else "django.core.mail.backends.locmem.EmailBackend"
     if TESTING
     else "django.core.mail.backends.console.EmailBackend"
 )
+_mail_options = {
+    "host": _mail_host,
+    "port": env.int("ANZE_EMAIL_PORT", 25, minimum=1),
+    "username": env.str("ANZE_EMAIL_USER", ""),
+    "password": env.str("ANZE_EMAIL_PASSWORD", ""),
+    "use_tls": env.bool("ANZE_EMAIL_USE_TLS", False),
+    "use_ssl": env.bool("ANZE_EMAIL_USE_SSL", False),
+}
+DEFAULT_FROM_EMAIL = env.str("ANZE_EMAIL_FROM", "anze@localhost")
+if django.VERSION >= (6, 1):
+    # Django 6.1 configures mail through MAILERS; the EMAIL_* settings are deprecated there.
+    MAILERS = {"default": {"BACKEND": _mail_backend, "OPTIONS": _mail_options if _mail_host else {}}}
+else:
+    EMAIL_BACKEND = _mail_backend
+    EMAIL_HOST = _mail_options["host"] or "localhost"
+    EMAIL_PORT = _mail_options["port"]
+    EMAIL_HOST_USER = _mail_options["username"]
+    EMAIL_HOST_PASSWORD = _mail_options["password"]
+    EMAIL_USE_TLS = _mail_options["use_tls"]
+    EMAIL_USE_SSL = _mail_options["use_ssl"]
 
 # Background jobs: Huey on SQLite by default, Redis when ANZE_REDIS_URL is set.
 REDIS_URL = env.url("ANZE_REDIS_URL", "", schemes=("redis", "rediss", "unix"))

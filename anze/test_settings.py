@@ -8,3 +8,6 @@ if os.environ.get("ANZE_TEST_DATABASE_URL"):
     os.environ["ANZE_DATABASE_URL"] = os.environ["ANZE_TEST_DATABASE_URL"]
 
 from anze.settings import *  # noqa: E402,F403
+
+# WhiteNoise looks for the collected static files at start-up; tests serve them through the finders.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
