@@ -236,6 +236,8 @@ _mail_backend = (
     else "django.core.mail.backends.locmem.EmailBackend"
     if TESTING
     else "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "anze.core.mail.UnconfiguredEmailBackend"
 )
 _mail_options = {
     "host": _mail_host,
