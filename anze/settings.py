@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "anze.audit",
     "anze.accounts",
     "anze.org",
+    "anze.plans",
 ]
 
 MIDDLEWARE = [
@@ -301,6 +302,8 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Plan documents (责任方案) larger than this are refused before they are read.
+ANZE_PLAN_MAX_UPLOAD_MB = env.int("ANZE_PLAN_MAX_UPLOAD_MB", 20, minimum=1)
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 

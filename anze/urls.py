@@ -10,6 +10,7 @@ api_patterns = [
     path("", include("anze.org.api.urls")),
     path("", include("anze.accounts.api.urls")),
     path("", include("anze.audit.api.urls")),
+    path("", include("anze.plans.api.urls")),
 ]
 
 urlpatterns = [
@@ -17,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("anze.accounts.urls")),
     path("org/", include("anze.org.urls")),
     path("audit/", include("anze.audit.urls")),
+    path("plans/", include("anze.plans.urls")),
     path("api/", include((api_patterns, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

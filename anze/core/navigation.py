@@ -46,6 +46,14 @@ SECTIONS: list[NavSection] = [
         ),
     ),
     NavSection(
+        _("责任方案"),
+        (
+            NavItem(_("方案列表"), "plans:plan_list", "journal-bookmark", _INTERNAL),
+            NavItem(_("责任矩阵"), "plans:matrix", "grid-3x3", _INTERNAL),
+            NavItem(_("导入方案"), "plans:import_upload", "upload", frozenset({Role.OFFICE})),
+        ),
+    ),
+    NavSection(
         _("系统"),
         (
             NavItem(_("用户与角色"), "accounts:user_list", "person-gear", frozenset({Role.SECURITY_ADMIN, Role.SYSTEM_ADMIN})),
