@@ -8,7 +8,6 @@ from pathlib import Path
 import dj_database_url
 import django
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from anze.core.env import env
 
