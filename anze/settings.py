@@ -38,6 +38,13 @@ if not SECRET_KEY:
 if SECRET_KEY == _INSECURE_DEV_KEY and not (DEBUG or TESTING):
     raise ImproperlyConfigured("ANZE_SECRET_KEY is the development default; production needs its own key.")
 
+# SM4 key (32 hex digits = 128 bits) for personal data at rest (public reporters' identity). Production must
+ANZE_PII_KEY = env.str("ANZE_PII_KEY", "")
+if not ANZE_PII_KEY and (DEBUG or TESTING):
+    import hashlib as _hashlib
+
+    ANZE_PII_KEY = _hashlib.new("sm3", b"anze-pii:" + SECRET_KEY.encode()).hexdigest()[:32]
+
 ALLOWED_HOSTS = env.list("ANZE_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] + (["testserver"] if TESTING else []))
 CSRF_TRUSTED_ORIGINS = env.list("ANZE_CSRF_TRUSTED_ORIGINS", [])
 
@@ -64,6 +71,7 @@ INSTALLED_APPS = [
     "anze.accounts",
     "anze.org",
     "anze.plans",
+    "anze.duties",
 ]
 
 MIDDLEWARE = [
@@ -194,7 +202,11 @@ SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = env.int("ANZE_HSTS_SECONDS", 31536000 if HTTPS else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("ANZE_BEHIND_PROXY", HTTPS) else None
+# Behind a reverse proxy (nginx) that sets X-Forwarded-Proto and appends to X-Forwarded-For. Off unless
+# said: trusting these headers without a proxy would let any client forge its address and scheme.
+BEHIND_PROXY = env.bool("ANZE_BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+ANZE_PROXY_HOPS = env.int("ANZE_PROXY_HOPS", 1 if BEHIND_PROXY else 0, minimum=0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

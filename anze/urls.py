@@ -11,6 +11,7 @@ api_patterns = [
     path("", include("anze.accounts.api.urls")),
     path("", include("anze.audit.api.urls")),
     path("", include("anze.plans.api.urls")),
+    path("", include("anze.duties.api.urls")),
 ]
 
 urlpatterns = [
@@ -19,6 +20,7 @@ urlpatterns = [
     path("org/", include("anze.org.urls")),
     path("audit/", include("anze.audit.urls")),
     path("plans/", include("anze.plans.urls")),
+    path("duties/", include("anze.duties.urls")),
     path("api/", include((api_patterns, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

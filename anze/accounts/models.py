@@ -127,6 +127,16 @@ class RoleAssignment(models.Model):
             models.CheckConstraint(
                 condition=~(Q(region__isnull=False) & Q(unit__isnull=False)), name="roleassignment_one_area"
             ),
+            # Roles that work over an area must name it: without one they would grant nothing (or, before
+            # restrict() knew better, everything).
+            models.CheckConstraint(
+                condition=~Q(role__in=sorted(REGION_ROLES)) | Q(region__isnull=False),
+                name="roleassignment_region_roles_have_region",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role__in=sorted(UNIT_ROLES)) | Q(unit__isnull=False),
+                name="roleassignment_unit_roles_have_unit",
+            ),
             # One grant per user, role and area. Three partial constraints rather than nulls_distinct=False,
             # which SQLite does not enforce.
             models.UniqueConstraint(

@@ -25,10 +25,12 @@ class Role(models.TextChoices):
 ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 # Roles that must pass a second factor (TOTP) before any page.
 OTP_REQUIRED_ROLES = ADMIN_ROLES
-# Roles that work inside government and may see reference data (regions, units, groups, people).
-INTERNAL_ROLES = frozenset(
-    {Role.OFFICE, Role.LEADER, Role.UNIT, Role.COUNTY, Role.INSPECTOR, Role.AUDITOR, Role.SYSTEM_ADMIN}
-)
+# Roles that work inside government and may view records every official may read (plans, reference
+# data). The administrators are not among them: they run the system, not its records (三权分立).
+INTERNAL_ROLES = frozenset({Role.OFFICE, Role.LEADER, Role.UNIT, Role.COUNTY, Role.INSPECTOR, Role.AUDITOR})
+# Roles whose assignment has no area and covers everything their actions allow. Any other role without
+# an area grants nothing.
+GLOBAL_ROLES = frozenset({Role.AUDITOR, *ADMIN_ROLES})
 # Roles that need an area; the others cover everything their actions allow.
 REGION_ROLES = frozenset({Role.OFFICE, Role.COUNTY, Role.LEADER, Role.INSPECTOR})
 UNIT_ROLES = frozenset({Role.UNIT})

@@ -12,11 +12,18 @@ from anze.audit.context import audit_context
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The client's address; X-Forwarded-For is trusted only behind a configured proxy."""
-    if settings.SECURE_PROXY_SSL_HEADER:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip() or None
+    """The client's address.
+
+    Behind ANZE_PROXY_HOPS trusted reverse proxies, each proxy appends the address it received the
+    request from to X-Forwarded-For, so the client is the entry that many places from the right; what
+    stands further left was written by the client and proves nothing. Without trusted proxies the header
+    is ignored.
+    """
+    hops = settings.ANZE_PROXY_HOPS
+    if hops:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
     return request.META.get("REMOTE_ADDR") or None
 
 

@@ -54,6 +54,16 @@ SECTIONS: list[NavSection] = [
         ),
     ),
     NavSection(
+        _("职责与进度"),
+        (
+            NavItem(_("我的职责"), "duties:my_duties", "list-check", _INTERNAL),
+            NavItem(_("日历"), "duties:calendar", "calendar3", _INTERNAL),
+            NavItem(_("进度看板"), "duties:dashboard", "bar-chart", _INTERNAL),
+            NavItem(_("逾期清单"), "duties:overdue", "exclamation-triangle", _INTERNAL),
+            NavItem(_("职责确认"), "duties:duty_list", "check2-square", frozenset({Role.OFFICE})),
+        ),
+    ),
+    NavSection(
         _("系统"),
         (
             NavItem(_("用户与角色"), "accounts:user_list", "person-gear", frozenset({Role.SECURITY_ADMIN, Role.SYSTEM_ADMIN})),

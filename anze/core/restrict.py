@@ -33,6 +33,9 @@ class Scope:
     region: str | None = None  # lookup to a Region.path, e.g. "region__path"
     unit: str | None = None  # lookup to a Unit id, e.g. "unit_id" or "pk" for Unit itself
     internal_view: bool = False  # every internal user may view (reference data)
+    # lookup to an enterprises.Enterprise id ("pk", "enterprise_id"): enterprise users (Role.ENTERPRISE)
+    # reach only the rows of the enterprises they belong to (enterprises.EnterpriseMembership)
+    enterprise: str | None = None
     roles: dict[str, frozenset[str]] | None = None  # per-model override of ROLE_ACTIONS
 
 
@@ -59,7 +62,7 @@ ALL: Any = _All()
 
 def scope_q(model: type[models.Model], user: User | Any, action: str) -> Q | Any | None:
     """The filter that limits `model` to `user`'s grants for `action`: ALL, a Q, or None (nothing)."""
-    from anze.accounts.roles import actions_for, is_internal_role
+    from anze.accounts.roles import GLOBAL_ROLES, Role, actions_for, is_internal_role
 
     scope: Scope | None = getattr(model, "scope", None)
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -76,6 +79,12 @@ def scope_q(model: type[models.Model], user: User | Any, action: str) -> Q | Any
     for assignment in assignments:
         if action not in actions_for(assignment.role, scope.roles):
             continue
+        if assignment.role == Role.ENTERPRISE:
+            # An enterprise user's area is its own enterprise, never a region or "everything".
+            if scope.enterprise:
+                q |= Q(**{f"{scope.enterprise}__in": _enterprise_ids(user)})
+                granted = True
+            continue
         if assignment.region_id is not None and scope.region:
             q |= Q(**{f"{scope.region}__startswith": assignment.region.path})
             granted = True
@@ -83,11 +92,22 @@ def scope_q(model: type[models.Model], user: User | Any, action: str) -> Q | Any
             if scope.unit:
                 q |= Q(**{scope.unit: assignment.unit_id})
                 granted = True
-        elif assignment.region_id is None and assignment.unit_id is None:
-            # A role without an area (the three administrators, the auditor) covers everything the
-            # role's actions allow.
+        elif assignment.region_id is None and assignment.unit_id is None and assignment.role in GLOBAL_ROLES:
+            # The auditor and the three administrators hold their role without an area: it covers
+            # everything the role's actions allow. Any other role without an area grants nothing.
             return ALL
     return q if granted else None
+
+
+def _enterprise_ids(user: Any) -> Any:
+    """The ids of the enterprises `user` belongs to, as a subquery (empty without the enterprises app)."""
+    from django.apps import apps
+
+    try:
+        membership = apps.get_model("enterprises", "EnterpriseMembership")
+    except LookupError:
+        return []
+    return membership.objects.filter(user_id=user.pk).values("enterprise_id")
 
 
 def get_restricted_or_404(queryset: models.QuerySet, user: Any, action: str, **lookup: Any) -> Any:

@@ -1,0 +1,30 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DutiesConfig(AppConfig):
+    name = "anze.duties"
+    label = "duties"
+    verbose_name = _("职责与进度")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from anze.audit.actions import register
+
+        for code, label in {
+            "duties.duty.suggest": _("生成建议职责"),
+            "duties.duty.confirm": _("确认职责"),
+            "duties.duty.update": _("变更职责规则"),
+            "duties.occurrence.materialize": _("生成办理事项"),
+            "duties.occurrence.mark_overdue": _("标记逾期事项"),
+            "duties.occurrence.trigger": _("登记触发事件"),
+            "duties.occurrence.sign_off": _("领导签批"),
+            "duties.report.submit": _("报送进展"),
+            "duties.report.resubmit": _("重新报送进展"),
+            "duties.report.accept": _("审核通过"),
+            "duties.report.return": _("审核退回"),
+            "duties.coveragevisit.record": _("登记覆盖记录"),
+            "duties.calendarfeed.issue": _("生成日历订阅地址"),
+            "duties.calendarfeed.revoke": _("撤销日历订阅地址"),
+        }.items():
+            register(code, label)

@@ -1,0 +1,202 @@
+"""Forms of the duties pages. Saving goes through services; these only parse input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anze.duties.choices import DutyKind, EventUnit, RollRule, SubjectKind
+from anze.duties.evidence import max_bytes, max_files
+from anze.org.models import Person, Unit, UnitGroup
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field; each is checked by its content in the service."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"class": "form-control", "multiple": True}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+def _date_widget() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
+
+
+class ReportForm(forms.Form):
+    """报送进展：情况说明、工作完成日期、佐证材料。"""
+
+    text = forms.CharField(
+        label=_("进展情况"), widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"})
+    )
+    evidence_on = forms.DateField(
+        label=_("工作完成日期"),
+        widget=_date_widget(),
+        help_text=_("会议召开、检查开展等的实际日期（不是上传日期），决定它属于哪个周期。"),
+    )
+    files = MultipleFileField(
+        label=_("佐证材料"),
+        required=True,
+        help_text=_("PDF、图片、Word、Excel 或纯文本，按内容识别类型；单个不超过 %(mb)s MB，最多 %(n)s 个。")
+        % {"mb": max_bytes() // 1048576, "n": max_files()},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean_evidence_on(self):
+        value = self.cleaned_data["evidence_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("工作完成日期不能晚于今天。"))
+        return value
+
+
+class ReviewForm(forms.Form):
+    """审核：通过、退回（须说明理由）或领导签批。"""
+
+    decision = forms.ChoiceField(
+        choices=[("accept", _("通过")), ("return", _("退回")), ("sign_off", _("签批"))]
+    )
+    reason = forms.CharField(
+        label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "return" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("退回须说明理由。"))
+        return data
+
+
+def _model_choice(queryset: Any, label: str) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        queryset=queryset,
+        to_field_name="public_id",
+        label=label,
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+        empty_label=_("请选择"),
+    )
+
+
+class DutyConfirmForm(forms.Form):
+    """确认职责：核对解析建议，修改后确认。"""
+
+    title = forms.CharField(
+        label=_("职责内容"), max_length=500, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
+    )
+    kind = forms.ChoiceField(
+        label=_("类型"), choices=DutyKind.choices, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    subject_kind = forms.ChoiceField(
+        label=_("主体类型"), choices=SubjectKind.choices, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    subject_unit = _model_choice(Unit.objects.filter(is_active=True), _("主体单位"))
+    subject_group = _model_choice(UnitGroup.objects.filter(is_active=True), _("主体单位集合"))
+    subject_person = _model_choice(Person.objects.filter(is_active=True), _("主体领导"))
+    coverage_groups = forms.ModelMultipleChoiceField(
+        queryset=UnitGroup.objects.filter(is_active=True),
+        to_field_name="public_id",
+        required=False,
+        label=_("覆盖对象"),
+        widget=forms.SelectMultiple(attrs={"class": "form-select"}),
+    )
+    evidence_required = forms.CharField(
+        label=_("佐证材料要求"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )
+    start_on = forms.DateField(label=_("开始日期"), widget=_date_widget())
+    needs_sign_off = forms.BooleanField(label=_("需领导签批"), required=False)
+    rrule = forms.CharField(
+        label=_("重复规则（RFC 5545）"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "FREQ=MONTHLY;INTERVAL=3"}),
+    )
+    times_per_period = forms.IntegerField(
+        label=_("每周期至少次数"),
+        min_value=1,
+        initial=1,
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
+    )
+    deadline = forms.DateField(label=_("完成期限"), required=False, widget=_date_widget())
+    event_within = forms.IntegerField(
+        label=_("事件后期限"),
+        required=False,
+        min_value=0,
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
+    )
+    event_unit = forms.ChoiceField(
+        label=_("期限单位"),
+        required=False,
+        choices=[("", "—"), *EventUnit.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    cycle_years = forms.IntegerField(
+        label=_("覆盖周期（年）"),
+        required=False,
+        min_value=1,
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
+    )
+    roll = forms.ChoiceField(
+        label=_("节假日调整"), choices=RollRule.choices, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    RULE_FIELDS = (
+        "rrule",
+        "times_per_period",
+        "deadline",
+        "event_within",
+        "event_unit",
+        "cycle_years",
+        "roll",
+    )
+
+    def __init__(self, *args: Any, duty: Any = None, **kwargs: Any) -> None:
+        if duty is not None and not kwargs.get("initial") and not args:
+            rule = duty.rules.order_by("effective_from").first()
+            initial = {
+                f: getattr(duty, f)
+                for f in ("title", "kind", "subject_kind", "evidence_required", "start_on", "needs_sign_off")
+            }
+            initial |= {
+                "subject_unit": duty.subject_unit,
+                "subject_group": duty.subject_group,
+                "subject_person": duty.subject_person,
+                "coverage_groups": list(duty.coverage_groups.all()),
+                "version": duty.version,
+            }
+            if rule:
+                initial |= {f: getattr(rule, f) for f in self.RULE_FIELDS}
+            kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+
+    def changes(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        data["event_unit"] = data.get("event_unit") or ""
+        data["rrule"] = (data.get("rrule") or "").strip().upper()
+        return data
+
+
+class CoverageVisitForm(forms.Form):
+    visited_on = forms.DateField(label=_("巡查日期"), widget=_date_widget())
+    note = forms.CharField(
+        label=_("说明"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )

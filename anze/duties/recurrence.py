@@ -1,0 +1,267 @@
+"""Recurrence (重复规则): RFC 5545 RRULE strings turned into calendar periods with working-day due dates.
+
+Pure functions, no ORM. A recurring duty is owed once per calendar period of its rule (month, quarter,
+half year, year, N years); the period's last day, rolled to a working day, is the due date. "至少每季度
+召开1次" is FREQ=MONTHLY;INTERVAL=3 with a count of 1 per period. Event-triggered duties are due N days,
+N working days or N months after the event. Coverage cycles plan which members of a set are covered in
+which year so every member is covered once per cycle.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from dateutil.relativedelta import relativedelta
+from dateutil.rrule import rrulestr
+
+from anze.duties.calendar import Roll, add_workdays, roll
+
+_ALLOWED_PARTS = {"FREQ", "INTERVAL", "COUNT", "UNTIL", "WKST"}
+_MONTH_INTERVALS = (1, 2, 3, 4, 6, 12)
+MAX_YEARS = 10
+
+
+class RuleError(ValueError):
+    """A rule that cannot be parsed or has no calendar periods; `code` is stable, `message_zh` is shown."""
+
+    def __init__(self, code: str, message_zh: str) -> None:
+        self.code = code
+        self.message_zh = message_zh
+        super().__init__(f"{code}: {message_zh}")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A parsed rule: its frequency and interval decide the period; COUNT and UNTIL end the series."""
+
+    text: str
+    freq: str  # MONTHLY | YEARLY | WEEKLY
+    interval: int = 1
+    count: int | None = None  # RFC 5545 COUNT: how many periods in all
+    until: dt.date | None = None
+
+    @property
+    def months(self) -> int:
+        """Length of the period in months (0 for weekly rules)."""
+        if self.freq == "MONTHLY":
+            return self.interval
+        if self.freq == "YEARLY":
+            return 12 * self.interval
+        return 0
+
+    @property
+    def label(self) -> str:
+        """每月, 每季度, 每半年, 每年, 每3年, 每周 …"""
+        names = {1: "每月", 2: "每两个月", 3: "每季度", 4: "每四个月", 6: "每半年", 12: "每年"}
+        if self.freq == "WEEKLY":
+            return "每周"
+        if self.months in names:
+            return names[self.months]
+        return f"每{self.months // 12}年"
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A calendar period, both ends included."""
+
+    start: dt.date
+    end: dt.date
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, dt.date) and self.start <= day <= self.end
+
+
+@dataclass(frozen=True, order=True)
+class Scheduled:
+    """One period of a rule with its due date."""
+
+    period_start: dt.date
+    period_end: dt.date
+    due_on: dt.date
+
+
+def parse_rule(text: str) -> Rule:
+    """Parse and validate an RRULE (with or without the "RRULE:" prefix); RuleError when it cannot be used."""
+    cleaned = (text or "").strip().upper()
+    if cleaned.startswith("RRULE:"):
+        cleaned = cleaned[len("RRULE:") :]
+    if not cleaned:
+        raise RuleError("empty_rule", "重复规则不能为空。")
+    try:
+        rrulestr(cleaned, dtstart=dt.datetime(2000, 1, 1))
+    except (ValueError, TypeError, KeyError, OverflowError) as exc:
+        raise RuleError("invalid_rule", f"无法解析重复规则“{text}”：{exc}") from exc
+    parts: dict[str, str] = {}
+    for chunk in cleaned.split(";"):
+        if not chunk:
+            continue
+        key, _, value = chunk.partition("=")
+        parts[key.strip()] = value.strip()
+    unsupported = sorted(set(parts) - _ALLOWED_PARTS)
+    if unsupported:
+        raise RuleError(
+            "unsupported_rule",
+            f"重复规则“{text}”含有暂不支持的部分：{', '.join(unsupported)}（仅支持按月、季、半年、年、N年）。",
+        )
+    freq = parts.get("FREQ", "")
+    interval = int(parts.get("INTERVAL", "1") or 1)
+    if interval < 1:
+        raise RuleError("invalid_rule", f"重复规则“{text}”的间隔必须为正整数。")
+    if freq == "MONTHLY" and interval not in _MONTH_INTERVALS:
+        raise RuleError(
+            "unsupported_rule", f"按月重复的间隔须整除12（1、2、3、4、6、12），而不是 {interval}。"
+        )
+    if freq == "YEARLY" and interval > MAX_YEARS:
+        raise RuleError("unsupported_rule", f"按年重复的间隔不能超过 {MAX_YEARS} 年。")
+    if freq == "WEEKLY" and interval != 1:
+        raise RuleError("unsupported_rule", "按周重复只支持每周一次。")
+    if freq not in ("MONTHLY", "YEARLY", "WEEKLY"):
+        raise RuleError("unsupported_rule", f"重复频率 {freq or '（缺失）'} 没有对应的日历周期。")
+    count = int(parts["COUNT"]) if "COUNT" in parts else None
+    until = _parse_until(parts["UNTIL"]) if "UNTIL" in parts else None
+    if count is not None and count < 1:
+        raise RuleError("invalid_rule", "COUNT 必须为正整数。")
+    return Rule(text=cleaned, freq=freq, interval=interval, count=count, until=until)
+
+
+def _parse_until(value: str) -> dt.date:
+    try:
+        return dt.datetime.strptime(value[:8], "%Y%m%d").date()
+    except ValueError as exc:
+        raise RuleError("invalid_rule", f"UNTIL 日期“{value}”无法解析。") from exc
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, _calendar.monthrange(year, month)[1])
+
+
+def period_containing(rule: Rule, day: dt.date, *, anchor_year: int | None = None) -> Period:
+    """The period of `rule` that contains `day`. Multi-year periods start at `anchor_year` (the duty's start)."""
+    if rule.freq == "WEEKLY":
+        start = day - dt.timedelta(days=day.weekday())
+        return Period(start, start + dt.timedelta(days=6))
+    months = rule.months
+    if months <= 12:
+        first_month = ((day.month - 1) // months) * months + 1
+        last_month = first_month + months - 1
+        return Period(dt.date(day.year, first_month, 1), _month_end(day.year, last_month))
+    years = months // 12
+    anchor = day.year if anchor_year is None else anchor_year
+    first_year = anchor + ((day.year - anchor) // years) * years
+    return Period(dt.date(first_year, 1, 1), dt.date(first_year + years - 1, 12, 31))
+
+
+def periods(rule: Rule, *, start: dt.date, until: dt.date, anchor_year: int | None = None) -> list[Period]:
+    """The rule's periods from the one containing `start` to the last one beginning on or before `until`."""
+    anchor = start.year if anchor_year is None else anchor_year
+    result: list[Period] = []
+    current = period_containing(rule, start, anchor_year=anchor)
+    while current.start <= until:
+        if rule.count is not None and len(result) >= rule.count:
+            break
+        if rule.until is not None and current.start > rule.until:
+            break
+        result.append(current)
+        current = period_containing(rule, current.end + dt.timedelta(days=1), anchor_year=anchor)
+    return result
+
+
+def due_date(period: Period, rule: Roll | str = Roll.FOLLOWING) -> dt.date:
+    """The due date of a period: its last day, rolled to a working day."""
+    return roll(period.end, rule)
+
+
+def schedule(
+    rule: Rule,
+    *,
+    start: dt.date,
+    until: dt.date,
+    anchor_year: int | None = None,
+    roll_rule: Roll | str = Roll.FOLLOWING,
+) -> list[Scheduled]:
+    """Every period of the rule in [start, until] with its due date."""
+    return [
+        Scheduled(p.start, p.end, due_date(p, roll_rule))
+        for p in periods(rule, start=start, until=until, anchor_year=anchor_year)
+    ]
+
+
+# --- event-triggered duties -------------------------------------------------------------------------
+
+
+class EventUnit(StrEnum):
+    """How "within N …" after an event is counted."""
+
+    DAYS = "days"  # 日（自然日）
+    WORKDAYS = "workdays"  # 个工作日
+    MONTHS = "months"  # 个月
+
+
+def event_due(
+    event_on: dt.date, within: int, unit: EventUnit | str, roll_rule: Roll | str = Roll.FOLLOWING
+) -> dt.date:
+    """The due date of work owed within `within` days / working days / months after an event."""
+    if within < 0:
+        raise RuleError("invalid_rule", "期限不能为负数。")
+    unit = EventUnit(unit)
+    if unit == EventUnit.WORKDAYS:
+        return add_workdays(event_on, within)
+    if unit == EventUnit.MONTHS:
+        return roll(event_on + relativedelta(months=within), roll_rule)
+    return roll(event_on + dt.timedelta(days=within), roll_rule)
+
+
+# --- coverage cycles --------------------------------------------------------------------------------
+
+
+def plan_coverage(members: Iterable[str], *, first_year: int, years: int) -> dict[str, int]:
+    """Which year of a cycle each member is covered in: deterministic (sorted) and even (sizes differ ≤ 1)."""
+    if years < 1:
+        raise RuleError("invalid_rule", "覆盖周期至少为1年。")
+    ordered = sorted(set(members))
+    return {member: first_year + (index % years) for index, member in enumerate(ordered)}
+
+
+def add_to_coverage(
+    plan: Mapping[str, int], new_members: Iterable[str], *, first_year: int, years: int, from_year: int
+) -> dict[str, int]:
+    """Place members who joined mid-cycle in the least-loaded remaining year (ties: the earliest)."""
+    result = dict(plan)
+    last_year = first_year + years - 1
+    candidates = list(range(max(first_year, from_year), last_year + 1)) or [last_year]
+    for member in sorted(set(new_members) - set(result)):
+        load = {year: 0 for year in candidates}
+        for year in result.values():
+            if year in load:
+                load[year] += 1
+        result[member] = min(candidates, key=lambda year: (load[year], year))
+    return result
+
+
+def uncovered(plan: Mapping[str, int], covered: Iterable[str]) -> list[str]:
+    """Members of the cycle not yet covered."""
+    done = set(covered)
+    return sorted(member for member in plan if member not in done)
+
+
+def due_in_year(plan: Mapping[str, int], year: int, covered: Iterable[str]) -> list[str]:
+    """Members planned for `year` or earlier and not yet covered (what must be done by the end of `year`)."""
+    done = set(covered)
+    return sorted(member for member, planned in plan.items() if planned <= year and member not in done)
+
+
+def cycle_bounds(start_year: int, years: int, year: int) -> tuple[int, int]:
+    """The first and last year of the cycle that contains `year` (cycles start at `start_year`)."""
+    first = start_year + ((year - start_year) // years) * years
+    return first, first + years - 1
+
+
+def is_even(plan: Mapping[str, int]) -> bool:
+    counts: dict[int, int] = {}
+    for year in plan.values():
+        counts[year] = counts.get(year, 0) + 1
+    return not counts or max(counts.values()) - min(counts.values()) <= 1

@@ -1,0 +1,60 @@
+"""Fixtures for the duties tests: private media, the Linyi organization, the seed plan and its duties."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+SEED_CANDIDATES = (
+    Path(__file__).resolve().parents[2] / "plans" / "tests" / "data" / "linyi-2020-23.txt",
+    Path("/work/shared/seed/linyi-2020-23.txt"),
+)
+
+
+def seed_path() -> Path:
+    for candidate in SEED_CANDIDATES:
+        if candidate.exists():
+            return candidate
+    pytest.skip("the Linyi seed plan (linyi-2020-23.txt) is not available")
+
+
+def at(day: str, hour: int = 9) -> dt.datetime:
+    """An aware datetime in the project's time zone."""
+    return timezone.make_aware(dt.datetime.fromisoformat(day).replace(hour=hour))
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.MEDIA_ROOT = str(root)
+    return root
+
+
+@pytest.fixture
+def linyi(org):
+    from anze.org.demo import load
+
+    load()
+    return org["linyi"]
+
+
+@pytest.fixture
+def linyi_version(linyi):
+    from anze.plans.services import import_plan, parse_document
+
+    upload = parse_document(seed_path().read_bytes(), "linyi-2020-23.txt")
+    return import_plan(upload, actor=None, region=linyi).version
+
+
+@pytest.fixture
+def linyi_duties(linyi_version):
+    """Every suggested duty of the seed plan, confirmed as suggested, starting 2021-01-01."""
+    from anze.duties.services import confirm_duty
+    from anze.duties.suggest import suggest_duties
+
+    drafts = suggest_duties(linyi_version, actor="test", start_on=dt.date(2021, 1, 1))
+    return [confirm_duty(duty, actor="test") for duty in drafts]

@@ -1,0 +1,241 @@
+"""Pages and API by persona: who sees which occurrences, report and review through the forms, evidence, feeds."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from anze.duties.choices import OccurrenceStatus
+from anze.duties.models import CalendarFeed, Occurrence, Report
+from anze.duties.scheduling import materialize_occurrences
+from anze.duties.tests.conftest import at
+from anze.duties.tests.factories import make_clause, make_duty
+from anze.duties.tests.test_reports import PDF
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def work(org):
+    """A quarterly duty on one city, one 兰山区 and one 罗庄区 unit, materialized for 2021, frozen in April."""
+    with time_machine.travel(at("2021-04-08"), tick=False):
+        clause = make_clause(
+            org["linyi"], [org["city_emergency"], org["lanshan_emergency"], org["luozhuang_emergency"]]
+        )
+        duty = make_duty(clause)
+        materialize_occurrences(now=at("2021-04-08"), horizon_days=300)
+        yield {
+            "duty": duty,
+            **{
+                k: Occurrence.objects.filter(unit=org[k])
+                for k in ("city_emergency", "lanshan_emergency", "luozhuang_emergency")
+            },
+        }
+
+
+def _ids(response):
+    return {str(row.public_id) for row in response.context["table"].data}
+
+
+def test_each_persona_lists_only_its_scope(work, signed_in, alice, bob, charlie, dave):
+    url = reverse("duties:occurrence_list")
+    expected = {
+        alice: 12,
+        bob: 4,
+        charlie: 4,
+        dave: 12,
+    }
+    for user, count in expected.items():
+        client = signed_in(user)
+        response = client.get(url, {"year": 2021})
+        assert response.status_code == 200
+        assert len(response.context["table"].data) == count, user.username
+        client.logout()
+    client = signed_in(charlie)
+    assert _ids(client.get(url)) == {str(o.public_id) for o in work["luozhuang_emergency"]}
+
+
+def test_out_of_scope_occurrence_answers_404_and_a_denied_post_changes_nothing(work, signed_in, charlie):
+    other = work["lanshan_emergency"].first()
+    client = signed_in(charlie)
+    assert client.get(reverse("duties:occurrence_detail", args=[other.public_id])).status_code == 404
+    response = client.post(
+        reverse("duties:occurrence_report", args=[other.public_id]),
+        {
+            "text": "x",
+            "evidence_on": "2021-03-30",
+            "version": other.version,
+            "files": SimpleUploadedFile("a.pdf", PDF, content_type="application/pdf"),
+        },
+    )
+    assert response.status_code == 404
+    assert not Report.objects.exists()
+
+
+def test_unit_reports_through_the_form_and_office_accepts(work, signed_in, charlie, alice, client):
+    occurrence = work["luozhuang_emergency"].get(period_start=dt.date(2021, 1, 1))
+    with time_machine.travel(at("2021-04-08"), tick=False):
+        c = signed_in(charlie)
+        page = c.get(occurrence.get_absolute_url())
+        assert page.status_code == 200 and page.context["report_form"] is not None
+        response = c.post(
+            reverse("duties:occurrence_report", args=[occurrence.public_id]),
+            {
+                "text": "已召开",
+                "evidence_on": "2021-03-30",
+                "version": occurrence.version,
+                "files": [SimpleUploadedFile("纪要.pdf", PDF), SimpleUploadedFile("纪要2.pdf", PDF + b" ")],
+            },
+        )
+        assert response.status_code == 302
+        c.logout()
+        occurrence.refresh_from_db()
+        c = signed_in(alice)
+        response = c.post(
+            reverse("duties:occurrence_review", args=[occurrence.public_id]),
+            {"decision": "accept", "reason": "", "version": occurrence.version},
+        )
+        assert response.status_code == 302
+        stale = c.post(
+            reverse("duties:occurrence_review", args=[occurrence.public_id]),
+            {"decision": "return", "reason": "迟到的意见", "version": occurrence.version},
+        )
+        assert (
+            stale.status_code == 409
+            and "已被他人处理" in stale.content.decode()
+            or "没有待审核" in stale.content.decode()
+        )
+    occurrence.refresh_from_db()
+    assert occurrence.status == OccurrenceStatus.ACCEPTED
+    assert occurrence.reports.get().evidence.count() == 2
+
+
+def test_bad_upload_through_the_form_shows_the_error_next_to_the_field(work, signed_in, charlie):
+    occurrence = work["luozhuang_emergency"].get(period_start=dt.date(2021, 1, 1))
+    with time_machine.travel(at("2021-04-08"), tick=False):
+        response = signed_in(charlie).post(
+            reverse("duties:occurrence_report", args=[occurrence.public_id]),
+            {
+                "text": "已召开",
+                "evidence_on": "2021-03-30",
+                "version": occurrence.version,
+                "files": SimpleUploadedFile("纪要.pdf", b"<html><script>x</script></html>"),
+            },
+        )
+    assert response.status_code == 400
+    assert "允许的类型" in response.content.decode()
+    assert not Report.objects.exists()
+
+
+def test_evidence_is_served_only_in_scope_as_an_attachment(work, signed_in, charlie, bob):
+    from anze.duties.services import submit_report
+
+    occurrence = work["luozhuang_emergency"].get(period_start=dt.date(2021, 1, 1))
+    with time_machine.travel(at("2021-04-08"), tick=False):
+        item = submit_report(
+            occurrence,
+            actor=charlie,
+            text="x",
+            evidence_on=dt.date(2021, 3, 1),
+            files=[("../../etc/passwd.pdf", PDF)],
+        ).evidence.get()
+    assert item.original_name == "passwd.pdf"
+    url = reverse("duties:evidence_download", args=[item.public_id])
+    response = signed_in(charlie).get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == PDF
+    signed_in(charlie).logout()
+    assert signed_in(bob).get(url).status_code == 404
+
+
+def test_pages_render_for_the_office(work, signed_in, alice):
+    client = signed_in(alice)
+    for name in ("my_duties", "dashboard", "calendar", "overdue", "duty_list"):
+        response = client.get(reverse(f"duties:{name}"), {"year": 2021} if name == "dashboard" else {})
+        assert response.status_code == 200, name
+    calendar = client.get(reverse("duties:calendar"), {"month": "2021-03"})
+    assert "2021-03-31" in calendar.content.decode() or "每季度" in calendar.content.decode()
+    dashboard = client.get(reverse("duties:dashboard"), {"year": 2021})
+    body = dashboard.content.decode()
+    assert 'data-chart="chart-task"' in body and 'id="chart-task" type="application/json"' in body
+    assert reverse("duties:occurrence_list") + "?year=2021" in body
+    assert client.get(work["duty"].get_absolute_url()).status_code == 200
+
+
+def test_unit_dashboard_query_count_does_not_grow_with_rows(
+    org, signed_in, charlie, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    clause = make_clause(org["linyi"], [org["luozhuang_emergency"]])
+    make_duty(clause, rrule="FREQ=MONTHLY")
+    client = signed_in(charlie)
+    with time_machine.travel(at("2021-04-08"), tick=False):
+        materialize_occurrences(now=at("2021-04-08"), horizon_days=30)
+        with CaptureQueriesContext(connection) as few:
+            assert client.get(reverse("duties:my_duties")).status_code == 200
+        materialize_occurrences(now=at("2021-04-08"), horizon_days=600)
+        with CaptureQueriesContext(connection) as many:
+            assert client.get(reverse("duties:my_duties")).status_code == 200
+    assert len(many) == len(few)
+
+
+def test_calendar_feed_token_url_serves_icalendar_and_can_be_revoked(work, signed_in, charlie, client):
+    c = signed_in(charlie)
+    c.post(reverse("duties:feed_issue"))
+    url = c.session.get("duties_new_feed_url") or c.get(reverse("duties:calendar")).context["new_feed_url"]
+    path = url.split("testserver", 1)[-1]
+    c.logout()
+    response = client.get(path)
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
+    body = response.content.decode()
+    assert body.startswith("BEGIN:VCALENDAR\r\n") and body.count("BEGIN:VEVENT") == 5
+    assert "DTSTART;VALUE=DATE:20210331" in body
+    assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
+    c = signed_in(charlie)
+    c.post(reverse("duties:feed_revoke"))
+    assert client.get(path).status_code == 404
+    assert CalendarFeed.objects.filter(user=charlie, revoked_at__isnull=True).count() == 0
+
+
+def test_health_endpoint_reports_a_stale_tick(client, db):
+    response = client.get(reverse("duties:health"))
+    assert response.status_code == 503 and response.json()["stale"] is True
+
+
+def test_api_lists_in_scope_and_reports_with_multipart_upload(work, charlie, alice, bob):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(charlie)
+    listed = api.get("/api/occurrences/", {"year": 2021}).json()
+    assert listed["count"] == 4
+    occurrence = work["luozhuang_emergency"].get(period_start=dt.date(2021, 1, 1))
+    with time_machine.travel(at("2021-04-08"), tick=False):
+        bad = api.post(
+            f"/api/occurrences/{occurrence.public_id}/report/",
+            {"text": "x", "evidence_on": "2021-03-30", "files": [SimpleUploadedFile("a.pdf", b"")]},
+            format="multipart",
+        )
+        assert bad.status_code == 400 and bad.json()["code"] == "empty_file"
+        ok = api.post(
+            f"/api/occurrences/{occurrence.public_id}/report/",
+            {"text": "x", "evidence_on": "2021-03-30", "files": [SimpleUploadedFile("a.pdf", PDF)]},
+            format="multipart",
+        )
+        assert ok.status_code == 201, ok.content
+        api.force_authenticate(bob)
+        assert api.post(f"/api/occurrences/{occurrence.public_id}/accept/", {"version": 2}).status_code == 404
+        api.force_authenticate(alice)
+        assert api.post(f"/api/occurrences/{occurrence.public_id}/accept/", {"version": 1}).status_code == 409
+        accepted = api.post(f"/api/occurrences/{occurrence.public_id}/accept/", {"version": 2})
+        assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"
+    assert api.get("/api/reports/").json()["count"] == 1
+    assert api.get("/api/duties/").status_code == 200

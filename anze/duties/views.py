@@ -1,0 +1,242 @@
+"""Duty pages for seeing the work: my duties, the list behind every number, overdue, dashboards, calendars."""
+
+from __future__ import annotations
+
+import calendar as month_calendar
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from anze.core.permissions import PUBLIC, declare
+from anze.duties import ics, stats
+from anze.duties.choices import OPEN_STATUSES
+from anze.duties.filtersets import OccurrenceFilterSet
+from anze.duties.models import CalendarFeed, Occurrence
+from anze.duties.scheduling import tick_health
+from anze.duties.services import feed_token_hash, issue_calendar_feed, revoke_calendar_feed
+from anze.duties.tables import OccurrenceTable
+
+_LIST_RELATED = ("duty", "unit", "committee")
+
+
+def _year(request: HttpRequest) -> int:
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        raise Http404(_("年度无效。")) from None
+    if not 2000 <= year <= 2100:
+        raise Http404(_("年度无效。"))
+    return year
+
+
+def occurrences_for(user: Any):
+    return Occurrence.objects.restrict(user, "view")
+
+
+class OccurrenceListView(LoginRequiredMixin, SingleTableMixin, FilterView):
+    """办理事项 — the occurrences behind every number, filtered in the URL."""
+
+    permission_action = "view"
+    table_class = OccurrenceTable
+    filterset_class = OccurrenceFilterSet
+    template_name = "duties/occurrence_list.html"
+    paginate_by = 25
+    heading = _("办理事项")
+
+    def get_queryset(self):
+        return occurrences_for(self.request.user).select_related(*_LIST_RELATED).order_by("due_on", "id")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["heading"] = self.heading
+        return context
+
+
+class OverdueListView(OccurrenceListView):
+    """逾期清单 — open occurrences past their due date, oldest first."""
+
+    heading = _("逾期清单")
+
+    def get_queryset(self):
+        today = timezone.localdate()
+        return super().get_queryset().filter(status__in=OPEN_STATUSES, due_on__lt=today)
+
+
+@declare("view")
+@login_required
+def my_duties(request: HttpRequest) -> HttpResponse:
+    """我的职责 — headline numbers for this year, then what is still open, soonest first."""
+    today = timezone.localdate()
+    year = _year(request)
+    scoped = occurrences_for(request.user)
+    head = stats.headline(scoped.filter(due_on__year=year), today=today, year=year)
+    open_rows = scoped.exclude(status="accepted").select_related(*_LIST_RELATED).order_by("due_on", "id")
+    table = OccurrenceTable(open_rows, order_by=request.GET.get("sort") or "due_on")
+    table.paginate(page=request.GET.get("page", 1), per_page=25)
+    return render(
+        request,
+        "duties/my_duties.html",
+        {
+            "cards": stats.cards(head, year=year),
+            "table": table,
+            "year": year,
+            "review_url": stats.list_url(state="review"),
+            "review_count": head["review"],
+        },
+    )
+
+
+@declare("view")
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """进度看板 — completion and on-time rates by task, unit, county and leader; each number opens its list."""
+    today = timezone.localdate()
+    year = _year(request)
+    data = stats.dashboard(occurrences_for(request.user), today=today, year=year)
+    charts = {
+        "chart-task": stats.chart_option(data["by_task"], _("各任务完成情况")),
+        "chart-county": stats.chart_option(data["by_county"], _("各县区完成情况")),
+    }
+    return render(
+        request,
+        "duties/dashboard.html",
+        {
+            **data,
+            "cards": stats.cards(data["head"], year=year),
+            "year": year,
+            "charts": charts,
+            "health": tick_health(),
+            "years": range(today.year - 3, today.year + 2),
+        },
+    )
+
+
+@declare("view")
+@login_required
+def calendar_page(request: HttpRequest) -> HttpResponse:
+    """日历 — due dates of a month for what the user answers for (a unit's or a leader's)."""
+    today = timezone.localdate()
+    try:
+        first = dt.date.fromisoformat((request.GET.get("month") or f"{today:%Y-%m}") + "-01")
+    except ValueError:
+        raise Http404(_("月份无效。")) from None
+    last = first.replace(day=month_calendar.monthrange(first.year, first.month)[1])
+    rows = (
+        occurrences_for(request.user)
+        .filter(due_on__range=(first, last))
+        .select_related(*_LIST_RELATED)
+        .order_by("due_on", "unit__name")[:2000]
+    )
+    by_day: dict[dt.date, list[Occurrence]] = {}
+    for row in rows:
+        by_day.setdefault(row.due_on, []).append(row)
+    weeks = []
+    for week in month_calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month):
+        weeks.append(
+            [
+                {
+                    "day": day,
+                    "in_month": day.month == first.month,
+                    "items": by_day.get(day, []),
+                    "today": day == today,
+                }
+                for day in week
+            ]
+        )
+    previous = (first - dt.timedelta(days=1)).replace(day=1)
+    following = last + dt.timedelta(days=1)
+    feed = CalendarFeed.objects.filter(user=request.user, revoked_at__isnull=True).first()
+    return render(
+        request,
+        "duties/calendar.html",
+        {
+            "first": first,
+            "weeks": weeks,
+            "previous": previous,
+            "following": following,
+            "feed": feed,
+            "new_feed_url": request.session.pop("duties_new_feed_url", None),
+        },
+    )
+
+
+@declare("change")
+@login_required
+@require_POST
+def feed_issue(request: HttpRequest) -> HttpResponse:
+    """Make a new private calendar URL (the old one stops working); shown once."""
+    _feed, token = issue_calendar_feed(actor=request.user)
+    from django.urls import reverse
+
+    request.session["duties_new_feed_url"] = request.build_absolute_uri(
+        reverse("duties:calendar_feed", kwargs={"token": token})
+    )
+    messages.success(request, _("已生成新的日历订阅地址，旧地址已失效。"))
+    return redirect("duties:calendar")
+
+
+@declare("change")
+@login_required
+@require_POST
+def feed_revoke(request: HttpRequest) -> HttpResponse:
+    revoke_calendar_feed(actor=request.user)
+    messages.info(request, _("日历订阅地址已撤销。"))
+    return redirect("duties:calendar")
+
+
+@declare(PUBLIC)
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """iCalendar feed at a private, revocable token URL: the due dates its owner may see."""
+    feed = (
+        CalendarFeed.objects.filter(token_hash=feed_token_hash(token), revoked_at__isnull=True)
+        .select_related("user")
+        .first()
+    )
+    if feed is None or not feed.user.is_active:
+        raise Http404("unknown calendar")
+    now = timezone.now()
+    CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=now)
+    today = timezone.localdate(now)
+    rows = (
+        Occurrence.objects.restrict(feed.user, "view")
+        .filter(due_on__gte=today - dt.timedelta(days=90), due_on__lte=today + dt.timedelta(days=400))
+        .select_related(*_LIST_RELATED)
+        .order_by("due_on", "id")[:5000]
+    )
+    events = [
+        {
+            "uid": row.public_id,
+            "day": row.due_on,
+            "summary": f"【{row.get_status_display()}】{row.duty.title[:40]} — {row.committee or row.unit}",
+            "description": f"周期 {row.period_start:%Y-%m-%d} 至 {row.period_end:%Y-%m-%d}；截止 {row.due_on:%Y-%m-%d}",
+            "url": request.build_absolute_uri(row.get_absolute_url()),
+        }
+        for row in rows
+    ]
+    body = ics.calendar(events, name=f"安责 · {feed.user}", now=now)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="anze-duties.ics"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@declare(PUBLIC)
+def health(request: HttpRequest) -> JsonResponse:
+    """Whether the duties tick is running (for monitoring): 200 when fresh, 503 when stale."""
+    state = tick_health()
+    body = {
+        "job": state["job"],
+        "stale": state["stale"],
+        "last_finished_at": state["last_finished_at"].isoformat() if state["last_finished_at"] else None,
+    }
+    return JsonResponse(body, status=503 if state["stale"] else 200)
