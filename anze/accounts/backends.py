@@ -80,12 +80,18 @@ def register_failure(user: Any, *, reason: str, request: Any = None) -> bool:
             row.locked_until = now + policy.lockout_window() if locked else None
             User.objects.filter(pk=row.pk).update(failed_login_count=count, locked_until=row.locked_until)
             if locked:
+                from anze.accounts.sessions import end_user_sessions
+
+                ended = end_user_sessions(row)
                 record(
                     "auth.locked",
                     actor=ANONYMOUS_ACTOR,
                     obj=row,
                     success=False,
-                    reason=f"{count} consecutive failures ({reason}); locked until {row.locked_until.isoformat()}",
+                    reason=(
+                        f"{count} consecutive failures ({reason}); locked until "
+                        f"{row.locked_until.isoformat()}; {ended} session(s) ended"
+                    ),
                 )
             else:
                 record(

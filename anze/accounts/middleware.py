@@ -72,7 +72,9 @@ class SessionLimitsMiddleware(_Middleware):
             login_at = seen_at = now
             session[LOGIN_AT_KEY] = now
         reason = ""
-        if now - seen_at > policy.security("SESSION_IDLE_MINUTES") * 60:
+        if policy.is_locked(user):  # locked while signed in (e.g. wrong OTPs in another session)
+            reason = "account locked"
+        elif now - seen_at > policy.security("SESSION_IDLE_MINUTES") * 60:
             reason = "idle timeout"
         elif now - login_at > policy.security("SESSION_ABSOLUTE_HOURS") * 3600:
             reason = "absolute session limit"

@@ -137,22 +137,22 @@ class RoleAssignment(models.Model):
                 condition=~Q(role__in=sorted(UNIT_ROLES)) | Q(unit__isnull=False),
                 name="roleassignment_unit_roles_have_unit",
             ),
-            # One grant per user, role and area. Three partial constraints rather than nulls_distinct=False,
-            # which SQLite does not enforce.
+            # One open grant per user, role and area; ended grants stay as history, so a re-grant is a new
+            # row. Three partial constraints rather than nulls_distinct=False, which SQLite does not enforce.
             models.UniqueConstraint(
                 fields=["user", "role", "region"],
-                condition=Q(region__isnull=False, unit__isnull=True),
-                name="roleassignment_unique_region",
+                condition=Q(region__isnull=False, unit__isnull=True, valid_until__isnull=True),
+                name="roleassignment_unique_open_region",
             ),
             models.UniqueConstraint(
                 fields=["user", "role", "unit"],
-                condition=Q(region__isnull=True, unit__isnull=False),
-                name="roleassignment_unique_unit",
+                condition=Q(region__isnull=True, unit__isnull=False, valid_until__isnull=True),
+                name="roleassignment_unique_open_unit",
             ),
             models.UniqueConstraint(
                 fields=["user", "role"],
-                condition=Q(region__isnull=True, unit__isnull=True),
-                name="roleassignment_unique_everywhere",
+                condition=Q(region__isnull=True, unit__isnull=True, valid_until__isnull=True),
+                name="roleassignment_unique_open_everywhere",
             ),
         ]
 

@@ -282,6 +282,38 @@ def reset_password(*, actor: Any, user: User, new_password: str) -> User:
 # -- roles -------------------------------------------------------------------------------------------
 
 
+def _area_path(region: Any = None, unit: Any = None) -> str:
+    """The region path an assignment's audit event is filed under, so county audit readers see it."""
+    if region is not None:
+        return region.path
+    if unit is not None and getattr(unit, "region_id", None):
+        return unit.region.path
+    return ""
+
+
+def _delete_tokens_counted(user: User) -> int:
+    """End the user's API tokens: a token issued before a role change must not carry over its rights
+    (a token is trusted as past the second factor, so an admin role would skip OTP)."""
+    from rest_framework.authtoken.models import Token
+
+    removed, _detail = Token.objects.filter(user=user).delete()
+    return removed
+
+
+def _check_separation(user: User, role: Role, active: Any) -> None:
+    """三权分立: an administrator role is held alone — never next to any other role, in both directions."""
+    if role in ADMIN_ROLES:
+        other = active.exclude(role=role).first()
+    else:
+        other = active.filter(role__in=sorted(ADMIN_ROLES)).first()
+    if other is not None:
+        raise AdminRoleConflictError(
+            "admin_role_conflict",
+            _("三权分立：%(user)s 已是%(held)s，不能再担任%(role)s。")
+            % {"user": user, "held": other.get_role_display(), "role": role.label},
+        )
+
+
 @transaction.atomic
 def assign_role(
     *,
@@ -292,7 +324,8 @@ def assign_role(
     unit: Any = None,
     valid_until: dt.datetime | None = None,
 ) -> RoleAssignment:
-    """授予角色. Only the security administrator, never to oneself, never a second administrator role."""
+    """授予角色. Only the security administrator, never to oneself; an administrator role never next to
+    another role. A re-grant is a new row: a revoked grant stays as history. The user's API tokens end."""
     require_security_admin(actor)
     _refuse_self(actor, user, _("修改"))
     role = Role(role)
@@ -302,21 +335,14 @@ def assign_role(
     active = RoleAssignment.objects.filter(user=user, valid_from__lte=now).filter(
         Q(valid_until__isnull=True) | Q(valid_until__gt=now)
     )
-    if role in ADMIN_ROLES:
-        other = active.filter(role__in=[r for r in ADMIN_ROLES if r != role]).first()
-        if other is not None:
-            raise AdminRoleConflictError(
-                "admin_role_conflict",
-                _("三权分立：%(user)s 已是%(held)s，不能再担任%(role)s。")
-                % {"user": user, "held": other.get_role_display(), "role": role.label},
-            )
-    assignment = RoleAssignment.objects.filter(user=user, role=role, region=region, unit=unit).first()
-    if assignment is not None and active.filter(pk=assignment.pk).exists():
+    _check_separation(user, role, active)
+    if active.filter(role=role, region=region, unit=unit).exists():
         raise AccountError("role_already_assigned", _("该用户已在此范围内拥有该角色。"))
-    before = _assignment_state(assignment) if assignment else None
-    if assignment is None:
-        assignment = RoleAssignment(user=user, role=role, region=region, unit=unit)
-    assignment.valid_from = now
+    # A grant still open but not yet in force (valid_from in the future) is superseded by this one.
+    RoleAssignment.objects.filter(
+        user=user, role=role, region=region, unit=unit, valid_until__isnull=True
+    ).update(valid_until=now)
+    assignment = RoleAssignment(user=user, role=role, region=region, unit=unit, valid_from=now)
     assignment.valid_until = valid_until
     try:
         assignment.full_clean(exclude=["user"], validate_unique=False, validate_constraints=False)
@@ -324,13 +350,22 @@ def assign_role(
         raise AccountError("invalid_area", " ".join(exc.messages)) from exc
     assignment.save()
     user.forget_assignments()
-    record("accounts.role.assign", actor=actor, obj=user, before=before, after=_assignment_state(assignment))
+    removed = _delete_tokens_counted(user)
+    record(
+        "accounts.role.assign",
+        actor=actor,
+        obj=user,
+        before=None,
+        after=_assignment_state(assignment),
+        reason=f"{removed} API token(s) revoked" if removed else "",
+        scope_path=_area_path(region, unit),
+    )
     return assignment
 
 
 @transaction.atomic
 def revoke_role(*, actor: Any, assignment: RoleAssignment) -> RoleAssignment:
-    """撤销角色: the assignment ends now and stays as history."""
+    """撤销角色: the assignment ends now and stays as history; the user's API tokens end."""
     require_security_admin(actor)
     _refuse_self(actor, assignment.user, _("修改"))
     now = timezone.now()
@@ -340,12 +375,15 @@ def revoke_role(*, actor: Any, assignment: RoleAssignment) -> RoleAssignment:
     assignment.valid_until = now
     assignment.save(update_fields=["valid_until"])
     assignment.user.forget_assignments()
+    removed = _delete_tokens_counted(assignment.user)
     record(
         "accounts.role.revoke",
         actor=actor,
         obj=assignment.user,
         before=before,
         after=_assignment_state(assignment),
+        reason=f"{removed} API token(s) revoked" if removed else "",
+        scope_path=_area_path(assignment.region, assignment.unit),
     )
     return assignment
 
@@ -396,6 +434,18 @@ def _otp_passed(request: HttpRequest, device: Any, action: str) -> None:
 def verify_session_otp(request: HttpRequest, token: str) -> bool:
     """Second factor for this session. A wrong token counts towards lockout; at the limit the session ends."""
     user = request.user
+    with transaction.atomic():
+        # Re-read the row under lock: a lock set by another session or request must hold here too.
+        row = User.objects.select_for_update().get(pk=user.pk)
+        locked = policy.is_locked(row)
+        if locked:
+            record(
+                "auth.login_failed", actor=user, obj=row, success=False, reason="account locked (otp step)"
+            )
+    if locked:
+        user.locked_until = row.locked_until
+        django_logout(request)
+        return False
     device = verify_otp(user, token)
     if device is None:
         if register_failure(user, reason="otp", request=request):

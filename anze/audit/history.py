@@ -49,10 +49,18 @@ def changes_of(event: AuditEvent) -> list[Change]:
     ]
 
 
-def history_context(obj: models.Model, *, before: int | None = None, limit: int = HISTORY_PAGE_SIZE) -> dict:
-    """The template context of one page of an object's history, with a link to the next older page."""
+def history_context(
+    obj: models.Model, *, user: Any, before: int | None = None, limit: int = HISTORY_PAGE_SIZE
+) -> dict:
+    """The template context of one page of an object's history, with a link to the next older page.
+
+    Only the events `user` may read in the audit trail are shown (access.visible_events): nothing for the
+    system and security administrators or any other non-reader (三权分立).
+    """
+    from anze.audit.access import is_audit_reader, visible_events
+
     object_type, object_id = object_key(obj)
-    events = AuditEvent.objects.filter(object_type=object_type, object_id=object_id).select_related("actor")
+    events = visible_events(user).filter(object_type=object_type, object_id=object_id).select_related("actor")
     if before is not None:
         events = events.filter(sequence__lt=before)
     page = list(events.order_by("-sequence")[: limit + 1])
@@ -69,6 +77,7 @@ def history_context(obj: models.Model, *, before: int | None = None, limit: int 
     ]
     url = reverse("audit:history", kwargs={"object_type": object_type, "object_id": object_id})
     return {
+        "visible": is_audit_reader(user),
         "rows": rows,
         "history_url": url,
         "more_url": f"{url}?before={page[-1].sequence}" if more and page else "",

@@ -157,8 +157,10 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 
 @declare("delete")
+@login_required
 def purge(request: HttpRequest) -> HttpResponse:
-    """Nothing purges the audit trail. Asking is refused (403) for everyone and written to the trail."""
+    """Nothing purges the audit trail. Asking is refused (403) for every signed-in user and written to the
+    trail; anonymous callers are sent to sign in first, so they cannot fill the permanent trail."""
     record_standalone(
         "audit.purge_refused",
         actor=request.user,
@@ -181,7 +183,11 @@ def _history_target(object_type: str, object_id: str) -> type[models.Model]:
 @declare("view")
 @login_required
 def history(request: HttpRequest, object_type: str, object_id: str) -> HttpResponse:
-    """An object's events as an htmx fragment, for anyone who may view the object itself."""
+    """An object's events as an htmx fragment, for audit readers who may view the object itself.
+
+    The system and security administrators may view some objects (users, units) but never the trail.
+    """
+    access.require_reader(request.user, request.path)
     model = _history_target(object_type, object_id)
     id_field = "public_id" if any(f.name == "public_id" for f in model._meta.fields) else "pk"
     try:
@@ -195,5 +201,5 @@ def history(request: HttpRequest, object_type: str, object_id: str) -> HttpRespo
         before = int(request.GET["before"]) if "before" in request.GET else None
     except ValueError:
         before = None
-    context = history_context(obj, before=before, limit=HISTORY_PAGE_SIZE)
+    context = history_context(obj, user=request.user, before=before, limit=HISTORY_PAGE_SIZE)
     return render(request, "audit/_history.html", context)

@@ -14,6 +14,11 @@ class MailNotConfiguredError(RuntimeError):
 class UnconfiguredEmailBackend(BaseEmailBackend):
     """Fails every send with a clear error, so a delivery log records it instead of losing the mail."""
 
+    def __init__(self, fail_silently: bool = False, **kwargs: Any) -> None:
+        # Django 6.1 deprecates BaseEmailBackend.fail_silently; keep our own attribute.
+        super().__init__(**kwargs)
+        self.fail_silently = fail_silently
+
     def send_messages(self, email_messages: Any) -> int:
         if not email_messages:
             return 0

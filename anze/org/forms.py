@@ -11,9 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from anze.org.models import Committee, Person, Post, Region, Unit, UnitGroup
 
 
-def _placeable_regions(user: Any, current: Region | None = None) -> QuerySet:
-    """Regions where the user may place organization records, plus the record's current region."""
-    allowed = Q(pk__in=Region.objects.restrict(user, "add").values("pk"))
+def _placeable_regions(user: Any, current: Region | None = None, model: type = Region) -> QuerySet:
+    """Regions where the user may place `model` records (the model's own role table), plus the record's
+    current region."""
+    from anze.org.services._common import placeable_regions_q
+
+    where = placeable_regions_q(user, "add", model)
+    allowed = where if where is not None else Q(pk__in=[])
     if current is not None:
         allowed |= Q(pk=current.pk)
     return Region.objects.filter(allowed, is_active=True)
@@ -93,7 +97,7 @@ class UnitForm(_StyledModelForm):
 
     def restrict_fields(self, instance: Any) -> None:
         self.fields["region"] = _choice(
-            _placeable_regions(self.user, instance.region if instance else None), _("所属区划")
+            _placeable_regions(self.user, instance.region if instance else None, Unit), _("所属区划")
         )
         parents = Unit.objects.restrict(self.user, "view").filter(is_active=True).select_related("region")
         if instance is not None:
@@ -119,7 +123,7 @@ class UnitGroupForm(_StyledModelForm):
 
     def restrict_fields(self, instance: Any) -> None:
         self.fields["region"] = _choice(
-            _placeable_regions(self.user, instance.region if instance else None), _("适用区划")
+            _placeable_regions(self.user, instance.region if instance else None, UnitGroup), _("适用区划")
         )
         self.fields["committee"] = _choice(
             Committee.objects.restrict(self.user, "view").filter(is_active=True),
@@ -142,7 +146,7 @@ class PersonForm(_StyledModelForm):
 
     def restrict_fields(self, instance: Any) -> None:
         self.fields["region"] = _choice(
-            _placeable_regions(self.user, instance.region if instance else None), _("所属区划")
+            _placeable_regions(self.user, instance.region if instance else None, Person), _("所属区划")
         )
 
 
@@ -155,7 +159,7 @@ class CommitteeForm(_StyledModelForm):
 
     def restrict_fields(self, instance: Any) -> None:
         self.fields["region"] = _choice(
-            _placeable_regions(self.user, instance.region if instance else None), _("区划")
+            _placeable_regions(self.user, instance.region if instance else None, Committee), _("区划")
         )
         self.fields["parent"] = _choice(
             Committee.objects.restrict(self.user, "view").filter(is_active=True, parent__isnull=True),

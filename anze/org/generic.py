@@ -25,19 +25,23 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from anze.audit.services import record_standalone
+from anze.core.exports import safe_cell  # noqa: F401  (re-exported: other apps import it from here)
 from anze.core.restrict import get_restricted_or_404
 from anze.org.models import Region
 
 EXPORT_MAX_ROWS = 50_000
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def safe_cell(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula is prefixed with a quote (formula injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+def record_service_refusal(request: HttpRequest, error: PermissionDenied, obj: Model | None = None) -> None:
+    """A refusal raised inside a service is shown on the page and kept in the trail as access.denied."""
+    record_standalone(
+        "access.denied",
+        actor=request.user,
+        obj=obj if obj is not None and obj.pk else ("path", request.path[:64], ""),
+        success=False,
+        reason=(f"{request.method} {request.path}: " + (str(error) or "refused by the service"))[:500],
+    )
 
 
 def table_to_xlsx(table: Any, title: str) -> bytes:
@@ -62,9 +66,13 @@ def can(user: Any, action: str, obj: Model) -> bool:
     return type(obj).objects.restrict(user, action).filter(pk=obj.pk).exists()
 
 
-def can_add_anywhere(user: Any) -> bool:
-    """Organization records are placed by region: one may add them where one may add a region's records."""
-    return Region.objects.restrict(user, "add").exists()
+def can_add_anywhere(user: Any, model: type[Model] = Region) -> bool:
+    """Organization records are placed by region: one may add `model` records where its role table
+    grants `add` over a region (a county may add units, not Region rows)."""
+    from anze.org.services._common import placeable_regions_q
+
+    where = placeable_regions_q(user, "add", model)
+    return where is not None and Region.objects.filter(where).exists()
 
 
 class ObjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
@@ -120,7 +128,7 @@ class ObjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
             cards=self.cards(self.object_list),
             export_url=f"?{query.urlencode()}",
             add_url_name=self.add_url_name
-            if self.add_url_name and can_add_anywhere(self.request.user)
+            if self.add_url_name and can_add_anywhere(self.request.user, self.model)
             else None,
         )
         return context
@@ -160,7 +168,7 @@ class ServiceFormView(LoginRequiredMixin, FormView):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if self.permission_action == "add":
-            if not can_add_anywhere(request.user):
+            if not can_add_anywhere(request.user, self.model):
                 raise PermissionDenied(_("您无权新增此类记录。"))
         else:
             self.object = get_restricted_or_404(
@@ -189,6 +197,7 @@ class ServiceFormView(LoginRequiredMixin, FormView):
                 form.add_error(None, error)
             return self.form_invalid(form)
         except PermissionDenied as error:
+            record_service_refusal(self.request, error, getattr(self, "object", None))
             form.add_error(None, str(error) or _("您无权执行此操作。"))
             return self.form_invalid(form)
         return HttpResponseRedirect(self.success_url_for(obj))

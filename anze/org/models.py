@@ -13,9 +13,30 @@ from anze.core.models import BaseModel
 from anze.core.restrict import Scope
 from anze.org.choices import CommitteeKind, CommitteeLeaderRole, RegionLevel, UnitGroupRule, UnitKind
 
+_VIEW = frozenset({"view"})
 _EDIT = frozenset({"view", "add", "change"})
-# The system administrator keeps reference data; the city office may edit it too.
-_REFERENCE_ROLES = {Role.SYSTEM_ADMIN.value: _EDIT}
+_ALL = frozenset({"view", "add", "change", "delete"})
+_NONE: frozenset[str] = frozenset()
+# Complete role tables for the organization's reference data (deny by default for anything not listed).
+# The office edits everything in its region; the system administrator keeps reference data; the county
+# office keeps its units and people but not the Region rows themselves; a unit user only views (its own
+# unit's contact fields are the exception, see UNIT_ROLES and anze.org.services.units).
+_REFERENCE_ROLES = {
+    Role.OFFICE.value: _ALL,
+    Role.COUNTY.value: _EDIT,
+    Role.UNIT.value: _VIEW,
+    Role.LEADER.value: _VIEW,
+    Role.INSPECTOR.value: _VIEW,
+    Role.AUDITOR.value: _VIEW,
+    Role.ENTERPRISE.value: _NONE,
+    Role.SYSTEM_ADMIN.value: _EDIT,
+    Role.SECURITY_ADMIN.value: _NONE,
+    Role.AUDIT_ADMIN.value: _NONE,
+}
+REGION_ROLES = {**_REFERENCE_ROLES, Role.COUNTY.value: _VIEW}
+# A unit user may change its own unit, but the services let it touch the contact fields only.
+UNIT_ROLES = {**_REFERENCE_ROLES, Role.UNIT.value: frozenset({"view", "change"})}
+UNIT_CONTACT_FIELDS = frozenset({"phone", "address"})
 
 
 class Region(BaseModel):
@@ -38,7 +59,7 @@ class Region(BaseModel):
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("在用"), default=True)
 
-    scope = Scope(region="path", internal_view=True, roles=_REFERENCE_ROLES)
+    scope = Scope(region="path", internal_view=True, roles=REGION_ROLES)
 
     class Meta:
         verbose_name = _("行政区划")
@@ -92,7 +113,7 @@ class Unit(BaseModel):
     address = models.CharField(_("地址"), max_length=200, blank=True)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
 
-    scope = Scope(region="region__path", unit="pk", roles=_REFERENCE_ROLES)
+    scope = Scope(region="region__path", unit="pk", roles=UNIT_ROLES)
 
     class Meta:
         verbose_name = _("单位")

@@ -35,7 +35,7 @@ from anze.org.forms import (
     UnitGroupForm,
     UnitsForm,
 )
-from anze.org.generic import ObjectDetailView, ObjectListView, ServiceFormView
+from anze.org.generic import ObjectDetailView, ObjectListView, ServiceFormView, record_service_refusal
 from anze.org.models import Committee, CommitteeLeader, Person, PostHolding, Region, Unit, UnitGroup
 from anze.org.tables import CommitteeTable, PersonTable, RegionTable, UnitGroupTable, UnitTable
 
@@ -202,6 +202,7 @@ def _run(request: HttpRequest, done: str, call: Any) -> None:
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))
     except PermissionDenied as error:
+        record_service_refusal(request, error)
         messages.error(request, str(error))
     else:
         messages.success(request, done)

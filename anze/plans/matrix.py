@@ -120,7 +120,9 @@ def matrix_xlsx(matrix: Matrix, *, title: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("责任矩阵")
-    header = [_("方案"), _("任务"), _("内容")] + [str(unit) for unit in matrix.units]
+    from anze.core.exports import safe_cell
+
+    header = [_("方案"), _("任务"), _("内容")] + [safe_cell(str(unit)) for unit in matrix.units]
     sheet.append(header)
     fills = {
         AssignmentRole.LEAD_UNIT: PatternFill("solid", fgColor="F8D7DA"),
@@ -129,7 +131,11 @@ def matrix_xlsx(matrix: Matrix, *, title: str) -> bytes:
     }
     for row in matrix.rows:
         sheet.append(
-            [str(row.task.version.plan), row.task.number, row.label]
+            [
+                safe_cell(str(row.task.version.plan)),
+                safe_cell(str(row.task.number)),
+                safe_cell(str(row.label)),
+            ]
             + [c.mark if c else "" for c in row.cells]
         )
         excel_row = sheet.max_row
@@ -140,7 +146,7 @@ def matrix_xlsx(matrix: Matrix, *, title: str) -> bytes:
             target.fill = fills[cell.role]
             target.alignment = Alignment(horizontal="center")
             if cell.note:
-                target.comment = Comment(cell.note, "anze")
+                target.comment = Comment(safe_cell(str(cell.note)), "anze")
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")

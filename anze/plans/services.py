@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,12 +50,30 @@ class DocumentAlreadyImported(Exception):
 
     code = "already_imported"
 
-    def __init__(self, version: PlanVersion) -> None:
+    def __init__(self, version: PlanVersion, *, visible: bool = True) -> None:
         self.version = version
+        self.visible = visible  # False: the version lies outside the caller's scope; name nothing of it
         super().__init__(
             _("该文件已导入为《%(plan)s》第 %(number)s 版。")
             % {"plan": version.plan, "number": version.number}
+            if visible
+            else _("该文件已由其他区划导入，不能重复导入。")
         )
+
+
+def _existing_version(sm3: str, actor: Any) -> tuple[PlanVersion | None, bool]:
+    """The version already made from this file, and whether `actor` may see it."""
+    existing = PlanVersion.objects.filter(content_hash=sm3).select_related("plan").first()
+    if existing is None:
+        return None, False
+    if actor is None or isinstance(actor, str):
+        return existing, True
+    return existing, PlanVersion.objects.restrict(actor, "view").filter(pk=existing.pk).exists()
+
+
+def _already_imported(sm3: str, actor: Any) -> DocumentAlreadyImported | None:
+    existing, visible = _existing_version(sm3, actor)
+    return DocumentAlreadyImported(existing, visible=visible) if existing is not None else None
 
 
 @dataclass
@@ -118,6 +136,19 @@ def _store_document(
     existing = SourceDocument.objects.filter(sm3=upload.sm3).first()
     if existing is not None:
         return existing
+    try:
+        with transaction.atomic():
+            return _create_document(upload, region=region, actor=actor, written=written)
+    except IntegrityError:  # the same file stored by a concurrent upload
+        existing = SourceDocument.objects.filter(sm3=upload.sm3).first()
+        if existing is None:
+            raise
+        return existing
+
+
+def _create_document(
+    upload: ParsedUpload, *, region: Region, actor: Any, written: list[str]
+) -> SourceDocument:
     path = document_path(upload.sm3)
     if not default_storage.exists(path):
         saved = default_storage.save(path, ContentFile(upload.content))
@@ -282,6 +313,8 @@ def _build_version(
         )
         number, diff = 1, None
     else:
+        # Lock the plan row: two versions of one plan at once would both take the same number.
+        plan = Plan.objects.select_for_update().get(pk=plan.pk)
         number = (plan.versions.aggregate(n=Max("number"))["n"] or 0) + 1
         previous = plan.current_version
         diff = diff_plans(previous.parsed if previous else None, data) if previous else None
@@ -407,15 +440,40 @@ def import_plan(
     """
     if check_permission and actor is not None and not isinstance(actor, str):
         _require_import(actor, region)
-    existing = PlanVersion.objects.filter(content_hash=upload.sm3).select_related("plan").first()
+    existing, visible = _existing_version(upload.sm3, actor)
     if existing is not None:
+        if not visible:
+            raise DocumentAlreadyImported(existing, visible=False)
         return ImportResult(existing.plan, existing, created=False, diff=existing.diff)
     written: list[str] = []
     try:
         return _import_atomically(upload, actor=actor, region=region, written=written)
+    except DocumentAlreadyImported as exc:
+        _remove_files(written)
+        if not exc.visible:
+            raise
+        return ImportResult(exc.version.plan, exc.version, created=False, diff=exc.version.diff)
     except BaseException:
         _remove_files(written)
         raise
+
+
+def _build_version_safely(
+    data: dict[str, Any], *, document: SourceDocument, region: Region, actor: Any
+) -> tuple[Plan, PlanVersion, dict[str, Any] | None]:
+    """_build_version in a savepoint: a concurrent import of the same file (the unique SM3) turns into
+    DocumentAlreadyImported; a concurrent new plan with the same 文号 is retried once as a new version."""
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                return _build_version(data, document=document, region=region, actor=actor)
+        except IntegrityError:
+            already = _already_imported(document.sm3, actor)
+            if already is not None:
+                raise already from None
+            if attempt:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 @transaction.atomic
@@ -423,7 +481,7 @@ def _import_atomically(
     upload: ParsedUpload, *, actor: Any, region: Region, written: list[str]
 ) -> ImportResult:
     document = _store_document(upload, region=region, actor=actor, written=written)
-    plan, version, diff = _build_version(upload.data, document=document, region=region, actor=actor)
+    plan, version, diff = _build_version_safely(upload.data, document=document, region=region, actor=actor)
     _import_event(plan, version, diff, actor=actor)
     return ImportResult(plan, version, created=True, diff=diff, unresolved=_unresolved_names(version))
 
@@ -435,9 +493,9 @@ def stage_import(upload: ParsedUpload, *, actor: Any, region: Region) -> PlanImp
     when the same file was uploaded before and not yet decided.
     """
     _require_import(actor, region)
-    existing = PlanVersion.objects.filter(content_hash=upload.sm3).select_related("plan").first()
-    if existing is not None:
-        raise DocumentAlreadyImported(existing)
+    already = _already_imported(upload.sm3, actor)
+    if already is not None:
+        raise already
     pending = PlanImport.objects.filter(
         document__sm3=upload.sm3, region=region, status=ImportStatus.PENDING
     ).first()
@@ -482,10 +540,10 @@ def confirm_import(staged: PlanImport, *, actor: Any) -> ImportResult:
     if not ImportStatus(staged.status).can_confirm():
         raise ValidationError(_("该导入已处理，不能再次确认。"), code="not_pending")
     _require_import(actor, staged.region)
-    existing = PlanVersion.objects.filter(content_hash=staged.document.sm3).first()
-    if existing is not None:
-        raise DocumentAlreadyImported(existing)
-    plan, version, diff = _build_version(
+    already = _already_imported(staged.document.sm3, actor)
+    if already is not None:
+        raise already
+    plan, version, diff = _build_version_safely(
         staged.parsed, document=staged.document, region=staged.region, actor=actor
     )
     staged.status = ImportStatus.CONFIRMED

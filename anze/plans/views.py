@@ -12,6 +12,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
@@ -102,6 +103,7 @@ def clause_roles(assignments: Any) -> list[dict[str, Any]]:
 
 @declare("view")
 @login_required
+@require_safe
 def plan_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     """方案详情 — the current (or a chosen) version: sections, tasks, clauses, names, deadlines, duties."""
     plan = get_restricted_or_404(
@@ -141,6 +143,7 @@ def plan_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @declare("view")
 @login_required
+@require_safe
 def version_list(request: HttpRequest, public_id: str) -> HttpResponse:
     """版本记录 — every imported version of a plan with its diff to the one before."""
     plan = get_restricted_or_404(Plan.objects.all(), request.user, "view", public_id=public_id)
@@ -150,6 +153,7 @@ def version_list(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @declare("view")
 @login_required
+@require_safe
 def version_document(request: HttpRequest, public_id: str) -> HttpResponse:
     """原始文件下载 — always as an attachment, checked against its SM3 digest first."""
     version = get_restricted_or_404(
@@ -197,6 +201,7 @@ _RESPONSIBILITY_RELATED = ("clause__task__section", "version__plan", "group")
 
 @declare("view")
 @login_required
+@require_safe
 def unit_responsibilities(request: HttpRequest, public_id: str) -> HttpResponse:
     """单位职责 — the clauses of current plans a unit answers for, directly or through a unit group."""
     unit = get_restricted_or_404(
@@ -230,6 +235,7 @@ def _first_per_clause_role(rows: Any) -> list[ClauseAssignment]:
 
 @declare("view")
 @login_required
+@require_safe
 def person_clauses(request: HttpRequest, public_id: str) -> HttpResponse:
     """领导分工 — the clauses of current plans a leader leads or shares."""
     person = get_restricted_or_404(

@@ -57,6 +57,8 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 form.add_error("file", ValidationError(exc.message_zh, code=exc.code))
             except services.DocumentAlreadyImported as exc:
                 messages.info(request, str(exc))
+                if not exc.visible:
+                    return redirect("plans:import_upload")
                 return redirect("plans:plan_detail", public_id=exc.version.plan.public_id)
             else:
                 return redirect("plans:import_preview", public_id=staged.public_id)
@@ -102,6 +104,8 @@ def import_confirm(request: HttpRequest, public_id: str) -> HttpResponse:
         result = services.confirm_import(staged, actor=request.user)
     except services.DocumentAlreadyImported as exc:
         messages.info(request, str(exc))
+        if not exc.visible:
+            return redirect("plans:import_preview", public_id=staged.public_id)
         return redirect("plans:plan_detail", public_id=exc.version.plan.public_id)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anze.audit.services import record_standalone
 from anze.core.permissions import declare
 from anze.plans.forms import MatrixFilterForm
 from anze.plans.matrix import Matrix, build_matrix, matrix_xlsx
@@ -42,6 +43,11 @@ def matrix(request: HttpRequest) -> HttpResponse:
 def matrix_export(request: HttpRequest) -> HttpResponse:
     _form, result = _matrix(request)
     content = matrix_xlsx(result, title=_("责任矩阵"))
+    record_standalone(
+        "plans.matrix.export",
+        actor=request.user,
+        reason=f"xlsx; {len(result.rows)} rows, {len(result.units)} units; filters: {request.GET.urlencode()[:400]}",
+    )
     response = HttpResponse(content, content_type=XLSX)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="matrix-{stamp}.xlsx"'

@@ -150,6 +150,8 @@ def test_nightly_job_stops_idle_and_expired_accounts_once(org):
     assert {e.actor_label for e in events} == {"system"}
     assert events.get(object_id=str(expired.public_id)).reason == "account validity ended"
     new.refresh_from_db()
+    assert new.is_active and new.last_login is None  # the new account is left exactly as it was
+    assert not events.filter(object_id=str(new.public_id)).exists()
 
 
 def test_deactivated_idle_account_cannot_sign_in(org, client):

@@ -37,9 +37,22 @@ def test_admin_with_password_only_reaches_no_page(role, client, db):
         response = client.get(reverse(name))
         assert response.status_code == 302, name
         assert response["Location"] == reverse("accounts:otp_verify"), name
-    assert client.get(reverse("admin:index")).status_code == 302
     response = client.get(reverse("api:users-me"))
     assert response.status_code == 403 and response.json()["code"] == "otp_required"
+
+
+@pytest.mark.parametrize("flag", ["is_staff", "is_superuser"])
+def test_django_admin_sends_a_staff_admin_without_otp_to_the_otp_page(flag, client, db):
+    admin = make_admin(
+        "staff_sys", Role.SYSTEM_ADMIN, is_staff=True, **({flag: True} if flag != "is_staff" else {})
+    )
+    login(client, admin)
+
+    response = client.get(reverse("admin:index"))
+
+    # Django's own admin would send a non-staff user to /admin/login/; the second factor comes first.
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:otp_verify")
 
 
 def test_admin_with_a_valid_otp_gets_in(security, client):

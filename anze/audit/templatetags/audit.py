@@ -12,14 +12,17 @@ from anze.audit.history import HISTORY_PAGE_SIZE, history_context
 register = template.Library()
 
 
-@register.inclusion_tag("audit/_history.html")
-def audit_history(obj: Any, limit: int = HISTORY_PAGE_SIZE) -> dict[str, Any]:
+@register.inclusion_tag("audit/_history.html", takes_context=True)
+def audit_history(context: Any, obj: Any, limit: int = HISTORY_PAGE_SIZE) -> dict[str, Any]:
     """The object's events, newest first, each with actor, action, time and the fields it changed.
 
-    The page that shows `obj` has already checked the reader may view it; older events load through
+    Shown only to audit readers (office/county within their scope, auditor, audit admin) and narrowed
+    to the events they may read; anyone else sees no history section at all. Older events load through
     the audit:history URL, which checks again.
     """
-    return history_context(obj, limit=limit)
+    request = context.get("request")
+    user = context.get("user") or getattr(request, "user", None)
+    return history_context(obj, user=user, limit=limit)
 
 
 @register.filter

@@ -14,6 +14,7 @@ from anze.accounts.roles import Role
 from anze.audit.models import AuditEvent
 from anze.audit.services import record_standalone
 from anze.audit.tests.helpers import raw, triggers_lifted
+from conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -192,21 +193,22 @@ def test_auditor_may_read_but_not_run_verification(signed_in, dave):
 
 
 @pytest.mark.parametrize("method", ["get", "post", "delete"])
-def test_purge_is_refused_for_everyone_and_audited(admin_client, client, method):
+def test_purge_is_refused_for_everyone_signed_in_and_audited_anonymous_not(admin_client, client, method):
     anonymous = getattr(client, method)(reverse("audit:purge"))
     admin, user = admin_client(Role.AUDIT_ADMIN)
     by_admin = getattr(admin, method)(reverse("audit:purge"))
 
-    assert (anonymous.status_code, by_admin.status_code) == (403, 403)
+    assert (anonymous.status_code, by_admin.status_code) == (302, 403)
+    assert reverse("accounts:login") in anonymous["Location"]
     refused = AuditEvent.objects.filter(action="audit.purge_refused", success=False)
-    assert refused.count() == 2
+    assert refused.count() == 1
     assert refused.filter(actor=user).exists()
-    assert refused.filter(actor_label="anonymous").exists()
+    assert not refused.filter(actor_label="anonymous").exists()
 
 
 def test_history_tag_shows_the_objects_events_newest_first_with_the_diff(org, alice, events):
     html = Template("{% load audit %}{% audit_history unit %}").render(
-        Context({"unit": org["lanshan_emergency"]})
+        Context({"unit": org["lanshan_emergency"], "user": alice})
     )
 
     assert "变更记录" in html
@@ -222,7 +224,7 @@ def test_history_tag_pages_older_events_through_htmx(org, alice):
             "org.unit.update", actor=alice, obj=unit, before={"sort_order": i}, after={"sort_order": i + 1}
         )
 
-    html = Template("{% load audit %}{% audit_history unit %}").render(Context({"unit": unit}))
+    html = Template("{% load audit %}{% audit_history unit %}").render(Context({"unit": unit, "user": alice}))
 
     assert html.count('class="list-group-item"') == 20
     assert html.count("sort_order") == 0 and html.count("排序") == 20
@@ -255,3 +257,41 @@ def test_the_list_page_query_count_does_not_grow_with_rows(signed_in, dave, djan
 
     with django_assert_max_num_queries(15):
         assert client.get(LIST).status_code == 200
+
+
+@pytest.mark.parametrize("role", [Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN])
+def test_history_url_is_closed_to_the_system_and_security_admins(admin_client, role, alice):
+    client, user = admin_client(role)
+    record_standalone(
+        "accounts.user.update", actor=user, obj=alice, before={"email": "a"}, after={"email": "b"}
+    )
+    url = reverse("audit:history", args=["accounts.user", str(alice.public_id)])
+
+    response = client.get(url, headers={"HX-Request": "true"})
+
+    assert response.status_code == 403
+    assert "accounts.user.update" not in response.content.decode()
+    assert AuditEvent.objects.filter(action="access.denied", actor=user).exists()
+
+
+@pytest.mark.parametrize("role", [Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.UNIT])
+def test_history_tag_shows_nothing_to_non_readers(org, alice, events, role):
+    area = {"unit": org["lanshan_emergency"]} if role == Role.UNIT else {}
+    user = make_user(f"reader{role}".replace("_", ""), (role, area))
+
+    html = Template("{% load audit %}{% audit_history unit %}").render(
+        Context({"unit": org["lanshan_emergency"], "user": user})
+    )
+
+    assert "变更记录" not in html and "联系电话" not in html
+
+
+def test_history_tag_narrows_to_the_readers_region(org, bob):
+    unit = org["lanshan_emergency"]
+    record_standalone("org.unit.update", actor=bob, obj=unit, before={"phone": "1"}, after={"phone": "2"})
+
+    html = Template("{% load audit %}{% audit_history unit %}").render(Context({"unit": unit, "user": bob}))
+    anonymous = Template("{% load audit %}{% audit_history unit %}").render(Context({"unit": unit}))
+
+    assert "联系电话" in html
+    assert "联系电话" not in anonymous

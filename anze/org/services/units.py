@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from anze.audit.services import record, snapshot
 from anze.org.choices import RegionLevel
 from anze.org.models import (
+    UNIT_CONTACT_FIELDS,
     Region,
     Unit,
     UnitAlias,
 )
-from anze.org.services._common import _apply, _ensure_allowed, _fail, _save
+from anze.org.services._common import _apply, _ensure_allowed, _fail, _refuse, _region_grant, _save
 
 _LEVEL_RANK = {
     RegionLevel.PROVINCE: 0,
@@ -145,12 +146,17 @@ def _check_unit_parent(unit: Unit) -> None:
         parent = parent.parent
 
 
-def _set_aliases(unit: Unit, aliases: Iterable[str]) -> None:
-    wanted = []
+def _clean_aliases(unit: Unit, aliases: Iterable[str]) -> list[str]:
+    wanted: list[str] = []
     for alias in aliases:
         alias = alias.strip()
         if alias and alias not in wanted and alias != unit.name:
             wanted.append(alias)
+    return wanted
+
+
+def _set_aliases(unit: Unit, aliases: Iterable[str]) -> None:
+    wanted = _clean_aliases(unit, aliases)
     clash = Unit.objects.filter(name__in=wanted).exclude(pk=unit.pk).first()
     if clash is not None:
         raise _fail(
@@ -208,11 +214,21 @@ def update_unit(*, actor: Any, unit: Unit, aliases: Iterable[str] | None = None,
     """Change a unit's names, kind, place or contacts; `aliases` replaces the alias list when given."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     _ensure_allowed(actor, "change", unit)
+    old_path = unit.region.path
     before = _unit_snapshot(unit)
+    wide = _region_grant(actor, "change", Unit, old_path)
     changed = _apply(
         unit, changes, ("name", "short_name", "kind", "region", "parent", "phone", "address", "sort_order")
     )
+    if not wide:
+        # A grant over the unit itself (the unit user): its contact fields only, never its place or names.
+        alias_change = aliases is not None and sorted(_clean_aliases(unit, aliases)) != before["aliases"]
+        if set(changed) - UNIT_CONTACT_FIELDS or alias_change:
+            raise _refuse(unit)
     if {"region", "parent"} & set(changed):
+        # A move needs change rights over both the old and the new region.
+        if not (wide and _region_grant(actor, "change", Unit, unit.region.path)):
+            raise _refuse(unit)
         _check_unit_parent(unit)
     if changed:
         _save(unit)
@@ -231,6 +247,8 @@ def deactivate_unit(*, actor: Any, unit: Unit, reason: str = "") -> Unit:
     """Stop using a unit (撤销, 合并); its history stays. Units under it must be moved or stopped first."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     _ensure_allowed(actor, "change", unit)
+    if not _region_grant(actor, "change", Unit, unit.region.path):
+        raise _refuse(unit)
     if not unit.is_active:
         raise _fail(_("该单位已停用。"), "unit_inactive")
     if unit.children.filter(is_active=True).exists():

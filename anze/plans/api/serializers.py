@@ -182,6 +182,6 @@ class PlanUploadSerializer(serializers.Serializer):
         return value
 
 
-class ErrorSerializer(serializers.Serializer):
+class PlanErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField()

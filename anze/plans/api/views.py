@@ -19,7 +19,7 @@ from anze.plans import services
 from anze.plans.api.serializers import (
     ClauseAssignmentSerializer,
     ClauseSerializer,
-    ErrorSerializer,
+    PlanErrorSerializer,
     PlanImportSerializer,
     PlanSerializer,
     PlanUploadSerializer,
@@ -151,9 +151,9 @@ class PlanImportViewSet(
         responses={
             201: PlanImportSerializer,
             400: OpenApiResponse(
-                ErrorSerializer, description="the parser's code: empty_file, binary_file, …"
+                PlanErrorSerializer, description="the parser's code: empty_file, binary_file, …"
             ),
-            409: OpenApiResponse(ErrorSerializer, description="already_imported"),
+            409: OpenApiResponse(PlanErrorSerializer, description="already_imported"),
         },
     )
     def create(self, request: Request, *args, **kwargs) -> Response:
@@ -201,7 +201,7 @@ class PlanImportViewSet(
     @extend_schema(
         summary="Confirm a pending import: it becomes a plan version",
         request=None,
-        responses={200: PlanImportSerializer, 409: ErrorSerializer},
+        responses={200: PlanImportSerializer, 409: PlanErrorSerializer},
     )
     @action(detail=True, methods=["post"], parser_classes=[FormParser, MultiPartParser])
     def confirm(self, request: Request, id: str | None = None) -> Response:
@@ -211,7 +211,7 @@ class PlanImportViewSet(
     @extend_schema(
         summary="Cancel a pending import",
         request=None,
-        responses={200: PlanImportSerializer, 409: ErrorSerializer},
+        responses={200: PlanImportSerializer, 409: PlanErrorSerializer},
     )
     @action(detail=True, methods=["post"], parser_classes=[FormParser, MultiPartParser])
     def cancel(self, request: Request, id: str | None = None) -> Response:

@@ -130,3 +130,35 @@ def test_signed_out_visitors_are_sent_to_login(seed_plan, client):
     ):
         response = client.get(reverse(name, args=args))
         assert response.status_code == 302 and "/accounts/login" in response["Location"]
+
+
+def test_matrix_export_neutralises_formulas_and_is_audited(seed_plan, alice, signed_in):
+    from anze.audit.models import AuditEvent
+
+    unit = Unit.objects.get(short_name="市应急局")
+    Unit.objects.filter(pk=unit.pk).update(short_name='=HYPERLINK("http://x")', name="=cmd|' /C calc'!A0")
+    client = signed_in(alice)
+
+    export = client.get(reverse("plans:matrix_export"), {"plan": str(seed_plan.plan.public_id)})
+
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    cells = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert not [value for value in cells if value.startswith(("=", "+", "-", "@"))]
+    assert any(value.startswith("'=") for value in cells)
+    event = AuditEvent.objects.get(action="plans.matrix.export")
+    assert event.actor == alice and event.success
+
+
+def test_safe_cell_quotes_formula_starts_only():
+    from anze.core.exports import safe_cell
+
+    assert [safe_cell(v) for v in ["=1+1", "+1", "-1", "@a", "\t=x", "普通", 5, None]] == [
+        "'=1+1",
+        "'+1",
+        "'-1",
+        "'@a",
+        "'\t=x",
+        "普通",
+        5,
+        None,
+    ]

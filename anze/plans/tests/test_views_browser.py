@@ -40,7 +40,7 @@ def test_office_opens_the_plan_pages(browser, live_server, linyi, alice, seed_up
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", alice.username)
     page.fill("input[name=password]", STRONG_PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main form:not([action*='setlang']) button[type=submit]")
     page.wait_for_load_state("networkidle")
 
     pages = [
