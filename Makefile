@@ -34,14 +34,18 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 # The embedded site: a real WSGI server (gunicorn), a Huey worker and static files, on SQLite in $(DATA_DIR).
+# The embedded site's own keys live in $(DATA_DIR) (created once, mode 600).
+RUN_ENV = ANZE_SECRET_KEY_FILE=$(DATA_DIR)/secret_key ANZE_PII_KEY=$$(cat $(DATA_DIR)/pii_key) ANZE_HTTPS=0
+
 run: install
 	@mkdir -p $(DATA_DIR)
 	@test -s $(DATA_DIR)/secret_key || $(PY) -c "import secrets; print(secrets.token_urlsafe(64))" > $(DATA_DIR)/secret_key
-	@chmod 600 $(DATA_DIR)/secret_key
-	ANZE_SECRET_KEY_FILE=$(DATA_DIR)/secret_key ANZE_HTTPS=0 $(ANZE) migrate --noinput
-	ANZE_SECRET_KEY_FILE=$(DATA_DIR)/secret_key ANZE_HTTPS=0 $(ANZE) demo
-	ANZE_SECRET_KEY_FILE=$(DATA_DIR)/secret_key ANZE_HTTPS=0 $(ANZE) collectstatic --noinput --verbosity 0
-	ANZE_SECRET_KEY_FILE=$(DATA_DIR)/secret_key ANZE_HTTPS=0 $(ANZE) serve
+	@test -s $(DATA_DIR)/pii_key || $(PY) -c "import secrets; print(secrets.token_hex(16))" > $(DATA_DIR)/pii_key
+	@chmod 600 $(DATA_DIR)/secret_key $(DATA_DIR)/pii_key
+	$(RUN_ENV) $(ANZE) migrate --noinput
+	$(RUN_ENV) $(ANZE) demo --yes-demo-database
+	$(RUN_ENV) $(ANZE) collectstatic --noinput --verbosity 0
+	$(RUN_ENV) $(ANZE) serve
 
 test: install-dev
 	@$(MAKE) --no-print-directory test-sqlite

@@ -39,6 +39,7 @@ if SECRET_KEY == _INSECURE_DEV_KEY and not (DEBUG or TESTING):
     raise ImproperlyConfigured("ANZE_SECRET_KEY is the development default; production needs its own key.")
 
 # SM4 key (32 hex digits = 128 bits) for personal data at rest (public reporters' identity). Production must
+# set it; development and tests derive one from SECRET_KEY. Checked where it is used (anze.public.crypto).
 ANZE_PII_KEY = env.str("ANZE_PII_KEY", "")
 if not ANZE_PII_KEY and (DEBUG or TESTING):
     import hashlib as _hashlib
@@ -72,6 +73,10 @@ INSTALLED_APPS = [
     "anze.org",
     "anze.plans",
     "anze.duties",
+    "anze.supervision",
+    "anze.enterprises",
+    "anze.prevention",
+    "anze.public",
 ]
 
 MIDDLEWARE = [
@@ -310,11 +315,26 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "UnitKindEnum": "anze.org.choices.UnitKind",
         "CommitteeKindEnum": "anze.org.choices.CommitteeKind",
+        "CaseStatusEnum": "anze.supervision.choices.CaseStatus",
+        "ExtensionStatusEnum": "anze.supervision.choices.ExtensionStatus",
+        "CaseSourceEnum": "anze.supervision.choices.CaseSource",
+        "EventKindEnum": "anze.supervision.choices.EventKind",
+        "AssignmentStatusEnum": "anze.plans.choices.AssignmentStatus",
+        "ImportStatusEnum": "anze.plans.choices.ImportStatus",
+        "HiddenDangerStatusEnum": "anze.prevention.choices.HiddenDangerStatus",
+        "DutyStatusEnum": "anze.duties.choices.DutyStatus",
+        "OccurrenceStatusEnum": "anze.duties.choices.OccurrenceStatus",
+        "DeliveryStatusEnum": "anze.supervision.choices.DeliveryStatus",
+        "EnterpriseStatusEnum": "anze.enterprises.choices.EnterpriseStatus",
+        "ComplianceStatusEnum": "anze.enterprises.choices.ComplianceStatus",
+        "RuleSetStatusEnum": "anze.enterprises.choices.RuleSetStatus",
     },
 }
 
 # Plan documents (责任方案) larger than this are refused before they are read.
 ANZE_PLAN_MAX_UPLOAD_MB = env.int("ANZE_PLAN_MAX_UPLOAD_MB", 20, minimum=1)
+# 督办 messages that are not urgent wait out the night (local time, "" for none).
+ANZE_SUPERVISION_QUIET_HOURS = env.str("ANZE_SUPERVISION_QUIET_HOURS", "22:00-07:00")
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 

@@ -12,6 +12,9 @@ api_patterns = [
     path("", include("anze.audit.api.urls")),
     path("", include("anze.plans.api.urls")),
     path("", include("anze.duties.api.urls")),
+    path("", include("anze.supervision.api.urls")),
+    path("", include("anze.prevention.api.urls")),
+    path("", include("anze.enterprises.api.urls")),
 ]
 
 urlpatterns = [
@@ -21,6 +24,11 @@ urlpatterns = [
     path("audit/", include("anze.audit.urls")),
     path("plans/", include("anze.plans.urls")),
     path("duties/", include("anze.duties.urls")),
+    path("supervision/", include("anze.supervision.urls")),
+    path("enterprises/", include("anze.enterprises.urls")),
+    path("prevention/", include("anze.prevention.urls")),
+    path("tips/", include("anze.public.urls_office")),
+    path("public/", include("anze.public.urls")),
     path("api/", include((api_patterns, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -64,6 +64,40 @@ SECTIONS: list[NavSection] = [
         ),
     ),
     NavSection(
+        _("督办"),
+        (
+            NavItem(_("督办案件"), "supervision:case_list", "flag", _INTERNAL),
+            NavItem(_("催办提醒"), "supervision:reminder_list", "bell", _INTERNAL),
+            NavItem(_("通报"), "supervision:circular_list", "megaphone", _INTERNAL),
+            NavItem(_("延期申请"), "supervision:extension_list", "hourglass-split", _INTERNAL),
+            NavItem(_("收件箱"), "supervision:inbox", "inbox", _INTERNAL),
+        ),
+    ),
+    NavSection(
+        _("企业"),
+        (
+            NavItem(_("企业名录"), "enterprises:enterprise_list", "buildings", _INTERNAL | {Role.ENTERPRISE}),
+            NavItem(_("合规看板"), "enterprises:dashboard", "clipboard-data", _INTERNAL),
+            NavItem(_("监管空白"), "enterprises:gaps", "exclamation-diamond", _INTERNAL),
+            NavItem(_("导入"), "enterprises:import", "upload", frozenset({Role.OFFICE, Role.COUNTY})),
+        ),
+    ),
+    NavSection(
+        _("双重预防"),
+        (
+            NavItem(_("风险点"), "prevention:risk_point_list", "bullseye", _INTERNAL | {Role.ENTERPRISE}),
+            NavItem(_("隐患台账"), "prevention:hidden_danger_list", "cone-striped", _INTERNAL | {Role.ENTERPRISE}),
+            NavItem(_("隐患统计"), "prevention:hidden_danger_stats", "bar-chart-line", _INTERNAL | {Role.ENTERPRISE}),
+        ),
+    ),
+    NavSection(
+        _("有奖举报"),
+        (
+            NavItem(_("举报受理"), "tips:tip_list", "megaphone", frozenset({Role.OFFICE, Role.COUNTY, Role.UNIT})),
+            NavItem(_("奖励"), "tips:reward_list", "cash-coin", frozenset({Role.OFFICE, Role.COUNTY, Role.AUDITOR})),
+        ),
+    ),
+    NavSection(
         _("系统"),
         (
             NavItem(_("用户与角色"), "accounts:user_list", "person-gear", frozenset({Role.SECURITY_ADMIN, Role.SYSTEM_ADMIN})),

@@ -29,3 +29,16 @@ def test_demo_loads_the_linyi_plan_once(tmp_path, settings):
     call_command("demo", stdout=open(tmp_path / "out2.txt", "w"))
     assert Plan.objects.count() == 1
     assert AuditEvent.objects.count() == events
+
+
+def test_demo_refuses_without_debug_testing_or_the_confirmation(settings, db):
+    from django.core.management.base import CommandError
+
+    from anze.org.models import Region
+
+    settings.DEBUG = False
+    settings.TESTING = False
+    with pytest.raises(CommandError, match="--yes-demo-database"):
+        call_command("demo", "--no-users", "--no-plan", "--enterprises", "0")
+    assert not Region.objects.exists()
+    assert not User.objects.filter(username="demo_office").exists()

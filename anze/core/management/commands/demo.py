@@ -6,7 +6,8 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from anze.audit.context import audit_context
 
@@ -26,10 +27,28 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--no-users", action="store_true", help="load the organization only")
+        parser.add_argument(
+            "--yes-demo-database",
+            action="store_true",
+            help="confirm this database is a demo database (needed unless DEBUG or TESTING is on)",
+        )
         parser.add_argument("--no-plan", action="store_true", help="do not import the Linyi plan")
+        parser.add_argument(
+            "--enterprises",
+            type=int,
+            default=300,
+            metavar="N",
+            help="generated demo enterprises (default 300)",
+        )
 
     def handle(self, *args: Any, no_users: bool = False, no_plan: bool = False, **options: Any) -> None:
         from anze.org.demo import load
+
+        if not (settings.DEBUG or getattr(settings, "TESTING", False) or options.get("yes_demo_database")):
+            raise CommandError(
+                "anze demo loads demo accounts with published passwords; it runs only with DEBUG or "
+                "ANZE_TESTING on, or with --yes-demo-database on a database meant for demonstration."
+            )
 
         with audit_context("command"):
             counts = load(actor=None)
@@ -42,10 +61,20 @@ class Command(BaseCommand):
             logins = load_users() if load_users else None
             if not no_plan:
                 self._import_linyi_plan()
+            self._load_enterprises(options.get("enterprises", 300))
         if logins:
             self.stdout.write("演示账号（仅用于演示库）：")
             for login in logins:
                 self.stdout.write("  " + "  ".join(str(part) for part in login))
+
+    def _load_enterprises(self, count: int) -> None:
+        """Industries, the industry → department map, the enterprise rules and `count` demo enterprises."""
+        from anze.enterprises.demo import load as load_enterprises
+
+        counts = load_enterprises(actor=None, enterprises=max(0, count))
+        if counts:
+            summary = ", ".join(f"{key} {value}" for key, value in sorted(counts.items()))
+            self.stdout.write(self.style.SUCCESS(f"企业演示数据已载入：{summary}"))
 
     def _import_linyi_plan(self) -> None:
         """Import the Linyi plan (临沂 办字〔2020〕23号, a public document shipped with the package) once."""

@@ -1,4 +1,4 @@
-"""`anze tick [--now ISO] [--horizon-days N]`: run the duties job once (what the hourly Huey task does)."""
+"""`anze tick [--now ISO] [--horizon-days N]`: run the scheduled work once — the duties job, then the 督办 ladder."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--now", help="业务时间（ISO 8601），默认当前时间")
         parser.add_argument("--horizon-days", type=int, default=None, help="向后生成的天数")
+        parser.add_argument("--no-supervise", action="store_true", help="只运行职责作业，不运行督办阶梯")
 
     def handle(self, *args, **options):
         from anze.duties.scheduling import DEFAULT_HORIZON_DAYS, run_tick
@@ -31,4 +32,9 @@ class Command(BaseCommand):
                 now = timezone.make_aware(now)
         with audit_context("command"):
             result = run_tick(now=now, horizon_days=options["horizon_days"] or DEFAULT_HORIZON_DAYS)
+            if not options["no_supervise"]:
+                from anze.supervision.services import run_ladder
+
+                # The ladder reads the overdue flags the duties job has just set, so it runs second.
+                result["supervise"] = run_ladder(now=now)
         self.stdout.write(json.dumps(result, ensure_ascii=False, default=str))

@@ -1,0 +1,165 @@
+"""Compliance rates for the dashboard and for the plan clauses the rules come from, within a user's scope.
+
+Every figure is a grouped COUNT over the scoped enterprises or results (one query per table), and every
+number links to the enterprise list filtered to the rows it counts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from anze.enterprises.choices import ComplianceStatus, EnterpriseStatus
+from anze.enterprises.models import ComplianceResult, Enterprise, Rule
+
+
+def rate(part: int, whole: int) -> float | None:
+    return round(100.0 * part / whole, 1) if whole else None
+
+
+def list_url(**filters: Any) -> str:
+    query = urlencode({k: v for k, v in filters.items() if v not in (None, "")})
+    return reverse("enterprises:enterprise_list") + (f"?{query}" if query else "")
+
+
+def _counts(enterprises: QuerySet) -> dict[str, Any]:
+    return {
+        "total": Count("pk"),
+        "operating": Count("pk", filter=Q(status=EnterpriseStatus.OPERATING)),
+        "evaluated": Count("pk", filter=~Q(compliance=ComplianceStatus.NOT_EVALUATED)),
+        "compliant": Count("pk", filter=Q(compliance=ComplianceStatus.COMPLIANT)),
+        "non_compliant": Count("pk", filter=Q(compliance=ComplianceStatus.NON_COMPLIANT)),
+        "gaps": Count("pk", filter=Q(supervising_unit__isnull=True)),
+    }
+
+
+def headline(enterprises: QuerySet) -> dict[str, Any]:
+    head = enterprises.order_by().aggregate(**_counts(enterprises))
+    head["rate"] = rate(head["compliant"], head["evaluated"])
+    return head
+
+
+def cards(head: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {"label": _("企业总数"), "value": head["total"], "url": list_url()},
+        {
+            "label": _("在营企业"),
+            "value": head["operating"],
+            "url": list_url(status=EnterpriseStatus.OPERATING),
+        },
+        {
+            "label": _("合规率"),
+            "value": "—" if head["rate"] is None else f"{head['rate']}%",
+            "url": list_url(compliance=ComplianceStatus.COMPLIANT),
+            "tone": "success",
+        },
+        {
+            "label": _("不合规企业"),
+            "value": head["non_compliant"],
+            "url": list_url(compliance=ComplianceStatus.NON_COMPLIANT),
+            "tone": "danger",
+        },
+        {
+            "label": _("监管空白"),
+            "value": head["gaps"],
+            "url": reverse("enterprises:gaps"),
+            "tone": "warning",
+        },
+    ]
+
+
+def _rows(enterprises: QuerySet, key: str, label: str, public: str, param: str) -> list[dict[str, Any]]:
+    grouped = (
+        enterprises.order_by().values(key, label, public).annotate(**_counts(enterprises)).order_by(label)
+    )
+    rows = []
+    for row in grouped:
+        ident = row[public]
+        rows.append(
+            {
+                "label": row[label] or _("（无主管部门）"),
+                "total": row["total"],
+                "evaluated": row["evaluated"],
+                "compliant": row["compliant"],
+                "non_compliant": row["non_compliant"],
+                "rate": rate(row["compliant"], row["evaluated"]),
+                "urls": {
+                    "total": list_url(**{param: ident}) if ident else list_url(gap="true"),
+                    "compliant": list_url(**{param: ident, "compliance": ComplianceStatus.COMPLIANT}),
+                    "non_compliant": list_url(**{param: ident, "compliance": ComplianceStatus.NON_COMPLIANT}),
+                },
+            }
+        )
+    return rows
+
+
+def by_county(enterprises: QuerySet) -> list[dict[str, Any]]:
+    return _rows(enterprises, "county_id", "county__name", "county__public_id", "county")
+
+
+def by_unit(enterprises: QuerySet) -> list[dict[str, Any]]:
+    return _rows(
+        enterprises, "supervising_unit_id", "supervising_unit__short_name", "supervising_unit__public_id",
+        "supervising_unit",
+    )  # fmt: skip
+
+
+def by_rule(results: QuerySet) -> list[dict[str, Any]]:
+    """Each rule in force: how many enterprises it applies to, how many meet it, the rate."""
+    grouped = (
+        results.order_by()
+        .values("rule_id")
+        .annotate(applicable=Count("pk"), met=Count("pk", filter=Q(is_met=True)))
+    )
+    figures = {row["rule_id"]: row for row in grouped}
+    rules = Rule.objects.filter(pk__in=figures).select_related("clause", "rule_set").order_by("order", "id")
+    rows = []
+    for rule in rules:
+        row = figures[rule.pk]
+        rows.append(
+            {
+                "rule": rule,
+                "applicable": row["applicable"],
+                "met": row["met"],
+                "unmet": row["applicable"] - row["met"],
+                "rate": rate(row["met"], row["applicable"]),
+                "unmet_url": list_url(rule=rule.public_id),
+            }
+        )
+    return rows
+
+
+def chart_option(rows: list[dict[str, Any]], title: str) -> dict[str, Any]:
+    """An ECharts bar chart of compliance rates; clicking a bar opens the list behind it."""
+    return {
+        "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
+        "tooltip": {"trigger": "axis"},
+        "grid": {"left": 40, "right": 16, "bottom": 70, "top": 40},
+        "xAxis": {"type": "category", "data": [r["label"] for r in rows], "axisLabel": {"rotate": 40}},
+        "yAxis": {"type": "value", "max": 100, "name": "%"},
+        "series": [
+            {
+                "type": "bar",
+                "name": _("合规率"),
+                "data": [{"value": r["rate"] or 0, "url": r["urls"]["total"]} for r in rows],
+            }
+        ],
+    }
+
+
+def clause_indicators(clause: Any, user: Any) -> list[dict[str, Any]]:
+    """The compliance rates of the rules that come from `clause`, within what `user` may see.
+
+    For the plans and duties pages: a clause's indicator is the share of applicable enterprises in the
+    reader's scope that meet each rule derived from it.
+    """
+    results = ComplianceResult.objects.restrict(user, "view").filter(rule__clause=clause)
+    return by_rule(results)
+
+
+def scoped(user: Any) -> tuple[QuerySet, QuerySet]:
+    return Enterprise.objects.restrict(user, "view"), ComplianceResult.objects.restrict(user, "view")

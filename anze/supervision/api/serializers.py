@@ -1,0 +1,99 @@
+"""Supervision API serializers: public ids only, never internal keys."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from anze.supervision.models import Case, Circular, CircularEntry, ExtensionRequest, Notification
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    unit = serializers.UUIDField(source="unit.public_id", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    clause_key = serializers.CharField(source="clause.key", read_only=True, default=None)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "number",
+            "source",
+            "unit",
+            "unit_name",
+            "clause_key",
+            "title",
+            "body",
+            "opened_at",
+            "original_deadline",
+            "deadline",
+            "extensions",
+            "delay_days",
+            "status",
+            "circulated_at",
+            "resolved_at",
+            "resolution",
+        ]
+
+
+class ExtensionRequestSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    case = serializers.UUIDField(source="case.public_id", read_only=True)
+
+    class Meta:
+        model = ExtensionRequest
+        fields = [
+            "id",
+            "case",
+            "reason",
+            "current_deadline",
+            "requested_deadline",
+            "status",
+            "decided_at",
+            "decision_note",
+            "created_at",
+        ]
+
+
+class ExtensionAskSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+    requested_deadline = serializers.DateField()
+
+
+class ExtensionDecisionSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class CircularEntrySerializer(serializers.ModelSerializer):
+    unit = serializers.UUIDField(source="unit.public_id", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    case = serializers.UUIDField(source="case.public_id", read_only=True)
+    case_number = serializers.CharField(source="case.number", read_only=True)
+
+    class Meta:
+        model = CircularEntry
+        fields = ["unit", "unit_name", "case", "case_number", "year"]
+
+
+class CircularSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    entries = CircularEntrySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Circular
+        fields = ["id", "number", "title", "body", "issuing_office", "issued_on", "entries"]
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    case = serializers.UUIDField(source="case.public_id", read_only=True, default=None)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "title", "body", "urgent", "created_at", "read_at", "case"]
+
+
+class SupervisionErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField()

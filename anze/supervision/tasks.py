@@ -1,0 +1,39 @@
+"""Huey jobs of 督办: the ladder (hourly, after the duties tick) and the delivery sender (every minute)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
+
+from anze.audit.context import audit_context
+
+
+@db_task()
+def supervise(now_iso: str | None = None) -> dict:
+    """Run the ladder once for `now` (ISO timestamp; default the current time)."""
+    from anze.supervision.services import run_ladder
+
+    now = dt.datetime.fromisoformat(now_iso) if now_iso else timezone.now()
+    with audit_context("job"), lock_task("supervision-ladder"):
+        return run_ladder(now=now)
+
+
+@db_periodic_task(crontab(minute="17"))
+def hourly_supervise() -> dict:
+    """Every hour, after the duties tick has flagged overdue occurrences (safe to run twice)."""
+    from anze.supervision.services import run_ladder
+
+    with audit_context("job"), lock_task("supervision-ladder"):
+        return run_ladder(now=timezone.now())
+
+
+@db_periodic_task(crontab(minute="*"))
+def send_deliveries() -> dict:
+    """Every minute: send the deliveries that are due (retries with backoff, quiet hours respected)."""
+    from anze.supervision.dispatch import send_due_deliveries
+
+    with audit_context("job"):
+        return send_due_deliveries(now=timezone.now())
