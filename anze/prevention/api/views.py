@@ -12,8 +12,8 @@ from rest_framework.response import Response
 from anze.audit.context import set_source
 from anze.prevention import errors
 from anze.prevention.api.serializers import (
-    PreventionErrorSerializer,
     HiddenDangerSerializer,
+    PreventionErrorSerializer,
     RiskPointSerializer,
     TransitionSerializer,
 )
