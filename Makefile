@@ -11,13 +11,14 @@ BENCH ?=
 
 export ANZE_DATA_DIR ?= $(abspath $(DATA_DIR))
 
-.PHONY: install install-dev run serve demo test test-sqlite test-postgres lint bench clean help
+.PHONY: install install-dev run serve demo test test-sqlite test-postgres lint bench messages clean help
 
 help:
 	@echo "make run      install, prepare the SQLite database with the Linyi demo, serve http://127.0.0.1:8000"
 	@echo "make test     the whole suite on SQLite, then on PostgreSQL when one answers"
 	@echo "make bench    the benchmarks in bench/ (BENCH=name for one); figures to bench/results.json"
 	@echo "make lint     ruff and the migrations check"
+	@echo "make messages refresh and compile the English translation catalogue"
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $$(scripts/find-python) -m venv $(VENV)
@@ -72,6 +73,12 @@ lint: install-dev
 
 bench: install-dev
 	$(PY) bench/run.py $(BENCH)
+
+# Refresh the English catalogue after adding strings (needs GNU gettext); translate the new entries in
+# anze/locale/en/LC_MESSAGES/django.po, then run it again to compile. test_i18n fails on untranslated entries.
+messages: install-dev
+	cd anze && ANZE_TESTING=1 ../$(ANZE) makemessages -l en --ignore='static/*'
+	cd anze && ANZE_TESTING=1 ../$(ANZE) compilemessages -l en
 
 clean:
 	rm -rf $(VENV) $(DATA_DIR) .pytest_cache

@@ -21,6 +21,17 @@
     var target = event.target.closest("[data-confirm]");
     if (target && !window.confirm(target.dataset.confirm)) event.preventDefault();
   });
-  document.addEventListener("DOMContentLoaded", function () { renderCharts(document); });
+  // Forms that submit as soon as a <select data-autosubmit> changes (the language switcher); their
+  // submit button, marked data-autosubmit-button, stays only for browsers without JavaScript.
+  document.addEventListener("change", function (event) {
+    var select = event.target.closest("select[data-autosubmit]");
+    if (!select || !select.form) return;
+    if (select.form.requestSubmit) select.form.requestSubmit();
+    else select.form.submit();
+  });
+  function hideAutosubmitButtons(root) {
+    root.querySelectorAll("[data-autosubmit-button]").forEach(function (button) { button.hidden = true; });
+  }
+  document.addEventListener("DOMContentLoaded", function () { renderCharts(document); hideAutosubmitButtons(document); });
   document.addEventListener("htmx:afterSwap", function (event) { renderCharts(event.target); });
 })();
