@@ -6,6 +6,8 @@ only), charlie in 罗庄区应急管理局 (his unit only), dave is the city aud
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from anze.accounts.roles import Role
@@ -135,3 +137,26 @@ def signed_in_admin(client):
         return sign_in_admin(client, user, password)
 
     return _sign_in
+
+
+CHROMIUM = os.environ.get("ANZE_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture
+def browser(live_server):
+    """Debian's headless Chromium through Playwright (never a downloaded browser).
+
+    It depends on live_server so that it closes first: a page still loading while the live server's
+    database is flushed would race the flush.
+    """
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by fixtures are safe here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield browser
+        browser.close()

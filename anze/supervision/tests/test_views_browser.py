@@ -16,17 +16,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def browser():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield browser
-        browser.close()
-
-
 def test_office_opens_the_supervision_pages(browser, live_server, alice, cases):
     from anze.supervision.services import request_extension
     from conftest import STRONG_PASSWORD
