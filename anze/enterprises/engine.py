@@ -1,8 +1,10 @@
 """The compliance engine: every applicable rule over every enterprise, set-based in the database.
 
-For each rule in force, one `INSERT INTO result … SELECT … FROM enterprise WHERE <condition>` writes a
-result row per applicable enterprise, its verdict and its reason computed by correlated subqueries on
-the enterprise's records (Exists, Subquery, Case). Then one UPDATE refreshes every enterprise's summary.
+For each rule in force, one `INSERT INTO result … SELECT` writes a result row per applicable enterprise:
+the enterprises the rule applies to, LEFT JOINed to the facts of their records (each record table
+aggregated once, grouped by enterprise), with the reason a CASE over those facts. Then one grouped
+INSERT … SELECT writes each evaluated enterprise's summary row into its narrow table. Results and
+summaries are derived data without database foreign keys (docs/adr/0005-compliance-results-are-derived.md).
 Re-evaluating one enterprise is the same statements narrowed to its id. Nothing loops over enterprises
 in Python, so 200,000 enterprises cost a handful of statements.
 """
@@ -11,32 +13,30 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connections, router, transaction
 from django.db.models import (
-    BigIntegerField,
-    BooleanField,
     Case,
     CharField,
     Count,
-    DateField,
     DateTimeField,
     Exists,
     ExpressionWrapper,
     F,
     IntegerField,
+    Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
-from django.db.models.sql.subqueries import UpdateQuery
 from django.utils import timezone
 
 from anze.enterprises.choices import (
@@ -52,6 +52,7 @@ from anze.enterprises.dates import months_before, workday_ordinal
 from anze.enterprises.models import (
     CommitteeMeeting,
     ComplianceResult,
+    ComplianceSummary,
     Drill,
     EmergencyPlan,
     Enterprise,
@@ -76,199 +77,274 @@ RESULT_COLUMNS = (
 )
 
 
+# ------------------------------------------------------------------------------------ SQL fragments
+
+# The enterprise row of the statement, as the derived table "e" names it (see rule_statement).
+E_ID = '"e"."e_id"'
+
+
+@dataclass(frozen=True)
+class Sql:
+    """A fragment of SQL and its parameters, in the order its %s placeholders appear."""
+
+    text: str
+    params: tuple = ()
+
+
+def sql(template: str, *parts: Sql | str) -> Sql:
+    """Fill each "{}" of `template` with a fragment (its params kept in order) or a plain SQL string.
+
+    Values never go into the text: they come in as `value(...)` fragments, so they stay parameters.
+    """
+    pieces = template.split("{}")
+    if len(pieces) != len(parts) + 1:
+        raise ValueError(f"{template!r} needs {len(pieces) - 1} parts, got {len(parts)}")
+    text, params = [pieces[0]], []
+    for part, piece in zip(parts, pieces[1:], strict=True):
+        if isinstance(part, Sql):
+            text.append(part.text)
+            params.extend(part.params)
+        else:
+            text.append(part)
+        text.append(piece)
+    return Sql("".join(text), tuple(params))
+
+
+def value(v: Any) -> Sql:
+    return Sql("%s", (v,))
+
+
+def col(alias: str, column: str) -> str:
+    """A fact column of the statement: `alias` is a table of facts (or "e", the enterprise)."""
+    return f'"{alias}"."{column}"'
+
+
+def has(alias: str, count: str) -> str:
+    """True when the enterprise has at least one record counted in `count` (no facts row: it has none)."""
+    return f"COALESCE({col(alias, count)}, 0) > 0"
+
+
+def none(alias: str, count: str) -> str:
+    return f"COALESCE({col(alias, count)}, 0) = 0"
+
+
+def lookup(queryset: QuerySet, column: str) -> Sql:
+    """A scalar subquery: `column` of the first record of `queryset` belonging to the statement's enterprise.
+
+    Used only for the few values an aggregate cannot give (the name on the latest record), and placed
+    inside a CASE so it runs only for the enterprises whose result needs it.
+    """
+    query = queryset.filter(enterprise_id=RawSQL(E_ID, ())).values(column)[:1]
+    text, params = query.query.sql_with_params()
+    return Sql(f"({text})", tuple(params))
+
+
+# ------------------------------------------------------------------------------------ requirements
+
+
 @dataclass
 class Verdict:
-    """The expressions one requirement contributes to a result row."""
+    """What one requirement contributes to a result row.
 
-    is_met: Any
-    reason: Any
-    reason_date: Any = None
-    reason_value: Any = None
-    reason_label: Any = None
+    `facts` are each enterprise's records aggregated in one grouped pass per table (alias → a queryset of
+    `values("enterprise_id").annotate(...)`), joined to the enterprise by its id. `reasons` are (condition,
+    reason) pairs over those facts, tried in order; the first that holds is the result's reason, and a
+    result with none is met. The date, value and label explain the reason.
+    """
 
-
-def _reason(*whens: When, default: Any = None) -> Case:
-    return Case(
-        *whens, default=default if default is not None else Value(Reason.OK), output_field=CharField()
-    )
-
-
-def _latest(queryset: QuerySet, field: str) -> Subquery:
-    return Subquery(queryset.order_by(f"-{field}").values(field)[:1])
+    facts: dict[str, QuerySet]
+    reasons: list[tuple[str, str]]
+    reason_date: Sql = field(default_factory=lambda: Sql("NULL"))
+    reason_value: Sql = field(default_factory=lambda: Sql("NULL"))
+    reason_label: Sql = field(default_factory=lambda: Sql("NULL"))
 
 
-def _own(model: type) -> QuerySet:
-    return model.objects.filter(enterprise=OuterRef("pk"))
+def _grouped(queryset: QuerySet, **facts: Any) -> QuerySet:
+    return queryset.order_by().values("enterprise_id").annotate(**facts)
 
 
 def _months(params: dict[str, Any], default: int) -> int:
     return int(params.get("months", default))
 
 
-# ------------------------------------------------------------------------------------ requirements
-
-
-def _safety_person(params: dict[str, Any], today: dt.date) -> Verdict:
-    people = _own(SafetyPerson).filter(role=params.get("role", "safety_director"))
-    current = people.filter(started_on__lte=today).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
-    ended = people.filter(ended_on__lt=today)
+def _safety_person(params: dict[str, Any], today: dt.date, own: Q) -> Verdict:
+    people = SafetyPerson.objects.filter(own, role=params.get("role", "safety_director"))
+    current = Q(started_on__lte=today) & (Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+    ended = Q(ended_on__lt=today)
+    facts = _grouped(
+        people,
+        current=Count("pk", filter=current),
+        ended=Count("pk", filter=ended),
+        last_ended=Max("ended_on", filter=ended),
+    )
+    holder = lookup(people.filter(current).order_by("-started_on", "-id"), "name")
     return Verdict(
-        is_met=Exists(current),
-        reason=_reason(
-            When(Exists(current), then=Value(Reason.OK)),
-            When(Exists(ended), then=Value(Reason.EXPIRED)),
-            default=Value(Reason.MISSING),
-        ),
-        reason_date=Case(When(Exists(current), then=None), default=_latest(ended, "ended_on")),
-        reason_label=Subquery(current.order_by("-started_on").values("name")[:1]),
+        facts={"p": facts},
+        reasons=[
+            (f"{none('p', 'current')} AND {has('p', 'ended')}", Reason.EXPIRED),
+            (none("p", "current"), Reason.MISSING),
+        ],
+        reason_date=sql("CASE WHEN {} THEN NULL ELSE {} END", has("p", "current"), col("p", "last_ended")),
+        reason_label=sql("CASE WHEN {} THEN {} END", has("p", "current"), holder),
     )
 
 
-def _safety_committee(params: dict[str, Any], today: dt.date) -> Verdict:
-    committee = _own(SafetyCommittee).filter(established_on__lte=today)
-    committee = committee.filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=today))
+def _safety_committee(params: dict[str, Any], today: dt.date, own: Q) -> Verdict:
     months = int(params.get("meeting_months", 0))
-    meetings = _own(CommitteeMeeting).filter(held_on__lte=today)
+    active = Q(established_on__lte=today) & (Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=today))
+    held = Q(held_on__lte=today)
+    recent = held & Q(held_on__gte=months_before(today, months)) if months else held
+    reasons = [(none("c", "active"), Reason.MISSING)]
     if months:
-        recent = Exists(meetings.filter(held_on__gte=months_before(today, months)))
-        is_met = Exists(committee) & recent
-    else:
-        recent = None
-        is_met = Exists(committee)
-    whens = [When(~Exists(committee), then=Value(Reason.MISSING))]
-    if recent is not None:
-        whens.append(When(~recent, then=Value(Reason.NO_MEETING)))
+        reasons.append((none("m", "recent"), Reason.NO_MEETING))
     return Verdict(
-        is_met=ExpressionWrapper(is_met, output_field=BooleanField()),
-        reason=_reason(*whens),
-        reason_date=_latest(meetings, "held_on"),
+        facts={
+            "c": _grouped(SafetyCommittee.objects.filter(own), active=Count("pk", filter=active)),
+            "m": _grouped(
+                CommitteeMeeting.objects.filter(own),
+                recent=Count("pk", filter=recent),
+                last_held=Max("held_on", filter=held),
+            ),
+        },
+        reasons=reasons,
+        reason_date=Sql(col("m", "last_held")),
     )
 
 
-def _insurance(params: dict[str, Any], today: dt.date) -> Verdict:
+def _insurance(params: dict[str, Any], today: dt.date, own: Q) -> Verdict:
     minimum = int(params.get("min_cover_per_person", 0))
-    current = _own(InsurancePolicy).filter(starts_on__lte=today, ends_on__gte=today)
-    enough = current.filter(cover_per_person__gte=minimum)
-    persons = Coalesce(
-        Subquery(
-            enough.order_by().values("enterprise").annotate(total=Sum("persons_covered")).values("total")
-        ),
-        0,
-        output_field=BigIntegerField(),
+    policies = InsurancePolicy.objects.filter(own)
+    current = Q(starts_on__lte=today, ends_on__gte=today)
+    enough = current & Q(cover_per_person__gte=minimum)
+    past = Q(ends_on__lt=today)
+    facts = _grouped(
+        policies,
+        current=Count("pk", filter=current),
+        enough=Count("pk", filter=enough),
+        past=Count("pk", filter=past),
+        persons=Sum("persons_covered", filter=enough),
+        first_end=Min("ends_on", filter=current),
+        last_past=Max("ends_on", filter=past),
+        best_cover=Max("cover_per_person", filter=current),
     )
-    past = _own(InsurancePolicy).filter(ends_on__lt=today)
+    persons = f"COALESCE({col('i', 'persons')}, 0)"
+    policy = lookup(policies.filter(current).order_by("-ends_on", "-id"), "policy_number")
     return Verdict(
-        is_met=Case(When(Exists(enough) & Q(employee_count__lte=persons), then=True), default=False),
-        reason=_reason(
-            When(~Exists(current) & Exists(past), then=Value(Reason.EXPIRED)),
-            When(~Exists(current), then=Value(Reason.MISSING)),
-            When(~Exists(enough), then=Value(Reason.COVER_TOO_LOW)),
-            When(employee_count__gt=persons, then=Value(Reason.TOO_FEW_PERSONS)),
+        facts={"i": facts},
+        reasons=[
+            (f"{none('i', 'current')} AND {has('i', 'past')}", Reason.EXPIRED),
+            (none("i", "current"), Reason.MISSING),
+            (none("i", "enough"), Reason.COVER_TOO_LOW),
+            (f"{col('e', 'e_employees')} > {persons}", Reason.TOO_FEW_PERSONS),
+        ],
+        reason_date=sql(
+            "CASE WHEN {} THEN {} ELSE {} END",
+            has("i", "current"),
+            col("i", "first_end"),
+            col("i", "last_past"),
         ),
-        reason_date=Case(
-            When(Exists(current), then=Subquery(current.order_by("ends_on").values("ends_on")[:1])),
-            default=_latest(past, "ends_on"),
+        reason_value=sql(
+            "CASE WHEN {} THEN {} ELSE {} END", none("i", "enough"), col("i", "best_cover"), persons
         ),
-        reason_value=Case(
-            When(~Exists(enough), then=_latest(current, "cover_per_person")),
-            default=persons,
-            output_field=BigIntegerField(),
-        ),
-        reason_label=Subquery(current.order_by("-ends_on").values("policy_number")[:1]),
+        reason_label=sql("CASE WHEN {} THEN {} END", has("i", "current"), policy),
     )
 
 
-def _plan_filing(params: dict[str, Any], today: dt.date) -> Verdict:
+def _plan_filing(params: dict[str, Any], today: dt.date, own: Q) -> Verdict:
     allowed = int(params.get("working_days", 20))
     today_workday = workday_ordinal(today)
-    plans = _own(EmergencyPlan).filter(is_current=True, published_on__lte=today)
-    filed_late = plans.filter(filed_workday__isnull=False, filed_workday__gt=F("published_workday") + allowed)
-    not_filed = plans.filter(filed_workday__isnull=True, published_workday__lt=today_workday - allowed)
-    late = plans.filter(
-        Q(filed_workday__isnull=False, filed_workday__gt=F("published_workday") + allowed)
-        | Q(filed_workday__isnull=True, published_workday__lt=today_workday - allowed)
-    ).order_by("published_on", "id")
-    whens = []
-    is_met: Any = ~Exists(late)
-    if params.get("require_plan", True):
-        whens.append(When(~Exists(plans), then=Value(Reason.MISSING)))
-        is_met = Exists(plans) & is_met
-    whens += [
-        When(Exists(filed_late), then=Value(Reason.FILED_LATE)),
-        When(Exists(not_filed), then=Value(Reason.NOT_FILED)),
-    ]
+    plans = EmergencyPlan.objects.filter(own, is_current=True, published_on__lte=today)
+    filed_late = Q(filed_workday__isnull=False, filed_workday__gt=F("published_workday") + allowed)
+    not_filed = Q(filed_workday__isnull=True, published_workday__lt=today_workday - allowed)
+    facts = _grouped(
+        plans,
+        plans=Count("pk"),
+        filed_late=Count("pk", filter=filed_late),
+        not_filed=Count("pk", filter=not_filed),
+    )
+    late = plans.filter(filed_late | not_filed).order_by("published_on", "id")
     taken = ExpressionWrapper(
         Coalesce(F("filed_workday"), Value(today_workday)) - F("published_workday"),
         output_field=IntegerField(),
     )
+    any_late = f"({has('f', 'filed_late')} OR {has('f', 'not_filed')})"
+    reasons = [(none("f", "plans"), Reason.MISSING)] if params.get("require_plan", True) else []
+    reasons += [(has("f", "filed_late"), Reason.FILED_LATE), (has("f", "not_filed"), Reason.NOT_FILED)]
     return Verdict(
-        is_met=ExpressionWrapper(is_met, output_field=BooleanField()),
-        reason=_reason(*whens),
-        reason_date=Subquery(late.values("published_on")[:1]),
-        reason_value=Subquery(late.annotate(taken=taken).values("taken")[:1]),
-        reason_label=Subquery(late.values("title")[:1]),
+        facts={"f": facts},
+        reasons=reasons,
+        reason_date=sql("CASE WHEN {} THEN {} END", any_late, lookup(late, "published_on")),
+        reason_value=sql("CASE WHEN {} THEN {} END", any_late, lookup(late.annotate(taken=taken), "taken")),
+        reason_label=sql("CASE WHEN {} THEN {} END", any_late, lookup(late, "title")),
     )
 
 
-def _drill(params: dict[str, Any], today: dt.date) -> Verdict:
+def _drill(params: dict[str, Any], today: dt.date, own: Q) -> Verdict:
     since = months_before(today, _months(params, 12))
-    drills = _own(Drill).filter(held_on__lte=today)
+    drills = Drill.objects.filter(own, held_on__lte=today)
     if params.get("kinds"):
         drills = drills.filter(kind__in=params["kinds"])
-    recent = drills.filter(held_on__gte=since)
+    facts = _grouped(drills, recent=Count("pk", filter=Q(held_on__gte=since)), last_held=Max("held_on"))
     return Verdict(
-        is_met=Exists(recent),
-        reason=_reason(
-            When(Exists(recent), then=Value(Reason.OK)),
-            When(Exists(drills), then=Value(Reason.STALE)),
-            default=Value(Reason.MISSING),
-        ),
-        reason_date=_latest(drills, "held_on"),
+        facts={"d": facts},
+        reasons=[
+            (f"{none('d', 'recent')} AND {col('d', 'last_held')} IS NOT NULL", Reason.STALE),
+            (none("d", "recent"), Reason.MISSING),
+        ],
+        reason_date=Sql(col("d", "last_held")),
     )
 
 
-def _on_site_drill(params: dict[str, Any], today: dt.date) -> Verdict:
+def _on_site_drill(params: dict[str, Any], today: dt.date, own: Q) -> Verdict:
     since = months_before(today, _months(params, 6))
-    area_drills = Drill.objects.filter(
-        plant_area=OuterRef("pk"), kind=PlanKind.ON_SITE, held_on__gte=since, held_on__lte=today
+    window = Q(kind=PlanKind.ON_SITE, held_on__gte=since, held_on__lte=today)
+    area_drilled = Exists(Drill.objects.filter(window, plant_area=OuterRef("pk")))
+    areas = _grouped(
+        PlantArea.objects.filter(own).annotate(drilled=area_drilled),
+        areas=Count("pk"),
+        uncovered=Count("pk", filter=Q(drilled=False)),
+        uncovered_name=Min("name", filter=Q(drilled=False)),
     )
-    areas = _own(PlantArea)
-    uncovered = areas.filter(~Exists(area_drills)).order_by("name")
-    on_site = _own(Drill).filter(kind=PlanKind.ON_SITE, held_on__lte=today)
-    recent = on_site.filter(held_on__gte=since)
+    on_site = _grouped(
+        Drill.objects.filter(own, kind=PlanKind.ON_SITE, held_on__lte=today),
+        recent=Count("pk", filter=Q(held_on__gte=since)),
+        last_held=Max("held_on"),
+    )
+    # With plant areas, every area needs its own recent on-site drill; without, any recent one will do.
     return Verdict(
-        is_met=Case(
-            When(Exists(areas), then=~Exists(uncovered)),
-            default=Exists(recent),
-            output_field=BooleanField(),
-        ),
-        reason=_reason(
-            When(Exists(uncovered), then=Value(Reason.AREA_WITHOUT_DRILL)),
-            When(Exists(areas), then=Value(Reason.OK)),
-            When(Exists(recent), then=Value(Reason.OK)),
-            When(Exists(on_site), then=Value(Reason.STALE)),
-            default=Value(Reason.MISSING),
-        ),
-        reason_date=_latest(on_site, "held_on"),
-        reason_label=Subquery(uncovered.values("name")[:1]),
+        facts={"a": areas, "o": on_site},
+        reasons=[
+            (has("a", "uncovered"), Reason.AREA_WITHOUT_DRILL),
+            (
+                f"{none('a', 'areas')} AND {none('o', 'recent')} AND {col('o', 'last_held')} IS NOT NULL",
+                Reason.STALE,
+            ),
+            (f"{none('a', 'areas')} AND {none('o', 'recent')}", Reason.MISSING),
+        ],
+        reason_date=Sql(col("o", "last_held")),
+        reason_label=Sql(col("a", "uncovered_name")),
     )
 
 
-def _rescue(params: dict[str, Any], today: dt.date) -> Verdict:
-    arrangements = _own(RescueArrangement)
-    current = arrangements.filter(valid_from__lte=today).filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gte=today)
+def _rescue(params: dict[str, Any], today: dt.date, own: Q) -> Verdict:
+    arrangements = RescueArrangement.objects.filter(own)
+    current = Q(valid_from__lte=today) & (Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+    ended = Q(valid_until__lt=today)
+    facts = _grouped(
+        arrangements,
+        current=Count("pk", filter=current),
+        ended=Count("pk", filter=ended),
+        last_ended=Max("valid_until", filter=ended),
     )
-    ended = arrangements.filter(valid_until__lt=today)
+    name = lookup(arrangements.filter(current).order_by("-valid_from", "-id"), "name")
     return Verdict(
-        is_met=Exists(current),
-        reason=_reason(
-            When(Exists(current), then=Value(Reason.OK)),
-            When(Exists(ended), then=Value(Reason.EXPIRED)),
-            default=Value(Reason.MISSING),
-        ),
-        reason_date=Case(When(Exists(current), then=None), default=_latest(ended, "valid_until")),
-        reason_label=Subquery(current.order_by("-valid_from").values("name")[:1]),
+        facts={"r": facts},
+        reasons=[
+            (f"{none('r', 'current')} AND {has('r', 'ended')}", Reason.EXPIRED),
+            (none("r", "current"), Reason.MISSING),
+        ],
+        reason_date=sql("CASE WHEN {} THEN NULL ELSE {} END", has("r", "current"), col("r", "last_ended")),
+        reason_label=sql("CASE WHEN {} THEN {} END", has("r", "current"), name),
     )
 
 
@@ -310,33 +386,53 @@ def governed_q(rule_set: RuleSet, in_force: Iterable[RuleSet]) -> Q:
     return q
 
 
-def rule_queryset(rule: Rule, base: QuerySet, governed: Q, today: dt.date, now: dt.datetime) -> QuerySet:
-    """The SELECT that yields one result row per enterprise the rule applies to (RESULT_COLUMNS order)."""
-    verdict = REQUIREMENTS[rule.requirement](rule.params or {}, today)
-    return (
+def rule_statement(
+    rule: Rule, base: QuerySet, governed: Q, own: Q, today: dt.date, at: dt.datetime, using: str
+) -> tuple[str, list]:
+    """The INSERT … SELECT that writes one result row per enterprise the rule applies to.
+
+    The enterprises the rule applies to form the derived table "e"; each table of facts is LEFT JOINed
+    to it by enterprise id; the verdict is a CASE over the facts. `own` narrows the records aggregated to
+    the enterprises being evaluated.
+    """
+    connection = connections[using]
+    verdict = REQUIREMENTS[rule.requirement](rule.params or {}, today, own)
+    enterprises = (
         base.filter(governed)
         .filter(compile_condition(rule.condition))
-        .annotate(
-            result_rule=Value(rule.pk, output_field=BigIntegerField()),
-            result_met=ExpressionWrapper(verdict.is_met, output_field=BooleanField()),
-            result_reason=verdict.reason,
-            result_date=verdict.reason_date
-            if verdict.reason_date is not None
-            else Value(None, output_field=DateField()),
-            result_value=ExpressionWrapper(verdict.reason_value, output_field=BigIntegerField())
-            if verdict.reason_value is not None
-            else Value(None, output_field=BigIntegerField()),
-            result_label=Coalesce(verdict.reason_label, Value(""), output_field=CharField())
-            if verdict.reason_label is not None
-            else Value("", output_field=CharField()),
-            result_at=Value(now, output_field=DateTimeField()),
-        )
         .order_by()
-        .values_list(
-            "pk", "result_rule", "result_met", "result_reason", "result_date", "result_value", "result_label",
-            "result_at",
+        .annotate(e_id=F("pk"), e_employees=F("employee_count"))
+        .values("e_id", "e_employees")
+    )
+    source = sql('({}) "e"', Sql(*_compiled_sql(enterprises, using)))
+    for alias, facts in verdict.facts.items():
+        source = sql(
+            f'{{}} LEFT JOIN ({{}}) "{alias}" ON {col(alias, "enterprise_id")} = {E_ID}',
+            source,
+            Sql(*_compiled_sql(facts, using)),
         )
-    )  # fmt: skip
+    whens = " ".join(f"WHEN {condition} THEN %s" for condition, _reason in verdict.reasons)
+    reason = Sql(f"CASE {whens} ELSE %s END", (*(str(r) for _c, r in verdict.reasons), str(Reason.OK)))
+    table = connection.ops.quote_name(ComplianceResult._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in RESULT_COLUMNS)
+    statement = sql(
+        f"INSERT INTO {table} ({columns}) SELECT {E_ID}, {{}}, {{}} = {{}}, {{}}, {{}}, {{}}, {{}}, {{}} FROM {{}}",
+        value(rule.pk),
+        reason,
+        value(str(Reason.OK)),
+        reason,
+        verdict.reason_date,
+        verdict.reason_value,
+        sql("COALESCE({}, '')", verdict.reason_label),
+        value(DateTimeField().get_db_prep_value(at, connection)),
+        source,
+    )
+    return statement.text, list(statement.params)
+
+
+def _compiled_sql(queryset: QuerySet, using: str) -> tuple[str, tuple]:
+    text, params = queryset.query.get_compiler(using=using).as_sql()
+    return text, tuple(params)
 
 
 # Statements for one enterprise are compiled once per rule version and day, then run with the enterprise's
@@ -377,36 +473,30 @@ def _execute(sql: str, params: list, using: str) -> int:
         return cursor.rowcount
 
 
-def _insert_sql(queryset: QuerySet, using: str) -> tuple[str, list]:
+def _summary_sql(results: QuerySet, at: dt.datetime, using: str) -> tuple[str, list]:
+    """INSERT … SELECT of one summary row per enterprise with results: its unmet count and its status."""
+    unmet = Count("pk", filter=Q(is_met=False))
+    grouped = (
+        results.order_by()
+        .values("enterprise_id")
+        .annotate(summary_unmet=unmet)
+        .annotate(
+            summary_status=Case(
+                When(Q(summary_unmet__gt=0), then=Value(ComplianceStatus.NON_COMPLIANT)),
+                default=Value(ComplianceStatus.COMPLIANT),
+                output_field=CharField(),
+            ),
+            summary_at=Value(at, output_field=DateTimeField()),
+        )
+        .values_list("enterprise_id", "summary_status", "summary_unmet", "summary_at")
+    )
     connection = connections[using]
-    sql, params = queryset.query.get_compiler(using=using).as_sql()
-    table = connection.ops.quote_name(ComplianceResult._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in RESULT_COLUMNS)
+    sql, params = grouped.query.get_compiler(using=using).as_sql()
+    table = connection.ops.quote_name(ComplianceSummary._meta.db_table)
+    columns = ", ".join(
+        connection.ops.quote_name(c) for c in ("enterprise_id", "compliance", "unmet_count", "evaluated_at")
+    )
     return f"INSERT INTO {table} ({columns}) {sql}", list(params)
-
-
-def _summary_sql(enterprises: QuerySet, at: dt.datetime, using: str) -> tuple[str, list]:
-    results = ComplianceResult.objects.filter(enterprise=OuterRef("pk"))
-    unmet = results.filter(is_met=False)
-    unmet_count = Subquery(
-        unmet.order_by().values("enterprise").annotate(n=Count("pk")).values("n"), output_field=IntegerField()
-    )
-    query = enterprises.query.chain(UpdateQuery)
-    query.add_update_values(
-        {
-            "unmet_count": Coalesce(unmet_count, 0),
-            "compliance": Case(
-                When(Exists(unmet), then=Value(ComplianceStatus.NON_COMPLIANT)),
-                When(Exists(results), then=Value(ComplianceStatus.COMPLIANT)),
-                default=Value(ComplianceStatus.NOT_EVALUATED),
-            ),
-            "evaluated_at": Case(
-                When(Exists(results), then=Value(at)), default=None, output_field=DateTimeField()
-            ),
-        }
-    )
-    sql, params = query.get_compiler(using=using).as_sql()
-    return sql, list(params)
 
 
 @transaction.atomic
@@ -424,13 +514,23 @@ def evaluate(
     one = ids[0] if ids is not None and len(ids) == 1 else None
     enterprises = Enterprise.objects.all()
     results = ComplianceResult.objects.all()
+    summaries = ComplianceSummary.objects.all()
+    own = Q()
     if one is not None:
         enterprises = enterprises.filter(pk=_ONE)
-        results = results.filter(enterprise_id=one)
+        results = results.filter(enterprise_id=_ONE)
+        summaries = summaries.filter(enterprise_id=one)
+        own = Q(enterprise_id=_ONE)
+        ComplianceResult.objects.filter(enterprise_id=one)._raw_delete(using)
     elif ids is not None:
         enterprises = enterprises.filter(pk__in=ids)
         results = results.filter(enterprise_id__in=ids)
-    results._raw_delete(using)
+        summaries = summaries.filter(enterprise_id__in=ids)
+        own = Q(enterprise_id__in=ids)
+        results._raw_delete(using)
+    else:
+        results._raw_delete(using)
+    summaries._raw_delete(using)
     if one is None and connections[using].vendor == "postgresql":
         # Large set-based statements have high cost estimates that switch on JIT compilation, which costs
         # more than it saves here (a second per statement).
@@ -445,23 +545,21 @@ def evaluate(
         governed = governed_q(rule_set, in_force)
         for rule in rule_set.rules.order_by("order", "id"):
             key = ("rule", using, rule.pk, rule.updated_at, today, forces) if one is not None else None
-            sql, params = _compile(
+            text, params = _compile(
                 key,
-                lambda rule=rule, governed=governed: _insert_sql(
-                    rule_queryset(rule, base, governed, today, at), using
+                lambda rule=rule, governed=governed: rule_statement(
+                    rule, base, governed, own, today, at, using
                 ),
             )
-            written += _execute(sql, _bind(params, using, one, now), using)
+            written += _execute(text, _bind(params, using, one, now), using)
             rules += 1
-    if one is None and connections[using].vendor == "postgresql":
-        # Fresh statistics, so the summary UPDATE uses the index rather than guessing from an empty table.
-        _execute(f"ANALYZE {connections[using].ops.quote_name(ComplianceResult._meta.db_table)}", [], using)
     key = ("summary", using) if one is not None else None
-    sql, params = _compile(key, lambda: _summary_sql(enterprises, at, using))
-    _execute(sql, _bind(params, using, one, now), using)
+    text, params = _compile(key, lambda: _summary_sql(results, at, using))
+    _execute(text, _bind(params, using, one, now), using)
     return {"rules": rules, "results": written}
 
 
 def reevaluate(enterprise: Enterprise, *, now: dt.datetime | None = None) -> None:
     """Re-evaluate one enterprise at once (called by every service that changes it or its records)."""
     evaluate(now=now, enterprise_ids=[enterprise.pk])
+    enterprise._state.fields_cache.pop("summary", None)  # the summary just rewritten is read afresh

@@ -68,7 +68,11 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         label=_("经营状态"), choices=EnterpriseStatus.choices, empty_label=_("全部"), widget=_select()
     )
     compliance = django_filters.ChoiceFilter(
-        label=_("合规状态"), choices=ComplianceStatus.choices, empty_label=_("全部"), widget=_select()
+        label=_("合规状态"),
+        choices=ComplianceStatus.choices,
+        method="filter_compliance",
+        empty_label=_("全部"),
+        widget=_select(),
     )
     supervising_unit = django_filters.ModelChoiceFilter(
         label=_("主管部门"),
@@ -106,6 +110,14 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         if value.isalpha():
             return queryset.filter(industry__section=value)
         return queryset.filter(industry__code__startswith=value)
+
+    def filter_compliance(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """By the last evaluation's outcome; "not evaluated" is an enterprise without a summary row."""
+        if not value:
+            return queryset
+        if value == ComplianceStatus.NOT_EVALUATED:
+            return queryset.filter(summary__isnull=True)
+        return queryset.filter(summary__compliance=value)
 
     def filter_category(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(categories__contains=f",{value},") if value else queryset

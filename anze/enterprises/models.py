@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -133,7 +135,6 @@ class Enterprise(BaseModel):
         related_name="+",
         verbose_name=_("县区"),
         editable=False,
-        db_index=False,  # enterprise_county_compliance leads with it
     )
     address = models.CharField(_("地址"), max_length=200, blank=True)
     industry = models.ForeignKey(
@@ -161,17 +162,7 @@ class Enterprise(BaseModel):
         related_name="supervised_enterprises",
         verbose_name=_("行业主管部门"),
         editable=False,
-        db_index=False,  # enterprise_unit_compliance leads with it
     )
-    compliance = models.CharField(
-        _("合规状态"),
-        max_length=16,
-        choices=ComplianceStatus.choices,
-        default=ComplianceStatus.NOT_EVALUATED,
-        editable=False,
-    )
-    unmet_count = models.PositiveIntegerField(_("未满足规则数"), default=0, editable=False)
-    evaluated_at = models.DateTimeField(_("评估时间"), null=True, blank=True, editable=False)
 
     scope = ENTERPRISE_SCOPE
 
@@ -180,8 +171,6 @@ class Enterprise(BaseModel):
         verbose_name_plural = _("企业")
         ordering = ["name", "id"]
         indexes = [
-            models.Index(fields=["county", "compliance"], name="enterprise_county_compliance"),
-            models.Index(fields=["supervising_unit", "compliance"], name="enterprise_unit_compliance"),
             models.Index(fields=["name"], name="enterprise_name_idx"),
         ]
         constraints = [
@@ -203,6 +192,33 @@ class Enterprise(BaseModel):
     def category_labels(self) -> list[str]:
         labels = dict(HighRiskCategory.choices)
         return [str(labels.get(c, c)) for c in self.category_list]
+
+    # The outcome of the last evaluation lives in ComplianceSummary (a narrow table an evaluation rewrites
+    # without touching this wide one); these read it, or say "not evaluated" when there is none.
+    @property
+    def compliance_summary(self) -> ComplianceSummary | None:
+        try:
+            return self.summary
+        except ComplianceSummary.DoesNotExist:
+            return None
+
+    @property
+    def compliance(self) -> str:
+        summary = self.compliance_summary
+        return summary.compliance if summary else ComplianceStatus.NOT_EVALUATED
+
+    def get_compliance_display(self) -> str:
+        return str(ComplianceStatus(self.compliance).label)
+
+    @property
+    def unmet_count(self) -> int:
+        summary = self.compliance_summary
+        return summary.unmet_count if summary else 0
+
+    @property
+    def evaluated_at(self) -> dt.datetime | None:
+        summary = self.compliance_summary
+        return summary.evaluated_at if summary else None
 
 
 def categories_text(categories: list[str] | tuple[str, ...] | set[str]) -> str:
@@ -521,10 +537,15 @@ class ComplianceResult(models.Model):
 
     # No single-column indexes: result_unique leads with enterprise, result_rule_met with rule, and each
     # index costs time on every one of the hundreds of thousands of rows an evaluation writes.
+    # Derived data, like a materialized view: no database foreign keys (see docs/adr/0005), so a full
+    # evaluation is one pass instead of a key check per written row. Deleting an enterprise or a rule
+    # through Django still deletes its results, and every full evaluation replaces them all.
     enterprise = models.ForeignKey(
-        Enterprise, on_delete=models.CASCADE, related_name="results", db_index=False
+        Enterprise, on_delete=models.CASCADE, related_name="results", db_index=False, db_constraint=False
     )
-    rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="results", db_index=False)
+    rule = models.ForeignKey(
+        Rule, on_delete=models.CASCADE, related_name="results", db_index=False, db_constraint=False
+    )
     is_met = models.BooleanField(_("满足"))
     reason = models.CharField(_("原因"), max_length=24, choices=Reason.choices)
     reason_date = models.DateField(_("相关日期"), null=True, blank=True)
@@ -569,3 +590,33 @@ class ComplianceResult(models.Model):
             Reason.AREA_WITHOUT_DRILL: _("厂区“%(t)s”期内没有现场处置演练") % {"t": label},
         }
         return str(texts.get(self.reason, self.reason))
+
+
+class ComplianceSummary(models.Model):
+    """合规汇总 — an enterprise's overall outcome of its last evaluation (only evaluated ones have a row).
+
+    Derived from ComplianceResult by every evaluation, in a narrow table of its own so that rewriting it
+    for 200,000 enterprises does not rewrite 200,000 wide enterprise rows and their indexes.
+    """
+
+    enterprise = models.OneToOneField(
+        Enterprise, on_delete=models.CASCADE, primary_key=True, related_name="summary", db_constraint=False
+    )
+    compliance = models.CharField(_("合规状态"), max_length=16, choices=ComplianceStatus.choices)
+    unmet_count = models.PositiveIntegerField(_("未满足规则数"))
+    evaluated_at = models.DateTimeField(_("评估时间"))
+
+    objects = RestrictedQuerySet.as_manager()
+    scope = Scope(
+        region="enterprise__region__path",
+        unit="enterprise__supervising_unit_id",
+        enterprise="enterprise_id",
+        roles={**ENTERPRISE_ROLES, Role.COUNTY.value: _VIEW, Role.OFFICE.value: _VIEW},
+    )
+
+    class Meta:
+        verbose_name = _("合规汇总")
+        verbose_name_plural = _("合规汇总")
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}: {self.compliance}"

@@ -30,9 +30,9 @@ def _counts(enterprises: QuerySet) -> dict[str, Any]:
     return {
         "total": Count("pk"),
         "operating": Count("pk", filter=Q(status=EnterpriseStatus.OPERATING)),
-        "evaluated": Count("pk", filter=~Q(compliance=ComplianceStatus.NOT_EVALUATED)),
-        "compliant": Count("pk", filter=Q(compliance=ComplianceStatus.COMPLIANT)),
-        "non_compliant": Count("pk", filter=Q(compliance=ComplianceStatus.NON_COMPLIANT)),
+        "evaluated": Count("summary"),
+        "compliant": Count("pk", filter=Q(summary__compliance=ComplianceStatus.COMPLIANT)),
+        "non_compliant": Count("pk", filter=Q(summary__compliance=ComplianceStatus.NON_COMPLIANT)),
         "gaps": Count("pk", filter=Q(supervising_unit__isnull=True)),
     }
 
@@ -108,29 +108,32 @@ def by_unit(enterprises: QuerySet) -> list[dict[str, Any]]:
     )  # fmt: skip
 
 
-def by_rule(results: QuerySet) -> list[dict[str, Any]]:
-    """Each rule in force: how many enterprises it applies to, how many meet it, the rate."""
+def _figures_by_rule(results: QuerySet) -> dict[int, dict[str, Any]]:
+    """Applicable and met counts of each rule over `results`, in one grouped query."""
     grouped = (
         results.order_by()
         .values("rule_id")
         .annotate(applicable=Count("pk"), met=Count("pk", filter=Q(is_met=True)))
     )
-    figures = {row["rule_id"]: row for row in grouped}
+    return {row["rule_id"]: row for row in grouped}
+
+
+def _indicator(rule: Rule, figures: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "rule": rule,
+        "applicable": figures["applicable"],
+        "met": figures["met"],
+        "unmet": figures["applicable"] - figures["met"],
+        "rate": rate(figures["met"], figures["applicable"]),
+        "unmet_url": list_url(rule=rule.public_id),
+    }
+
+
+def by_rule(results: QuerySet) -> list[dict[str, Any]]:
+    """Each rule in force: how many enterprises it applies to, how many meet it, the rate."""
+    figures = _figures_by_rule(results)
     rules = Rule.objects.filter(pk__in=figures).select_related("clause", "rule_set").order_by("order", "id")
-    rows = []
-    for rule in rules:
-        row = figures[rule.pk]
-        rows.append(
-            {
-                "rule": rule,
-                "applicable": row["applicable"],
-                "met": row["met"],
-                "unmet": row["applicable"] - row["met"],
-                "rate": rate(row["met"], row["applicable"]),
-                "unmet_url": list_url(rule=rule.public_id),
-            }
-        )
-    return rows
+    return [_indicator(rule, figures[rule.pk]) for rule in rules]
 
 
 def chart_option(rows: list[dict[str, Any]], title: str) -> dict[str, Any]:
@@ -151,14 +154,51 @@ def chart_option(rows: list[dict[str, Any]], title: str) -> dict[str, Any]:
     }
 
 
+def clause_url(clause: Any) -> str:
+    """The clause on its plan's page: the current version's page, or the page of the version it belongs to."""
+    plan = clause.version.plan
+    url = reverse("plans:plan_detail", kwargs={"public_id": plan.public_id})
+    if plan.current_version_id != clause.version_id:
+        url += "?" + urlencode({"version": clause.version.number})
+    return f"{url}#clause-{clause.key}"
+
+
+def indicators_for_clauses(clauses: Any, user: Any) -> dict[int, list[dict[str, Any]]]:
+    """The compliance rates of the rules derived from `clauses`, by clause id, within what `user` may see.
+
+    `clauses` is anything `rule__clause__in` takes (clause objects, ids, or a queryset of either, which
+    becomes a subquery). Two queries however many clauses, rules or results: the results grouped by rule,
+    then the rules with their clauses and plans. Clauses come in plan order, each clause's rules in theirs.
+    """
+    results = ComplianceResult.objects.restrict(user, "view").filter(rule__clause__in=clauses)
+    figures = _figures_by_rule(results)
+    rules = (
+        Rule.objects.filter(pk__in=figures)
+        .select_related("clause__task", "clause__version__plan")
+        .order_by(
+            "clause__version__plan__title",
+            "clause__version__number",
+            "clause__task__order",
+            "clause__order",
+            "order",
+            "id",
+        )
+    )
+    by_clause: dict[int, list[dict[str, Any]]] = {}
+    for rule in rules:
+        row = _indicator(rule, figures[rule.pk])
+        row["clause_url"] = clause_url(rule.clause)
+        by_clause.setdefault(rule.clause_id, []).append(row)
+    return by_clause
+
+
 def clause_indicators(clause: Any, user: Any) -> list[dict[str, Any]]:
     """The compliance rates of the rules that come from `clause`, within what `user` may see.
 
     For the plans and duties pages: a clause's indicator is the share of applicable enterprises in the
     reader's scope that meet each rule derived from it.
     """
-    results = ComplianceResult.objects.restrict(user, "view").filter(rule__clause=clause)
-    return by_rule(results)
+    return indicators_for_clauses([clause.pk], user).get(clause.pk, [])
 
 
 def scoped(user: Any) -> tuple[QuerySet, QuerySet]:

@@ -8,21 +8,31 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from anze.enterprises.choices import badge
+from anze.enterprises.choices import ComplianceStatus, badge
 from anze.enterprises.models import Enterprise
 
 _ATTRS = {"class": "table table-sm table-hover align-middle mb-0"}
 
 
 class _BadgeColumn(tables.Column):
-    """A choice shown as its badge on the page and as its label in an export."""
+    """A choice shown as its badge on the page and as its label in an export.
+
+    `choices` is for a value that is not a model field with choices (a property), whose label
+    django-tables2 cannot look up by itself.
+    """
+
+    def __init__(self, *args: Any, choices: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.labels = dict(choices or ())
 
     def render(self, value: Any, record: Any, bound_column: Any) -> str:
         raw = getattr(record, bound_column.accessor)
-        return format_html('<span class="badge text-bg-{}">{}</span>', badge(raw), value)
+        return format_html(
+            '<span class="badge text-bg-{}">{}</span>', badge(raw), self.labels.get(raw, value)
+        )
 
     def value(self, value: Any, **kwargs: Any) -> str:
-        return str(value)
+        return str(self.labels.get(value, value))
 
 
 class EnterpriseTable(tables.Table):
@@ -41,8 +51,12 @@ class EnterpriseTable(tables.Table):
         verbose_name=_("主管部门"), accessor="supervising_unit__short_name", default=_("（空白）")
     )
     status = _BadgeColumn(verbose_name=_("经营状态"))
-    compliance = _BadgeColumn(verbose_name=_("合规状态"))
-    unmet_count = tables.Column(verbose_name=_("未满足"), attrs={"td": {"class": "text-end"}})
+    compliance = _BadgeColumn(
+        verbose_name=_("合规状态"), choices=ComplianceStatus.choices, order_by=("summary__compliance",)
+    )
+    unmet_count = tables.Column(
+        verbose_name=_("未满足"), order_by=("summary__unmet_count",), attrs={"td": {"class": "text-end"}}
+    )
 
     class Meta:
         model = Enterprise

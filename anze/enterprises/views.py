@@ -34,7 +34,7 @@ from anze.enterprises.models import (
 from anze.enterprises.tables import EnterpriseTable
 from anze.org.generic import EXPORT_MAX_ROWS, XLSX_TYPE, table_to_xlsx
 
-_LIST_RELATED = ("county", "industry", "supervising_unit")
+_LIST_RELATED = ("county", "industry", "supervising_unit", "summary")
 
 
 def _apply_errors(form: Any, error: ValidationError) -> None:
@@ -98,7 +98,7 @@ class EnterpriseListView(LoginRequiredMixin, SingleTableMixin, FilterView):
 def enterprise_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     """企业合规卡 — the registry entry, every applicable rule with its verdict and reason, the records."""
     enterprise = get_restricted_or_404(
-        Enterprise.objects.select_related("region", "county", "industry", "supervising_unit"),
+        Enterprise.objects.select_related("region", "county", "industry", "supervising_unit", "summary"),
         request.user,
         "view",
         public_id=public_id,

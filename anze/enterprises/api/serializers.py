@@ -34,6 +34,9 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     supervising_unit_name = serializers.CharField(
         source="supervising_unit.name", read_only=True, allow_null=True
     )
+    compliance = serializers.CharField(read_only=True)
+    unmet_count = serializers.IntegerField(read_only=True)
+    evaluated_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = Enterprise

@@ -43,7 +43,7 @@ class EnterpriseViewSet(_Restricted, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         queryset = (
             Enterprise.objects.restrict(self.request.user, "view")
-            .select_related("region", "county", "industry", "supervising_unit")
+            .select_related("region", "county", "industry", "supervising_unit", "summary")
             .order_by("id")
         )
         if self.action == "retrieve":

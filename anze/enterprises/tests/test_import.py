@@ -117,5 +117,5 @@ def test_demo_loader_is_idempotent(org):
     first = demo.load(enterprises=30)
     assert first["enterprises"] == 30 and first["rule_sets"] == 1
     assert demo.load(enterprises=30) == {}
-    assert Enterprise.objects.filter(compliance="compliant").exists()
-    assert Enterprise.objects.filter(compliance="non_compliant").exists()
+    assert Enterprise.objects.filter(summary__compliance="compliant").exists()
+    assert Enterprise.objects.filter(summary__compliance="non_compliant").exists()

@@ -270,9 +270,34 @@ def test_growing_past_the_threshold_re_evaluates_at_once(make_enterprise):
 
 def test_full_evaluation_matches_one_by_one(make_enterprise):
     from anze.enterprises import engine
+    from anze.enterprises.models import ComplianceSummary
 
     made = [make_enterprise(employees=n) for n in (10, 300, 1200)]
-    before = sorted(ComplianceResult.objects.values_list("enterprise_id", "rule_id", "is_met", "reason"))
+    f.director(made[1], started_on=days(400), ended_on=days(3))
+    f.committee(made[2], established_on=days(500), met_on=days(20))
+    f.drill(made[0], days(300), PlanKind.ON_SITE)
+    columns = ("enterprise_id", "rule_id", "is_met", "reason", "reason_date", "reason_value", "reason_label")
+    before = sorted(ComplianceResult.objects.values_list(*columns))
+    summaries = sorted(ComplianceSummary.objects.values_list("enterprise_id", "compliance", "unmet_count"))
     counts = engine.evaluate()
-    after = sorted(ComplianceResult.objects.values_list("enterprise_id", "rule_id", "is_met", "reason"))
+    after = sorted(ComplianceResult.objects.values_list(*columns))
     assert before == after and counts["results"] == len(after) and len(made) == 3
+    assert summaries == sorted(
+        ComplianceSummary.objects.values_list("enterprise_id", "compliance", "unmet_count")
+    )
+    assert {r[3] for r in after} >= {Reason.EXPIRED, Reason.MISSING, Reason.STALE, Reason.OK}
+
+
+def test_results_have_no_database_keys_but_follow_deletes_through_django(make_enterprise):
+    """Results are derived (docs/adr/0005): deleting their rule through Django still removes them."""
+    from anze.enterprises.models import ComplianceSummary, Rule
+
+    enterprise = make_enterprise(employees=300)
+    assert ComplianceSummary.objects.filter(enterprise=enterprise).exists()
+    rule = Rule.objects.get(code="safety_director")
+    assert ComplianceResult.objects.filter(rule=rule).exists()
+    fields = {f.name: f for f in ComplianceResult._meta.fields}
+    assert not fields["enterprise"].db_constraint and not fields["rule"].db_constraint
+    rule.delete()
+    assert not ComplianceResult.objects.filter(rule_id=rule.pk).exists()
+    assert ComplianceResult.objects.filter(enterprise=enterprise).exists()
