@@ -25,6 +25,7 @@ from anze.duties.models import CalendarFeed, Occurrence
 from anze.duties.scheduling import tick_health
 from anze.duties.services import feed_token_hash, issue_calendar_feed, revoke_calendar_feed
 from anze.duties.tables import OccurrenceTable
+from anze.enterprises.stats import indicators_for_clauses
 
 _LIST_RELATED = ("duty", "unit", "committee")
 
@@ -75,7 +76,8 @@ class OverdueListView(OccurrenceListView):
 @declare("view")
 @login_required
 def my_duties(request: HttpRequest) -> HttpResponse:
-    """我的职责 — headline numbers for this year, then what is still open, soonest first."""
+    """我的职责 — headline numbers for this year, then what is still open, soonest first, then the compliance
+    indicators (企业合规指标) of the clauses the user's duties come from, over the enterprises in scope."""
     today = timezone.localdate()
     year = _year(request)
     scoped = occurrences_for(request.user)
@@ -83,6 +85,8 @@ def my_duties(request: HttpRequest) -> HttpResponse:
     open_rows = scoped.exclude(status="accepted").select_related(*_LIST_RELATED).order_by("due_on", "id")
     table = OccurrenceTable(open_rows, order_by=request.GET.get("sort") or "due_on")
     table.paginate(page=request.GET.get("page", 1), per_page=25)
+    # The clauses as a subquery: two queries for the card however many duties, clauses or enterprises.
+    indicators = indicators_for_clauses(scoped.values("duty__clause_id"), request.user)
     return render(
         request,
         "duties/my_duties.html",
@@ -92,6 +96,7 @@ def my_duties(request: HttpRequest) -> HttpResponse:
             "year": year,
             "review_url": stats.list_url(state="review"),
             "review_count": head["review"],
+            "indicators": [row for rows in indicators.values() for row in rows],
         },
     )
 

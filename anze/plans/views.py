@@ -18,6 +18,7 @@ from django_tables2 import SingleTableMixin
 
 from anze.core.permissions import declare
 from anze.core.restrict import get_restricted_or_404
+from anze.enterprises.stats import indicators_for_clauses
 from anze.org.models import Person, Unit
 from anze.plans.choices import LEADER_ROLES, UNIT_ROLES, AssignmentRole, AssignmentStatus
 from anze.plans.filtersets import PlanFilterSet
@@ -105,7 +106,8 @@ def clause_roles(assignments: Any) -> list[dict[str, Any]]:
 @login_required
 @require_safe
 def plan_detail(request: HttpRequest, public_id: str) -> HttpResponse:
-    """方案详情 — the current (or a chosen) version: sections, tasks, clauses, names, deadlines, duties."""
+    """方案详情 — the current (or a chosen) version: sections, tasks, clauses, names, deadlines, duties, and
+    the compliance indicators (企业合规指标) of the rules derived from each clause, within the reader's scope."""
     plan = get_restricted_or_404(
         Plan.objects.select_related("region", "current_version"), request.user, "view", public_id=public_id
     )
@@ -124,6 +126,12 @@ def plan_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         .order_by("raw_name")
     )
     counts = plan_counts(version.parsed)
+    tree = version_tree(version)
+    indicators = indicators_for_clauses(Clause.objects.filter(version=version), request.user)
+    for block in tree:
+        for task in block["tasks"]:
+            for entry in task["clauses"]:
+                entry["indicators"] = indicators.get(entry["clause"].pk, [])
     return render(
         request,
         "plans/plan_detail.html",
@@ -131,7 +139,7 @@ def plan_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "plan": plan,
             "version": version,
             "versions": versions,
-            "tree": version_tree(version),
+            "tree": tree,
             "counts": counts,
             "unresolved": unresolved,
             "unresolved_names": {row["raw_name"] for row in unresolved},

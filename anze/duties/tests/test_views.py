@@ -15,6 +15,7 @@ from anze.duties.scheduling import materialize_occurrences
 from anze.duties.tests.conftest import at
 from anze.duties.tests.factories import make_clause, make_duty
 from anze.duties.tests.test_reports import PDF
+from anze.enterprises.tests import factories as ef
 
 pytestmark = pytest.mark.django_db
 
@@ -176,15 +177,97 @@ def test_unit_dashboard_query_count_does_not_grow_with_rows(
 
     clause = make_clause(org["linyi"], [org["luozhuang_emergency"]])
     make_duty(clause, rrule="FREQ=MONTHLY")
+    # Charlie's role must be in force on the travelled-to date, or the page would count nothing at all.
+    charlie.role_assignments.update(valid_from=at("2020-01-01"))
     client = signed_in(charlie)
     with time_machine.travel(at("2021-04-08"), tick=False):
+        rules = _rules_on(org)
+        _link(rules["safety_director"], clause)
+        ef.make_enterprise(org["luozhuang"], employees=300)
         materialize_occurrences(now=at("2021-04-08"), horizon_days=30)
         with CaptureQueriesContext(connection) as few:
-            assert client.get(reverse("duties:my_duties")).status_code == 200
+            response = client.get(reverse("duties:my_duties"))
+            assert response.status_code == 200 and len(response.context["indicators"]) == 1
+        few_rows = len(response.context["table"].data)
+        # More occurrences, and more clauses, rules and evaluated enterprises behind the indicator card:
+        # the card's two queries (results grouped by rule, then the rules) do not depend on any of them.
+        second = make_clause(org["linyi"], [org["luozhuang_emergency"]], text="各单位建立安全生产委员会。")
+        make_duty(second, rrule="FREQ=MONTHLY")
+        _link(rules["safety_committee"], second)
+        for _ in range(3):
+            ef.make_enterprise(org["luozhuang"], employees=300)
         materialize_occurrences(now=at("2021-04-08"), horizon_days=600)
         with CaptureQueriesContext(connection) as many:
-            assert client.get(reverse("duties:my_duties")).status_code == 200
+            response = client.get(reverse("duties:my_duties"))
+            assert response.status_code == 200 and len(response.context["indicators"]) == 2
+        assert 0 < few_rows < len(response.context["table"].data)
     assert len(many) == len(few)
+
+
+def _rules_on(org):
+    """The initial rule set of Linyi (with its industries and departments), by rule code."""
+    return {rule.code: rule for rule in ef.load_reference(org["linyi"]).rules.all()}
+
+
+def _link(rule, clause):
+    rule.clause = clause
+    rule.save(update_fields=["clause"])
+
+
+def _figures(response):
+    return {
+        row["rule"].code: (row["applicable"], row["met"], row["unmet"], row["rate"])
+        for row in response.context["indicators"]
+    }
+
+
+@pytest.fixture
+def indicated(work, org):
+    """设置安全总监 tied to the work's clause: two 罗庄区 chemical works (one meets it) and one in 兰山区 (fails);
+    建立安全生产委员会 tied to a clause only 市交通运输局 has duties on."""
+    rules = _rules_on(org)
+    _link(rules["safety_director"], work["duty"].clause)
+    other = make_clause(org["linyi"], [org["city_transport"]], text="交通运输企业建立安全生产委员会。")
+    make_duty(other)
+    _link(rules["safety_committee"], other)
+    materialize_occurrences(now=at("2021-04-08"), horizon_days=300)
+    meets = ef.make_enterprise(org["luozhuang"], employees=300, name="罗庄达标化工")
+    ef.director(meets, started_on=dt.date(2020, 1, 1))
+    ef.make_enterprise(org["luozhuang"], employees=300, name="罗庄缺总监化工")
+    ef.make_enterprise(org["lanshan"], employees=300, name="兰山缺总监化工")
+    return {**work, "rules": rules}
+
+
+def test_my_duties_shows_the_indicators_of_the_clauses_its_duties_come_from(indicated, signed_in, charlie):
+    response = signed_in(charlie).get(reverse("duties:my_duties"))
+    assert response.status_code == 200
+    # 罗庄区应急局 has duties on the 安全总监 clause only, and supervises the two 罗庄区 works.
+    assert _figures(response) == {"safety_director": (2, 1, 1, 50.0)}
+    body = response.content.decode()
+    assert "企业合规指标" in body and "设置安全总监" in body and "50.0%" in body
+    assert "建立安全生产委员会" not in body
+    rule = indicated["rules"]["safety_director"]
+    assert f'href="{reverse("enterprises:enterprise_list")}?rule={rule.public_id}"' in body
+    clause = indicated["duty"].clause
+    assert f'href="{reverse("plans:plan_detail", args=[clause.version.plan.public_id])}#clause-1.1"' in body
+
+
+def test_each_persona_sees_the_indicators_of_its_own_enterprises(indicated, signed_in, alice, bob):
+    client = signed_in(bob)
+    # 兰山区's county office: only the 兰山区 works count.
+    assert _figures(client.get(reverse("duties:my_duties"))) == {"safety_director": (1, 0, 1, 0.0)}
+    client.logout()
+    # The office has every duty's clause and every enterprise of the city.
+    assert _figures(signed_in(alice).get(reverse("duties:my_duties"))) == {
+        "safety_director": (3, 1, 2, 33.3),
+        "safety_committee": (3, 0, 3, 0.0),
+    }
+
+
+def test_my_duties_without_indicators_shows_no_card(work, signed_in, charlie):
+    response = signed_in(charlie).get(reverse("duties:my_duties"))
+    assert response.context["indicators"] == []
+    assert "企业合规指标" not in response.content.decode()
 
 
 def test_calendar_feed_token_url_serves_icalendar_and_can_be_revoked(work, signed_in, charlie, client):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Any
 
 from anze.enterprises import services
@@ -18,6 +19,37 @@ from anze.enterprises.models import (
     SafetyCommittee,
     SafetyPerson,
 )
+
+_serials = itertools.count(5000)
+
+
+def load_reference(city: Any) -> Any:
+    """Industries, the city's industry → department map and its initial rule set, as the demo loads them.
+
+    For other apps' tests; here the `reference` fixture does the same.
+    """
+    from anze.enterprises import seed
+
+    seed.load_industries()
+    seed.seed_supervisors(city)
+    return seed.load_rule_set(city)
+
+
+def make_enterprise(region: Any, *, industry: str = "26", employees: int = 100, **fields: Any) -> Enterprise:
+    """Register (and so evaluate) an enterprise through the service; for other apps' tests."""
+    from anze.enterprises.generate import credit_code
+    from anze.enterprises.models import Industry
+
+    serial = next(_serials)
+    return services.create_enterprise(
+        actor=None,
+        name=fields.pop("name", f"测试企业{serial}"),
+        credit_code=fields.pop("credit_code", credit_code(serial, region.code)),
+        region=region,
+        industry=Industry.objects.get(code=industry),
+        employee_count=employees,
+        **fields,
+    )
 
 
 def add(model: type, enterprise: Enterprise, actor: Any = None, **data: Any) -> Any:
