@@ -16,6 +16,13 @@ from anze.org.names import expand_group, find_group, resolve_unit_name
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """The demo command stores the plan document and demo evidence: keep them out of the data dir."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 SEED = Path("/work/shared/seed/linyi-2020-23.txt")
 COUNTY_CODES = {
     "兰山区": "371302",

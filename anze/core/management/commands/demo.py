@@ -1,4 +1,4 @@
-"""`anze demo`: load the Linyi demo organization and demo accounts (safe to run again)."""
+"""`anze demo`: load the Linyi demo organization, accounts, plan, duties, 督办 and enterprises (safe to run again)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,10 @@ def _user_loader() -> Any:
 
 
 class Command(BaseCommand):
-    help = "Load the Linyi demo data (regions, units, groups, leaders, committees) and demo accounts."
+    help = (
+        "Load the Linyi demo data (regions, units, groups, leaders, committees), demo accounts, the Linyi "
+        "plan with its duties and this year's work items, one run of the 督办 ladder and demo enterprises."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--no-users", action="store_true", help="load the organization only")
@@ -61,6 +64,7 @@ class Command(BaseCommand):
             logins = load_users() if load_users else None
             if not no_plan:
                 self._import_linyi_plan()
+                self._load_duties()
             self._load_enterprises(options.get("enterprises", 300))
         if logins:
             self.stdout.write("演示账号（仅用于演示库）：")
@@ -75,6 +79,17 @@ class Command(BaseCommand):
         if counts:
             summary = ", ".join(f"{key} {value}" for key, value in sorted(counts.items()))
             self.stdout.write(self.style.SUCCESS(f"企业演示数据已载入：{summary}"))
+
+    def _load_duties(self) -> None:
+        """Confirm the plan's duties, materialize this year's work items with reports, run the 督办 ladder."""
+        from anze.duties.demo import load as load_duties
+        from anze.supervision.demo import load as load_supervision
+
+        for label, loader in (("职责演示数据", load_duties), ("督办演示数据", load_supervision)):
+            counts = loader(actor=None)
+            if counts:
+                summary = ", ".join(f"{key} {value}" for key, value in sorted(counts.items()))
+                self.stdout.write(self.style.SUCCESS(f"{label}已载入：{summary}"))
 
     def _import_linyi_plan(self) -> None:
         """Import the Linyi plan (临沂 办字〔2020〕23号, a public document shipped with the package) once."""
