@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 ACTION_LABELS: dict[str, str] = {
@@ -67,7 +68,8 @@ def action_label(code: str) -> str:
         verb = VERB_LABELS.get(parts[-1])
         kind = model_label(".".join(parts[:2]))
         if verb and kind != ".".join(parts[:2]):
-            return f"{verb}{kind}"
+            # Chinese joins the verb and the kind without a space (新建单位); the catalogue says how others do.
+            return gettext("%(verb)s%(kind)s") % {"verb": verb, "kind": kind}
     return code
 
 

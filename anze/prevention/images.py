@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_BYTES = 8 * 1024 * 1024
@@ -20,7 +21,8 @@ _SIGNATURES = {b"\xff\xd8\xff": "JPEG", b"\x89PNG\r\n\x1a\n": "PNG"}
 
 
 class PhotoError(ValueError):
-    """A file that cannot be a photo; `code` is stable, `message_zh` is shown next to the field."""
+    """A file that cannot be a photo; `code` is stable, `message_zh` (in the active language, Chinese by
+    default, like the other apps' errors) is shown next to the field."""
 
     def __init__(self, code: str, message_zh: str) -> None:
         self.code = code
@@ -49,16 +51,16 @@ def max_bytes() -> int:
 def clean_photo(data: bytes) -> CleanPhoto:
     """Check `data` is a JPEG or PNG by its bytes, decode it, and re-encode it as a metadata-free JPEG."""
     if len(data) > max_bytes():
-        raise PhotoError("too_large", f"照片不能超过 {max_bytes() // (1024 * 1024)} MB")
+        raise PhotoError("too_large", _("照片不能超过 %(mb)s MB") % {"mb": max_bytes() // (1024 * 1024)})
     if not data or not any(data.startswith(sig) for sig in _SIGNATURES):
-        raise PhotoError("not_an_image", "只接受 JPEG 或 PNG 照片")
+        raise PhotoError("not_an_image", _("只接受 JPEG 或 PNG 照片"))
     expected = next(fmt for sig, fmt in _SIGNATURES.items() if data.startswith(sig))
     try:
         with Image.open(io.BytesIO(data)) as probe:
             if probe.format != expected:
-                raise PhotoError("not_an_image", "只接受 JPEG 或 PNG 照片")
+                raise PhotoError("not_an_image", _("只接受 JPEG 或 PNG 照片"))
             if probe.width * probe.height > MAX_PIXELS:
-                raise PhotoError("too_large", "照片像素过多")
+                raise PhotoError("too_large", _("照片像素过多"))
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
             image.load()
@@ -67,7 +69,7 @@ def clean_photo(data: bytes) -> CleanPhoto:
     except PhotoError:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise PhotoError("not_an_image", "照片无法读取") from exc
+        raise PhotoError("not_an_image", _("照片无法读取")) from exc
     clean = Image.new("RGB", rgb.size)
     clean.paste(rgb)  # a fresh image carries no info dict, so nothing of the original's metadata is written
     out = io.BytesIO()

@@ -322,3 +322,22 @@ def test_api_lists_in_scope_and_reports_with_multipart_upload(work, charlie, ali
         assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"
     assert api.get("/api/reports/").json()["count"] == 1
     assert api.get("/api/duties/").status_code == 200
+
+
+def test_dashboard_names_a_task_without_a_heading_by_its_first_clause(org, signed_in, alice):
+    """Plans like Linyi's number some tasks without a heading; the board shows the clause's opening."""
+    clause = make_clause(
+        org["linyi"],
+        [org["luozhuang_emergency"]],
+        text="各县区、各部门每季度召开一次安全生产形势分析会议，研究部署重点工作。",
+    )
+    clause.task.title = None
+    clause.task.save(update_fields=["title"])
+    make_duty(clause, rrule="FREQ=MONTHLY")
+    alice.role_assignments.update(valid_from=at("2020-01-01"))  # in force on the travelled-to date
+    client = signed_in(alice)
+    with time_machine.travel(at("2021-04-08"), tick=False):
+        materialize_occurrences(now=at("2021-04-08"), horizon_days=30)
+        response = client.get(reverse("duties:dashboard") + "?year=2021")
+    labels = [row["label"] for row in response.context["by_task"]]
+    assert labels == ["1. 各县区、各部门每季度召开一次安全生产形势分析会议…"]
