@@ -12,7 +12,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
@@ -214,6 +214,7 @@ class DutyListView(LoginRequiredMixin, SingleTableMixin, FilterView):
 
 @declare("view")
 @login_required
+@require_safe
 def duty_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     """职责详情 — its rule versions, coverage cycle (who is not yet covered) and occurrences."""
     duty = get_restricted_or_404(

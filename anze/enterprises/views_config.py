@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from anze.core.permissions import declare
 from anze.core.restrict import get_restricted_or_404, scope_q
@@ -38,6 +38,7 @@ def ruleset_list(request: HttpRequest) -> HttpResponse:
 
 @declare("view")
 @login_required
+@require_safe
 def ruleset_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     rule_set = get_restricted_or_404(
         RuleSet.objects.select_related("region"), request.user, "view", public_id=public_id
@@ -59,6 +60,7 @@ def ruleset_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @declare("view")
 @login_required
+@require_safe
 def rule_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     rule = get_restricted_or_404(
         Rule.objects.select_related("rule_set", "clause"), request.user, "view", public_id=public_id

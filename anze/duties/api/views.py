@@ -55,8 +55,11 @@ class DutyViewSet(_Restricted, viewsets.ReadOnlyModelViewSet):
     filterset_class = DutyFilterSet
 
     def get_queryset(self):
+        # Confirming needs the right to change the duty: an outsider's request answers 404 before its body
+        # is read, like the page's.
+        action = "change" if self.action == "confirm" else "view"
         return (
-            Duty.objects.restrict(self.request.user, "view")
+            Duty.objects.restrict(self.request.user, action)
             .select_related("clause", "subject_unit", "subject_group", "subject_person")
             .prefetch_related(Prefetch("rules", DutyRule.objects.order_by("effective_from")))
             .order_by("id")

@@ -341,3 +341,30 @@ def test_dashboard_names_a_task_without_a_heading_by_its_first_clause(org, signe
         response = client.get(reverse("duties:dashboard") + "?year=2021")
     labels = [row["label"] for row in response.context["by_task"]]
     assert labels == ["1. 各县区、各部门每季度召开一次安全生产形势分析会议…"]
+
+
+def test_api_confirm_of_a_duty_one_may_not_change_answers_404_before_reading_the_body(org, bob, alice):
+    from rest_framework.test import APIClient
+
+    from anze.duties.choices import DutyStatus
+
+    duty = make_duty(make_clause(org["luozhuang"], [org["luozhuang_emergency"]]), status=DutyStatus.DRAFT)
+    url = reverse("api:duty-confirm", kwargs={"id": duty.public_id})
+    api = APIClient()
+    api.force_authenticate(bob)
+    assert api.post(url, {}, format="json").status_code == 404
+    assert api.post(url, {"version": duty.version}, format="json").status_code == 404
+    duty.refresh_from_db()
+    assert duty.status == DutyStatus.DRAFT
+    api.force_authenticate(alice)
+    confirmed = api.post(url, {"version": duty.version}, format="json")
+    assert confirmed.status_code == 200, confirmed.content
+    duty.refresh_from_db()
+    assert duty.status == DutyStatus.CONFIRMED
+
+
+def test_duty_page_is_read_only(work, signed_in, alice):
+    client = signed_in(alice)
+    url = reverse("duties:duty_detail", kwargs={"public_id": work["duty"].public_id})
+    assert client.get(url).status_code == 200
+    assert client.post(url).status_code == 405

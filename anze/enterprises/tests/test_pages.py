@@ -142,3 +142,14 @@ def test_api_lists_within_scope_and_shows_results(made, charlie, signed_in):
     detail = client.get(f"/api/enterprises/{made[0].public_id}/").json()
     assert any(r["rule_code"] == "safety_director" and not r["is_met"] for r in detail["results"])
     assert client.get(f"/api/enterprises/{made[1].public_id}/").status_code == 404
+
+
+def test_rule_set_and_rule_pages_are_read_only(reference, signed_in, alice):
+    client = signed_in(alice)
+    rule_set = reference["rule_set"]
+    for url in (
+        reverse("enterprises:ruleset_detail", kwargs={"public_id": rule_set.public_id}),
+        reverse("enterprises:rule_detail", kwargs={"public_id": rule_set.rules.first().public_id}),
+    ):
+        assert client.get(url).status_code in (200, 302)
+        assert client.post(url).status_code == 405
