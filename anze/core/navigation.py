@@ -71,6 +71,13 @@ SECTIONS: list[NavSection] = [
             NavItem(_("通报"), "supervision:circular_list", "megaphone", _INTERNAL),
             NavItem(_("延期申请"), "supervision:extension_list", "hourglass-split", _INTERNAL),
             NavItem(_("收件箱"), "supervision:inbox", "inbox", _INTERNAL),
+            # The channels' settings hold webhook tokens: the office changes them, county offices and auditors read.
+            NavItem(
+                _("督办设置"),
+                "supervision:settings",
+                "gear",
+                frozenset({Role.OFFICE, Role.COUNTY, Role.AUDITOR}),
+            ),
         ),
     ),
     NavSection(

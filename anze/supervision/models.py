@@ -129,6 +129,16 @@ class Endpoint(BaseModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def masked_target(self) -> str:
+        """The address as it may be shown or audited: a webhook's token is never shown back."""
+        from anze.supervision.channels.base import mask_target
+
+        return mask_target(self.target)
+
+    def event_labels(self) -> list[str]:
+        return [str(EventKind(kind).label) for kind in self.events.split(",") if kind in EventKind.values]
+
 
 class Case(BaseModel):
     """督办案件 — formal supervision of a unit with its own deadline, from an overdue duty or another source."""

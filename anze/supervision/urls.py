@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anze.supervision import views
+from anze.supervision import views, views_settings
 
 app_name = "supervision"
 
@@ -20,4 +20,24 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read/", views.inbox_read, name="inbox_read"),
     path("lights/", views.traffic_lights, name="lights"),
+    path("settings/", views_settings.settings_index, name="settings"),
+    path("settings/policies/new/", views_settings.policy_create, name="policy_create"),
+    path("settings/policies/<uuid:public_id>/", views_settings.policy_update, name="policy_update"),
+    path(
+        "settings/policies/<uuid:public_id>/active/",
+        views_settings.policy_set_active,
+        name="policy_set_active",
+    ),
+    path("settings/channels/new/", views_settings.endpoint_create, name="endpoint_create"),
+    path("settings/channels/<uuid:public_id>/", views_settings.endpoint_update, name="endpoint_update"),
+    path(
+        "settings/channels/<uuid:public_id>/active/",
+        views_settings.endpoint_set_active,
+        name="endpoint_set_active",
+    ),
+    path(
+        "settings/channels/<uuid:public_id>/test/",
+        views_settings.endpoint_send_test,
+        name="endpoint_send_test",
+    ),
 ]

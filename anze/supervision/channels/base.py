@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import urllib.error
+import urllib.parse
 import urllib.request
 from typing import Any
 
@@ -13,6 +14,21 @@ MAX_ANSWER = 2000
 
 class ChannelError(RuntimeError):
     """A channel could not deliver; the message says why (recorded on the Delivery)."""
+
+
+def mask_target(target: str) -> str:
+    """A channel address fit to show and to audit: an email in full; a webhook as host and path with only the
+    last 4 characters of its token (the token is what lets anyone post to the group)."""
+    if "://" not in target:
+        return target
+    parts = urllib.parse.urlsplit(target)
+    secret = parts.query or parts.path
+    tail = secret[-4:] if len(secret) > 8 else ""
+    query = ""
+    if parts.query:
+        names = [name for name, _value in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)]
+        query = "?" + "&".join(f"{name}=" for name in names[:1])
+    return f"{parts.hostname or ''}{parts.path if parts.query else ''}{query}…{tail}"
 
 
 def markdown(notification: Any) -> tuple[str, str]:
