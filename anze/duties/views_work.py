@@ -68,6 +68,7 @@ def _detail_context(request: HttpRequest, occurrence: Occurrence, **forms: Any) 
 
 @declare("view")
 @login_required
+@require_safe
 def occurrence_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     """办理事项详情 — the duty, the period and due date, reports with evidence, reviews and history."""
     occurrence = _occurrence(request, public_id)

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from anze.core.permissions import declare
 from anze.core.restrict import get_restricted_or_404, scope_q
@@ -282,6 +282,7 @@ def hidden_danger_create(request: HttpRequest) -> HttpResponse:
 
 @declare("view")
 @login_required
+@require_safe
 def hidden_danger_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     hd = get_restricted_or_404(
         HiddenDanger.objects.select_related("enterprise", "county", "supervising_unit"),

@@ -12,7 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from anze.core.permissions import declare
 from anze.core.restrict import get_restricted_or_404
@@ -66,6 +66,7 @@ def tip_list(request: HttpRequest) -> HttpResponse:
 
 @declare("view")
 @login_required
+@require_safe
 def tip_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     tip = get_restricted_or_404(
         Tip.objects.select_related("region", "assigned_unit", "hidden_danger"),

@@ -445,3 +445,22 @@ def test_the_pool_resolves(pool, alice, org):
             if response.status_code != 200:
                 unreached.append(f"GET {url} ({name}) as alice → {response.status_code}")
     assert not unreached, "\n".join(unreached)
+
+
+READ_ONLY_PAGES = (
+    "duties:duty_detail", "duties:occurrence_detail", "prevention:hidden_danger_detail", "tips:tip_detail",
+    "enterprises:ruleset_detail",
+)  # fmt: skip
+
+
+def test_detail_pages_refuse_writes_even_in_scope(pool, alice):
+    """A page that only shows an object answers a POST with 405, even to someone who may see it."""
+    page, _api = _clients(alice)
+    routes = dict(id_routes())
+    answers = {}
+    for name in READ_ONLY_PAGES:
+        model = next(m for m, route in SHOWN_BY.items() if route == name)
+        obj = next(o for o in pool["bob"] if type(o).__name__ == model)
+        url = _url(name, routes[name], obj)
+        answers[name] = (page.get(url).status_code, page.post(url).status_code)
+    assert answers == {name: (200, 405) for name in READ_ONLY_PAGES}
