@@ -45,6 +45,9 @@ if not ANZE_PII_KEY and (DEBUG or TESTING):
     import hashlib as _hashlib
 
     ANZE_PII_KEY = _hashlib.new("sm3", b"anze-pii:" + SECRET_KEY.encode()).hexdigest()[:32]
+# Keys replaced by ANZE_PII_KEY, still accepted for reading until `anze pii rekey` has re-encrypted every block
+# under the current key (comma-separated, 32 hex digits each). Empty once a rotation is finished.
+ANZE_PII_OLD_KEYS = env.list("ANZE_PII_OLD_KEYS", [])
 
 ALLOWED_HOSTS = env.list("ANZE_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] + (["testserver"] if TESTING else []))
 CSRF_TRUSTED_ORIGINS = env.list("ANZE_CSRF_TRUSTED_ORIGINS", [])

@@ -2,6 +2,10 @@
 
 The key is ANZE_PII_KEY (32 hex digits). The stored value is version byte ‖ 12-byte nonce ‖ ciphertext ‖
 16-byte tag; the tip's public id is bound as associated data so a block cannot be moved to another tip.
+
+Rotation: set the new key as ANZE_PII_KEY and the old one in ANZE_PII_OLD_KEYS; blocks under an old key stay
+readable, and `anze pii rekey` re-encrypts them under the current key (`rekey_identity`). Then drop the
+old key.
 """
 
 from __future__ import annotations
@@ -23,6 +27,16 @@ class DecryptionError(RuntimeError):
     """The block cannot be decrypted with the configured key (wrong key, or tampered data)."""
 
 
+def _parse(value: str, name: str) -> bytes:
+    try:
+        key = bytes.fromhex(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be 32 hex digits (128 bits)") from exc
+    if len(key) != 16:
+        raise ImproperlyConfigured(f"{name} must be 32 hex digits (128 bits)")
+    return key
+
+
 def _key() -> bytes:
     value = getattr(settings, "ANZE_PII_KEY", "") or ""
     if not value:
@@ -31,13 +45,11 @@ def _key() -> bytes:
             "digits (e.g. `python -c 'import secrets; print(secrets.token_hex(16))'`) and keep it safe: "
             "without it the real-name blocks cannot be read."
         )
-    try:
-        key = bytes.fromhex(value)
-    except ValueError as exc:
-        raise ImproperlyConfigured("ANZE_PII_KEY must be 32 hex digits (128 bits)") from exc
-    if len(key) != 16:
-        raise ImproperlyConfigured("ANZE_PII_KEY must be 32 hex digits (128 bits)")
-    return key
+    return _parse(value, "ANZE_PII_KEY")
+
+
+def _old_keys() -> list[bytes]:
+    return [_parse(value, "ANZE_PII_OLD_KEYS") for value in getattr(settings, "ANZE_PII_OLD_KEYS", []) or []]
 
 
 def encrypt_identity(identity: dict[str, str], *, associated: bytes) -> bytes:
@@ -49,18 +61,41 @@ def encrypt_identity(identity: dict[str, str], *, associated: bytes) -> bytes:
     return VERSION + nonce + ciphertext + encryptor.tag
 
 
-def decrypt_identity(blob: bytes, *, associated: bytes) -> dict[str, str]:
-    blob = bytes(blob)
+def _decrypt(key: bytes, blob: bytes, associated: bytes) -> dict[str, str] | None:
+    """The block's content under `key`, or None when `key` is not the one it was sealed with."""
     if not blob.startswith(VERSION) or len(blob) < 1 + NONCE_BYTES + TAG_BYTES:
         raise DecryptionError("unknown identity block format")
     nonce = blob[1 : 1 + NONCE_BYTES]
     ciphertext, tag = blob[1 + NONCE_BYTES : -TAG_BYTES], blob[-TAG_BYTES:]
-    decryptor = Cipher(algorithms.SM4(_key()), modes.GCM(nonce, tag)).decryptor()
+    decryptor = Cipher(algorithms.SM4(key), modes.GCM(nonce, tag)).decryptor()
     decryptor.authenticate_additional_data(associated)
     try:
         return json.loads(decryptor.update(ciphertext) + decryptor.finalize())
-    except InvalidTag as exc:
-        raise DecryptionError("identity block failed authentication") from exc
+    except InvalidTag:
+        return None
+
+
+def decrypt_identity(blob: bytes, *, associated: bytes) -> dict[str, str]:
+    """The real-name block, under the current key or, during a rotation, one of the old keys."""
+    blob = bytes(blob)
+    for key in (_key(), *_old_keys()):
+        identity = _decrypt(key, blob, associated)
+        if identity is not None:
+            return identity
+    raise DecryptionError("identity block failed authentication")
+
+
+def rekey_identity(blob: bytes, *, associated: bytes) -> bytes | None:
+    """The block sealed anew under the current key, or None when it already is (DecryptionError if no
+    configured key opens it)."""
+    blob = bytes(blob)
+    if _decrypt(_key(), blob, associated) is not None:
+        return None
+    for key in _old_keys():
+        identity = _decrypt(key, blob, associated)
+        if identity is not None:
+            return encrypt_identity(identity, associated=associated)
+    raise DecryptionError("identity block failed authentication under every configured key")
 
 
 def mask_phone(phone: str) -> str:

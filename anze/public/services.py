@@ -25,7 +25,14 @@ from anze.prevention.models import HiddenDanger
 from anze.prevention.services import report_hidden_danger
 from anze.public import errors, ratelimit
 from anze.public.choices import RewardStatus, TipKind, TipStatus
-from anze.public.crypto import decrypt_identity, encrypt_identity, mask_id_number, mask_phone
+from anze.public.crypto import (
+    DecryptionError,
+    decrypt_identity,
+    encrypt_identity,
+    mask_id_number,
+    mask_phone,
+    rekey_identity,
+)
 from anze.public.models import Disclosure, Reward, RewardRule, Tip, TipPhoto
 from anze.public.rewards import DEFAULT_TERMS, RewardTerms, concealed_accident_reward, violation_reward
 from anze.public.tracking import new_tracking_code, tracking_hash
@@ -236,6 +243,50 @@ def read_identity(*, actor: Any, tip: Tip, masked: bool = False) -> dict[str, st
             "id_number": mask_id_number(identity.get("id_number", "")),
         }
     return identity
+
+
+def rekey_identities(*, actor: Any = None, dry_run: bool = False, batch_size: int = 500) -> dict[str, Any]:
+    """Re-encrypt every real-name block sealed under an old key (ANZE_PII_OLD_KEYS) under ANZE_PII_KEY.
+
+    Batches of rows are locked and rewritten in one transaction each, with one audit event per batch that
+    names the tips rewritten (never their content). Blocks no configured key opens are left as they are and
+    reported by public id. Safe to run again: blocks already under the current key are not touched.
+    """
+    counts: dict[str, Any] = {"current": 0, "rekeyed": 0, "unreadable": []}
+    last = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                Tip.objects.select_for_update()
+                .filter(pk__gt=last, identity_ciphertext__isnull=False)
+                .order_by("pk")
+                .values_list("pk", "public_id", "identity_ciphertext")[:batch_size]
+            )
+            if not rows:
+                break
+            last = rows[-1][0]
+            rewritten = []
+            for pk, public_id, blob in rows:
+                try:
+                    sealed = rekey_identity(blob, associated=str(public_id).encode())
+                except DecryptionError:
+                    counts["unreadable"].append(str(public_id))
+                    continue
+                if sealed is None:
+                    counts["current"] += 1
+                    continue
+                counts["rekeyed"] += 1
+                rewritten.append(str(public_id))
+                if not dry_run:
+                    Tip.objects.filter(pk=pk).update(identity_ciphertext=sealed)
+            if rewritten and not dry_run:
+                record(
+                    "public.identity.rekey",
+                    actor=actor,
+                    after={"tips": rewritten, "count": len(rewritten)},
+                    reason="re-encrypted under the current ANZE_PII_KEY",
+                )
+    return counts
 
 
 # -- rewards --------------------------------------------------------------------------------------------------
