@@ -109,19 +109,19 @@ class _Story:
         self.now = now
         self.counts: Counter[str] = Counter()
 
-    def _reporter(self, occurrence: Occurrence) -> Any:
-        for name in (UNIT_USER, COUNTY_USER, OFFICE_USER):
+    def _first_able(self, names: tuple[str, ...], able: Any, occurrence: Occurrence) -> Any:
+        """The first of the named demo accounts that `able(user, occurrence)` allows, or None."""
+        for name in names:
             user = self.users.get(name)
-            if user is not None and services.can_report(user, occurrence):
+            if user is not None and able(user, occurrence):
                 return user
         return None
 
+    def _reporter(self, occurrence: Occurrence) -> Any:
+        return self._first_able((UNIT_USER, COUNTY_USER, OFFICE_USER), services.can_report, occurrence)
+
     def _reviewer(self, occurrence: Occurrence) -> Any:
-        for name in (COUNTY_USER, OFFICE_USER):
-            user = self.users.get(name)
-            if user is not None and services.can_review(user, occurrence):
-                return user
-        return None
+        return self._first_able((COUNTY_USER, OFFICE_USER), services.can_review, occurrence)
 
     def report(self, occurrence: Occurrence) -> bool:
         reporter = self._reporter(occurrence)
@@ -144,12 +144,19 @@ class _Story:
         occurrence.refresh_from_db()
         return True
 
-    def accept(self, occurrence: Occurrence) -> None:
+    def _reported_for_review(self, occurrence: Occurrence) -> Any:
+        """Report, and return who decides it; None when nothing was reported or no account may review it
+        (then it stays awaiting review)."""
         if not self.report(occurrence):
-            return
+            return None
         reviewer = self._reviewer(occurrence)
         if reviewer is None:
             self.counts["awaiting_review"] += 1
+        return reviewer
+
+    def accept(self, occurrence: Occurrence) -> None:
+        reviewer = self._reported_for_review(occurrence)
+        if reviewer is None:
             return
         moment = _at(timezone.localdate(occurrence.submitted_at) + dt.timedelta(days=3), 15, self.now)
         services.accept_report(occurrence, actor=reviewer, now=moment)
@@ -165,11 +172,8 @@ class _Story:
             self.counts["awaiting_review"] += 1
 
     def send_back(self, occurrence: Occurrence) -> None:
-        if not self.report(occurrence):
-            return
-        reviewer = self._reviewer(occurrence)
+        reviewer = self._reported_for_review(occurrence)
         if reviewer is None:
-            self.counts["awaiting_review"] += 1
             return
         moment = _at(timezone.localdate(occurrence.submitted_at) + dt.timedelta(days=2), 16, self.now)
         services.return_report(occurrence, actor=reviewer, reason=RETURN_REASON, now=moment)

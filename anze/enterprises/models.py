@@ -59,6 +59,13 @@ CONFIG_ROLES = {
 ENTERPRISE_SCOPE = Scope(
     region="region__path", unit="supervising_unit_id", enterprise="pk", roles=ENTERPRISE_ROLES
 )
+# Compliance results and summaries are computed, never edited: everyone who sees the enterprise reads them.
+EVALUATION_SCOPE = Scope(
+    region="enterprise__region__path",
+    unit="enterprise__supervising_unit_id",
+    enterprise="enterprise_id",
+    roles={role: _VIEW for role in ENTERPRISE_ROLES},
+)
 RECORD_SCOPE = Scope(
     region="enterprise__region__path",
     unit="enterprise__supervising_unit_id",
@@ -554,12 +561,7 @@ class ComplianceResult(models.Model):
     evaluated_at = models.DateTimeField(_("评估时间"))
 
     objects = RestrictedQuerySet.as_manager()
-    scope = Scope(
-        region="enterprise__region__path",
-        unit="enterprise__supervising_unit_id",
-        enterprise="enterprise_id",
-        roles={**ENTERPRISE_ROLES, Role.COUNTY.value: _VIEW, Role.OFFICE.value: _VIEW},
-    )
+    scope = EVALUATION_SCOPE
 
     class Meta:
         verbose_name = _("合规结果")
@@ -607,12 +609,7 @@ class ComplianceSummary(models.Model):
     evaluated_at = models.DateTimeField(_("评估时间"))
 
     objects = RestrictedQuerySet.as_manager()
-    scope = Scope(
-        region="enterprise__region__path",
-        unit="enterprise__supervising_unit_id",
-        enterprise="enterprise_id",
-        roles={**ENTERPRISE_ROLES, Role.COUNTY.value: _VIEW, Role.OFFICE.value: _VIEW},
-    )
+    scope = EVALUATION_SCOPE
 
     class Meta:
         verbose_name = _("合规汇总")

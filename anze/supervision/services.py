@@ -459,8 +459,7 @@ WEBHOOK_CHANNELS: dict[str, tuple[str, str, str]] = {
     Channel.WECOM: ("qyapi.weixin.qq.com", "/cgi-bin/webhook/send", "key"),
 }
 WEBHOOK_EXAMPLES = {
-    Channel.DINGTALK: "https://oapi.dingtalk.com/robot/send?access_token=…",
-    Channel.WECOM: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…",
+    channel: f"https://{host}{path}?{param}=…" for channel, (host, path, param) in WEBHOOK_CHANNELS.items()
 }
 
 
@@ -564,28 +563,29 @@ def update_escalation_policy(policy: EscalationPolicy, *, actor: Any, **changes:
     return policy
 
 
+def _set_active(obj: Any, *, actor: Any, active: bool, reason: str, snap: Any, action: str) -> Any:
+    """停用 or 重新启用 a settings row under a row lock, audited as `<action>.activate|deactivate`."""
+    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+    _ensure_allowed(actor, "change", obj)
+    if obj.is_active == active:
+        return obj
+    before = snap(obj)
+    obj.is_active = active
+    obj.save(update_fields=["is_active", "updated_at"])
+    verb = "activate" if active else "deactivate"
+    record(f"{action}.{verb}", actor=actor, obj=obj, before=before, after=snap(obj), reason=reason)
+    return obj
+
+
 @transaction.atomic
 def set_escalation_policy_active(
     policy: EscalationPolicy, *, actor: Any, active: bool, reason: str = ""
 ) -> EscalationPolicy:
     """停用 (the ladder no longer uses it; its cases keep it) or 重新启用 a policy; it is never deleted."""
-    policy = EscalationPolicy.objects.select_for_update().get(pk=policy.pk)
-    _ensure_allowed(actor, "change", policy)
-    if policy.is_active == active:
-        return policy
-    before = _policy_snapshot(policy)
-    policy.is_active = active
-    policy.save(update_fields=["is_active", "updated_at"])
-    action = "activate" if active else "deactivate"
-    record(
-        f"supervision.escalationpolicy.{action}",
-        actor=actor,
-        obj=policy,
-        before=before,
-        after=_policy_snapshot(policy),
-        reason=reason,
-    )
-    return policy
+    return _set_active(
+        policy, actor=actor, active=active, reason=reason, snap=_policy_snapshot,
+        action="supervision.escalationpolicy",
+    )  # fmt: skip
 
 
 def normalize_events(value: str) -> str:
@@ -643,7 +643,8 @@ def _endpoint_snapshot(endpoint: Endpoint) -> dict[str, Any]:
     """Never the webhook's token nor the signing key: the trail shows the masked address."""
     data = snapshot(endpoint, fields=[*ENDPOINT_FIELDS, "is_active"])
     data["target"] = endpoint.masked_target
-    data["has_secret"] = bool(endpoint.secret)
+    # Not "has_secret": the audit trail redacts any key whose last word is "secret".
+    data["secret_set"] = bool(endpoint.secret)
     return data
 
 
@@ -724,23 +725,10 @@ def update_endpoint(endpoint: Endpoint, *, actor: Any, secret: str | None = None
 @transaction.atomic
 def set_endpoint_active(endpoint: Endpoint, *, actor: Any, active: bool, reason: str = "") -> Endpoint:
     """停用 (no new deliveries; past ones stay on record) or 重新启用 a channel; it is never deleted."""
-    endpoint = Endpoint.objects.select_for_update().get(pk=endpoint.pk)
-    _ensure_allowed(actor, "change", endpoint)
-    if endpoint.is_active == active:
-        return endpoint
-    before = _endpoint_snapshot(endpoint)
-    endpoint.is_active = active
-    endpoint.save(update_fields=["is_active", "updated_at"])
-    action = "activate" if active else "deactivate"
-    record(
-        f"supervision.endpoint.{action}",
-        actor=actor,
-        obj=endpoint,
-        before=before,
-        after=_endpoint_snapshot(endpoint),
-        reason=reason,
-    )
-    return endpoint
+    return _set_active(
+        endpoint, actor=actor, active=active, reason=reason, snap=_endpoint_snapshot,
+        action="supervision.endpoint",
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)

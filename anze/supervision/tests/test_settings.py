@@ -154,6 +154,8 @@ def test_office_creates_edits_and_deactivates_an_endpoint(org, alice, signed_in)
     assert endpoint.secret == new_secret
     updates = AuditEvent.objects.filter(action="supervision.endpoint.update").order_by("sequence")
     assert [e.after["secret_changed"] for e in updates] == [False, True]
+    created = AuditEvent.objects.get(action="supervision.endpoint.create")
+    assert created.after["secret_set"] is True  # readable in the trail, not redacted like the key itself
 
     client.post(reverse("supervision:endpoint_set_active", args=[endpoint.public_id]))
     endpoint.refresh_from_db()
