@@ -13,20 +13,11 @@ DEFAULTS = {AssessmentMethod.LEC: DEFAULT_LEC_BANDS, AssessmentMethod.LS: DEFAUL
 
 def band_table_for(region_path: str, method: str, on: dt.date) -> tuple[BandTable, RiskBandTable | None]:
     """The table for a region path (its own, an ancestor's, or the national default) effective on `on`."""
-    candidates = (
-        RiskBandTable.objects.filter(method=method, effective_from__lte=on)
-        .select_related("region")
-        .order_by("-effective_from", "-id")
-    )
-    best: RiskBandTable | None = None
-    best_depth = -1
-    for row in candidates:
-        path = row.region.path if row.region_id else ""
-        if not region_path.startswith(path):
-            continue
-        depth = len(path)
-        if depth > best_depth:  # a more specific region wins; within one region the latest date wins
-            best, best_depth = row, depth
-    if best is None:
+    rows = RiskBandTable.objects.filter(method=method, effective_from__lte=on).select_related("region")
+    # The region's own table or an ancestor's; no region means every region (the national default).
+    applicable = [row for row in rows if region_path.startswith(row.region.path if row.region_id else "")]
+    if not applicable:
         return DEFAULTS[AssessmentMethod(method)], None
+    # A more specific region wins; within one region the latest date wins (one table per region and date).
+    best = max(applicable, key=lambda row: (len(row.region.path) if row.region_id else 0, row.effective_from))
     return best.table(), best

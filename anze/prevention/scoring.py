@@ -12,6 +12,7 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import pairwise
 
 # LEC factor values (Graham–Kinney, DOMAIN.md §1). Enterprise tables sometimes add values, so forms take
 # their choices from here but the score accepts any positive number.
@@ -68,7 +69,7 @@ class BandTable:
         if levels != sorted(levels) or len(set(levels)) != len(levels):
             raise BandError("bands must run from the highest level (重大) down, each level once")
         thresholds = [b.threshold for b in self.bands]
-        for higher, lower in zip(self.bands, self.bands[1:], strict=False):
+        for higher, lower in pairwise(self.bands):
             if higher.threshold < lower.threshold or (
                 higher.threshold == lower.threshold and not (lower.inclusive and not higher.inclusive)
             ):

@@ -3,22 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
-SEED_CANDIDATES = (
-    Path(__file__).resolve().parents[2] / "plans" / "tests" / "data" / "linyi-2020-23.txt",
-    Path("/work/shared/seed/linyi-2020-23.txt"),
-)
-
-
-def seed_path() -> Path:
-    for candidate in SEED_CANDIDATES:
-        if candidate.exists():
-            return candidate
-    pytest.skip("the Linyi seed plan (linyi-2020-23.txt) is not available")
+from anze.plans.tests.conftest import seed_path  # the plan the package ships
 
 
 def at(day: str, hour: int = 9) -> dt.datetime:

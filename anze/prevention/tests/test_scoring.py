@@ -86,8 +86,11 @@ def test_ls_score_rejects_out_of_range_factors():
 
 
 @given(st.sampled_from(LEC_LIKELIHOOD), st.sampled_from(LEC_EXPOSURE), st.sampled_from(LEC_CONSEQUENCE))
-def test_every_lec_combination_gets_a_level(likelihood, exposure, consequence):
-    assert DEFAULT_LEC_BANDS.grade(lec_score(likelihood, exposure, consequence)) in Level
+def test_every_lec_combination_gets_the_published_level(likelihood, exposure, consequence):
+    d = likelihood * exposure * consequence
+    # >320 重大, 160–320 较大, 70–159 一般, below 70 低 (DOMAIN.md §1), written out independently of the table
+    expected = Level.MAJOR if d > 320 else Level.LARGER if d >= 160 else Level.GENERAL if d >= 70 else Level.LOW
+    assert DEFAULT_LEC_BANDS.grade(lec_score(likelihood, exposure, consequence)) == expected
 
 
 @given(st.integers(1, 5), st.integers(1, 5), st.integers(1, 5))
