@@ -30,7 +30,8 @@ def object_type_choices() -> list[tuple[str, str]]:
         meta = model._meta
         if meta.app_label == "audit" or not model.__module__.startswith("anze."):
             continue
-        choices.append((f"{meta.app_label}.{meta.model_name}", f"{meta.verbose_name}（{meta.app_label}）"))
+        area = apps.get_app_config(meta.app_label).verbose_name
+        choices.append((f"{meta.app_label}.{meta.model_name}", f"{meta.verbose_name}（{area}）"))
     return sorted(choices, key=lambda c: c[0])
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import models
 from django.urls import reverse
 
-from anze.audit.actions import action_label, field_label
+from anze.audit.actions import action_label, display_value, field_label
 from anze.audit.models import AuditEvent
 
 HISTORY_PAGE_SIZE = 20
@@ -30,21 +30,14 @@ def object_key(obj: models.Model) -> tuple[str, str]:
     return f"{meta.app_label}.{meta.model_name}", str(getattr(obj, "public_id", None) or obj.pk)
 
 
-def _display(value: Any) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, list | dict):
-        import json
-
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
-
-
 def changes_of(event: AuditEvent) -> list[Change]:
     return [
-        Change(name, field_label(event.object_type, name), _display(old), _display(new))
+        Change(
+            name,
+            field_label(event.object_type, name),
+            display_value(event.object_type, name, old),
+            display_value(event.object_type, name, new),
+        )
         for name, old, new in event.changes
     ]
 

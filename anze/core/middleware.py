@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 from anze.audit.context import audit_context
 
@@ -74,3 +76,23 @@ class NoStoreMiddleware:
             response["Cache-Control"] = "no-store"
             response["Pragma"] = "no-cache"
         return response
+
+
+class SiteLanguageMiddleware(LocaleMiddleware):
+    """The site's configured language (ANZE_LANGUAGE) unless the person chose another with the switcher.
+
+    Django's own LocaleMiddleware follows the browser's Accept-Language, so an official whose browser is
+    set to English met an English site although the site is Chinese. Here the choice is the language
+    cookie that the switcher sets; the browser's preference is not asked.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = settings.LANGUAGE_CODE
+        if chosen:
+            try:
+                language = translation.get_supported_language_variant(chosen)
+            except LookupError:
+                language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from anze.audit.actions import action_label
+from anze.audit.actions import action_label, model_label
 from anze.audit.history import HISTORY_PAGE_SIZE, history_context
 
 register = template.Library()
@@ -28,3 +28,16 @@ def audit_history(context: Any, obj: Any, limit: int = HISTORY_PAGE_SIZE) -> dic
 @register.filter
 def audit_action_label(code: str) -> str:
     return action_label(code)
+
+
+@register.filter
+def audit_model_label(object_type: str) -> str:
+    """"public.tip" → 举报 (the model's name), the code itself when it names no model."""
+    return model_label(object_type) if object_type else ""
+
+
+@register.filter
+def audit_source_label(source: str) -> str:
+    from anze.audit.tables import SOURCE_LABELS
+
+    return str(SOURCE_LABELS.get(source, source))

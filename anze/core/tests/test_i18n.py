@@ -118,11 +118,25 @@ def test_login_page_defaults_to_chinese(client):
     assert "Username" not in html
 
 
-def test_login_page_in_english_by_accept_language(client):
+def test_the_browser_language_does_not_override_the_sites(client):
     html = client.get(reverse("accounts:login"), headers={"accept-language": "en"}).content.decode()
+    assert 'lang="zh-hans"' in html
+    assert "用户名" in html and "Username" not in html
+
+
+def test_an_english_site_is_english_for_a_chinese_browser(client, settings):
+    settings.LANGUAGE_CODE = "en"
+    html = client.get(reverse("accounts:login"), headers={"accept-language": "zh-CN,zh;q=0.9"}).content.decode()
     assert 'lang="en"' in html
     assert "Username" in html and "Password" in html and "Sign in" in html
     assert "用户名" not in html and "安全生产责任落实平台" not in html
+
+
+def test_a_chosen_language_overrides_the_site_and_a_bad_cookie_is_ignored(client):
+    client.cookies["django_language"] = "en"
+    assert "Username" in client.get(reverse("accounts:login")).content.decode()
+    client.cookies["django_language"] = "xx-nonsense"
+    assert "用户名" in client.get(reverse("accounts:login")).content.decode()
 
 
 @pytest.mark.django_db
@@ -157,7 +171,7 @@ def test_home_and_unit_list_in_english(client, alice):
     assert "Safety Committee Office" in html  # alice's role badge
     assert "工作台" not in html and "退出登录" not in html and "安委会办公室" not in html
 
-    units = client.get(reverse("org:unit_list"), headers={"accept-language": "en"})
+    units = client.get(reverse("org:unit_list"), headers={"accept-language": "zh-CN"})
     assert units.status_code == 200
     html = units.content.decode()
     assert "Units" in html and "Home" in html and "Filter" in html
