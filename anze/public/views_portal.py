@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from anze.core.middleware import client_ip
@@ -58,8 +60,36 @@ def tip_submit(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            return render(request, "public/tip_received.html", {"code": code, "tip": tip})
+            # Redirect after the post, so a refresh shows the answer again instead of filing a second tip.
+            # The code travels to the answer page in a signed, short-lived cookie of the reporter's own
+            # browser, shown once and then deleted: the server keeps only the code's hash.
+            response = redirect("public:tip_received")
+            response.set_signed_cookie(
+                RECEIPT_COOKIE,
+                code,
+                salt=RECEIPT_SALT,
+                max_age=RECEIPT_SECONDS,
+                path=reverse("public:tip_received"),
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Strict",
+            )
+            return response
     return render(request, "public/tip_form.html", {"form": form}, status=status)
+
+
+RECEIPT_COOKIE = "anze_tip_receipt"
+RECEIPT_SALT = "anze.public.tip_receipt"
+RECEIPT_SECONDS = 600
+
+
+@declare(PUBLIC)
+def tip_received(request: HttpRequest) -> HttpResponse:
+    """The answer to a filed tip: its tracking code, once. A refresh finds no code and says so."""
+    code = request.get_signed_cookie(RECEIPT_COOKIE, default=None, salt=RECEIPT_SALT, max_age=RECEIPT_SECONDS)
+    response = render(request, "public/tip_received.html", {"code": code})
+    response.delete_cookie(RECEIPT_COOKIE, path=reverse("public:tip_received"), samesite="Strict")
+    return response
 
 
 @declare(PUBLIC)

@@ -46,8 +46,8 @@ def test_anonymous_report_through_the_form(client, org):
         reverse("public:tip_submit"),
         {**_form(org), "photos": _exif_jpeg(), "name": "不该保存", "phone": "13900000000"},
     )
-    assert response.status_code == 200
-    code = response.context["code"]
+    assert response.status_code == 302 and response["Location"] == reverse("public:tip_received")
+    code = client.get(response["Location"]).context["code"]
     tip = Tip.objects.get()
     assert (
         not tip.is_real_name and tip.identity_ciphertext is None
@@ -55,6 +55,27 @@ def test_anonymous_report_through_the_form(client, org):
     assert b"SecretCam" not in TipPhoto.objects.get().file.read()
     tracked = client.post(reverse("public:tip_track"), {"code": code})
     assert tracked.context["tip"] == tip and "已受理" in tracked.content.decode()
+
+
+def test_a_refresh_after_filing_files_nothing_and_shows_the_code_no_more(client, org):
+    response = client.post(reverse("public:tip_submit"), _form(org), follow=True)
+    code = response.context["code"]
+    assert code and code in response.content.decode()
+    assert response.redirect_chain == [(reverse("public:tip_received"), 302)]
+    again = client.get(reverse("public:tip_received"))  # the browser's refresh re-requests the answer page
+    assert again.status_code == 200 and again.context["code"] is None
+    assert code not in again.content.decode() and "无需重复提交" in again.content.decode()
+    assert Tip.objects.count() == 1
+
+
+def test_a_forged_receipt_shows_no_code(client, org):
+    client.cookies["anze_tip_receipt"] = "ABCD-EFGH"
+    assert client.get(reverse("public:tip_received")).context["code"] is None
+
+
+def test_sign_in_page_links_to_the_public_portal(client):
+    html = client.get(reverse("accounts:login")).content.decode()
+    assert f'href="{reverse("public:home")}"' in html
 
 
 def test_real_name_report_through_the_form(client, org):
@@ -76,7 +97,7 @@ def test_form_refuses_a_disguised_file(client, org):
 def test_form_rate_limited_with_429(client, org, settings):
     settings.ANZE_PUBLIC_TIPS_PER_HOUR = 2
     for _ in range(2):
-        assert client.post(reverse("public:tip_submit"), _form(org)).status_code == 200
+        assert client.post(reverse("public:tip_submit"), _form(org)).status_code == 302
     response = client.post(reverse("public:tip_submit"), _form(org))
     assert response.status_code == 429 and Tip.objects.count() == 2
 
