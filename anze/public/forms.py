@@ -105,11 +105,19 @@ class AssignForm(_Bootstrap, forms.Form):
         self._style()
 
 
-class DuplicateForm(_Bootstrap, forms.Form):
-    original = forms.UUIDField(label=_("原举报编号"))
+class TipChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.reference} · {obj.created_at:%Y-%m-%d} · {obj.get_kind_display()} · {obj.subject} · {obj.place}"
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+
+class DuplicateForm(_Bootstrap, forms.Form):
+    """The earlier report this one repeats, picked (with search) among those the user may see."""
+
+    original = TipChoiceField(label=_("原举报"), queryset=None, to_field_name="public_id")
+
+    def __init__(self, *args: Any, candidates=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["original"].queryset = candidates
         self._style()
 
 

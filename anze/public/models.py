@@ -131,7 +131,12 @@ class Tip(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} · {self.subject}"
+        return f"{self.reference} {self.get_kind_display()} · {self.subject}"
+
+    @property
+    def reference(self) -> str:
+        """举报编号 for the office's pages (JB + year + serial); the reporter's tracking code is another, secret thing."""
+        return f"JB{self.created_at:%Y}-{self.pk:06d}" if self.pk and self.created_at else ""
 
     def get_absolute_url(self) -> str:
         return reverse("tips:tip_detail", kwargs={"public_id": self.public_id})

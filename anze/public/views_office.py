@@ -91,7 +91,9 @@ def tip_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "photos": tip.photos.all(),
             "reward": reward,
             "assign_form": AssignForm(units=units) if may_change and status.can_assign() else None,
-            "duplicate_form": DuplicateForm() if may_change and status.can_mark_duplicate() else None,
+            "duplicate_form": DuplicateForm(candidates=duplicate_candidates(request.user, tip))
+            if may_change and status.can_mark_duplicate()
+            else None,
             "verify_form": VerifyForm(enterprises=enterprises)
             if may_change and status.can_verify()
             else None,
@@ -100,6 +102,17 @@ def tip_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             else None,
             "may_read_identity": services.can_read_identity(request.user, tip),
         },
+    )
+
+
+def duplicate_candidates(user: Any, tip: Tip):
+    """Earlier reports of the same county the user may see and that still stand (the first valid one wins)."""
+    return (
+        Tip.objects.restrict(user, "view")
+        .filter(region=tip.region, created_at__lte=tip.created_at)
+        .exclude(pk=tip.pk)
+        .exclude(status__in=[TipStatus.DUPLICATE, TipStatus.UNFOUNDED])
+        .order_by("-created_at")
     )
 
 
@@ -147,15 +160,11 @@ def tip_assign(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_POST
 def tip_duplicate(request: HttpRequest, public_id: str) -> HttpResponse:
     tip = _tip_for_change(request, public_id)
-    form = DuplicateForm(request.POST)
-    original = None
-    if form.is_valid():
-        original = (
-            Tip.objects.restrict(request.user, "view").filter(public_id=form.cleaned_data["original"]).first()
-        )
-    if original is None:
-        messages.error(request, _("找不到原举报。"))
+    form = DuplicateForm(request.POST, candidates=duplicate_candidates(request.user, tip))
+    if not form.is_valid():
+        messages.error(request, _("请从列表中选择本县区更早、仍然有效的原举报。"))
         return redirect(tip.get_absolute_url())
+    original = form.cleaned_data["original"]
     return _done(
         request, tip, lambda: services.mark_duplicate(actor=request.user, tip=tip, original=original)
     )

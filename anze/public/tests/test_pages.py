@@ -156,3 +156,30 @@ def test_disclosure_only_for_major_and_public(client, signed_in, alice, lanshan_
     assert (
         signed_in(alice).get(reverse("tips:disclosure_create", args=[general.public_id])).status_code == 404
     )
+
+
+def test_the_office_picks_the_original_of_a_duplicate_by_its_reference(client, signed_in, org, alice):
+    first, _ = submit_tip(kind="violation", region=org["lanshan"], subject="兰山某厂", place="甲路", description="d")
+    other, _ = submit_tip(kind="violation", region=org["luozhuang"], subject="罗庄某厂", place="乙路", description="d")
+    second, _ = submit_tip(kind="violation", region=org["lanshan"], subject="兰山某厂", place="甲路", description="d2")
+    page = signed_in(alice).get(reverse("tips:tip_detail", args=[second.public_id]))
+    html = page.content.decode()
+    assert second.reference in html and str(second.public_id) not in html.split("<form")[0]
+    offered = list(page.context["duplicate_form"].fields["original"].queryset)
+    assert offered == [first]  # same county, earlier, still standing; not itself, not another county's
+    assert f'value="{first.public_id}"' in html and first.reference in html
+
+    refused = client.post(reverse("tips:tip_duplicate", args=[second.public_id]), {"original": other.public_id})
+    assert refused.status_code == 302
+    second.refresh_from_db()
+    assert second.duplicate_of is None
+
+    client.post(reverse("tips:tip_duplicate", args=[second.public_id]), {"original": first.public_id})
+    second.refresh_from_db()
+    assert second.duplicate_of == first
+    assert first.reference in client.get(reverse("tips:tip_detail", args=[second.public_id])).content.decode()
+
+
+def test_a_tip_reference_reads_as_a_number_of_its_year(org):
+    tip, _ = submit_tip(kind="violation", region=org["lanshan"], subject="s", place="p", description="d")
+    assert tip.reference == f"JB{tip.created_at:%Y}-{tip.pk:06d}"

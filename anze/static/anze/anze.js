@@ -32,6 +32,31 @@
   function hideAutosubmitButtons(root) {
     root.querySelectorAll("[data-autosubmit-button]").forEach(function (button) { button.hidden = true; });
   }
-  document.addEventListener("DOMContentLoaded", function () { renderCharts(document); hideAutosubmitButtons(document); });
-  document.addEventListener("htmx:afterSwap", function (event) { renderCharts(event.target); });
+  // Long selects (hundreds of enterprises, scores of units) get a box that filters their options as one types.
+  var SEARCHABLE_FROM = 12;
+  function searchableSelects(root) {
+    root.querySelectorAll("select").forEach(function (select) {
+      if (select.dataset.searchReady || select.hasAttribute("data-no-search") || select.options.length <= SEARCHABLE_FROM) return;
+      select.dataset.searchReady = "1";
+      var box = document.createElement("input");
+      box.type = "search";
+      box.className = "form-control form-control-sm mb-1 anze-select-search";
+      box.placeholder = document.documentElement.lang === "en" ? "Type to filter…" : "输入文字筛选…";
+      box.setAttribute("aria-label", box.placeholder);
+      box.addEventListener("input", function () {
+        var words = box.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+        var first = null;
+        Array.prototype.forEach.call(select.options, function (option) {
+          var text = option.text.toLowerCase();
+          var shown = option.value === "" || words.every(function (w) { return text.indexOf(w) !== -1; });
+          option.hidden = !shown;
+          if (shown && option.value !== "" && first === null) first = option;
+        });
+        if (!select.multiple && first && select.selectedOptions.length && select.selectedOptions[0].hidden) select.value = first.value;
+      });
+      select.parentNode.insertBefore(box, select);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { renderCharts(document); hideAutosubmitButtons(document); searchableSelects(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { renderCharts(event.target); searchableSelects(event.target); });
 })();
