@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
@@ -6,3 +7,9 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = "核心"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The empty choice of a select, in the site's words (Django 6.1's own label has no Chinese yet).
+        from django.db.models import fields
+
+        fields.BLANK_CHOICE_LABEL = _("请选择")

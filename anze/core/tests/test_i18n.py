@@ -186,3 +186,14 @@ def test_home_and_unit_list_in_chinese_by_default(client, alice):
     html = client.get(reverse("org:unit_list")).content.decode()
     assert "首页" in html and "单位" in html
     assert "Sign out" not in html
+
+
+def test_the_empty_choice_of_a_select_is_in_the_sites_words():
+    import django
+
+    from anze.enterprises.models import Industry
+
+    label = str(Industry._meta.get_field("category").formfield().choices[0][1])
+    assert label != "- Select an option -"
+    if django.VERSION >= (6, 1):
+        assert label == "请选择"
