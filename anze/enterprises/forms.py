@@ -89,12 +89,14 @@ class EnterpriseForm(forms.ModelForm):
 
 
 def _record_form(model_class: type, field_names: list[str], dates: list[str]) -> type[forms.ModelForm]:
-    widgets = {name: forms.DateInput(attrs=_DATE, format="%Y-%m-%d") for name in dates}
+    date_widgets = {name: forms.DateInput(attrs=_DATE, format="%Y-%m-%d") for name in dates}
 
     class RecordForm(forms.ModelForm):
         class Meta:
             model = model_class
             fields = field_names
+            # Inside Meta: the form's fields are built when the class is made, so widgets set later are ignored.
+            widgets = date_widgets
 
         def __init__(self, *args: Any, enterprise: Enterprise | None = None, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
@@ -105,7 +107,6 @@ def _record_form(model_class: type, field_names: list[str], dates: list[str]) ->
         def _post_clean(self) -> None:
             pass  # the service runs full_clean with the enterprise set
 
-    RecordForm.Meta.widgets = widgets
     RecordForm.__name__ = f"{model_class.__name__}Form"
     return RecordForm
 

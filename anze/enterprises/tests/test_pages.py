@@ -153,3 +153,19 @@ def test_rule_set_and_rule_pages_are_read_only(reference, signed_in, alice):
     ):
         assert client.get(url).status_code in (200, 302)
         assert client.post(url).status_code == 405
+
+
+def test_every_date_on_a_record_form_is_a_date_picker():
+    from django.db import models
+
+    from anze.enterprises.forms import RECORD_KINDS
+
+    seen = 0
+    for model, form_class in RECORD_KINDS.values():
+        form = form_class()
+        for name, field in form.fields.items():
+            if isinstance(model._meta.get_field(name), models.DateField):
+                assert field.widget.input_type == "date", f"{model.__name__}.{name}"
+                assert 'type="date"' in str(form[name])
+                seen += 1
+    assert seen >= 10
