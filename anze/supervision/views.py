@@ -200,7 +200,10 @@ def case_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "extensions": case.extension_requests.select_related("requested_by", "decided_by"),
         "notifications": case.notifications.order_by("created_at")[:20],
         "circular_entry": getattr(case, "circular_entry", None),
-        "request_form": ExtensionRequestForm() if can_change and state.can_request_extension() else None,
+        # The unit asks for more time; the office decides, so it is never offered the request form.
+        "request_form": ExtensionRequestForm()
+        if can_change and not office and state.can_request_extension()
+        else None,
         "decision_form": ExtensionDecisionForm() if office else None,
         "close_form": CaseCloseForm() if office and state.can_resolve() else None,
         "print": request.GET.get("print") == "1",

@@ -220,3 +220,30 @@ def test_case_list_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(25):
         response = client.get(reverse("supervision:case_list"))
     assert response.status_code == 200
+
+
+def test_the_office_decides_extensions_and_is_not_offered_the_units_request(cases, signed_in, alice):
+    page = signed_in(alice).get(cases["luozhuang"].get_absolute_url())
+    assert page.status_code == 200
+    assert page.context["request_form"] is None
+    assert reverse("supervision:case_extension_request", args=[cases["luozhuang"].public_id]) not in (
+        page.content.decode()
+    )
+
+
+def test_cancelling_a_case_asks_for_confirmation_and_resolving_does_not(cases, signed_in, alice):
+    html = signed_in(alice).get(cases["luozhuang"].get_absolute_url()).content.decode()
+    cancel = html[html.index('value="cancel"') - 200 : html.index('value="cancel"') + 200]
+    resolve = html[html.index('value="resolve"') - 120 : html.index('value="resolve"') + 60]
+    assert "data-confirm=" in cancel and "撤销" in cancel
+    assert "data-confirm=" not in resolve
+
+
+def test_the_case_closes_from_its_button(cases, signed_in, alice):
+    case = cases["luozhuang"]
+    response = signed_in(alice).post(
+        reverse("supervision:case_close", args=[case.public_id]), {"action": "cancel", "text": "误报"}
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == "cancelled"
