@@ -161,7 +161,7 @@ def fan_out(counts: Counts, now: dt.datetime) -> None:
         f"JOIN {_t(Region)} r ON r.id = u.region_id "
         f"JOIN {_t(Endpoint)} e ON e.is_active "
         f"JOIN {_t(Region)} er ON er.id = e.region_id "
-        f"WHERE n.created_at = %s AND (e.unit_id = n.unit_id OR (e.unit_id IS NULL AND r.path LIKE er.path || '%%')) "
+        f"WHERE n.created_at = %s AND (e.unit_id = u.id OR (e.unit_id IS NULL AND r.path LIKE er.path || '%%')) "
         f"AND (e.events = '' OR (',' || e.events || ',') LIKE ('%%,' || n.kind || ',%%')) "
         f"ON CONFLICT DO NOTHING"
     )

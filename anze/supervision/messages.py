@@ -44,9 +44,14 @@ class Notice:
     due_on: dt.date | None
     deadline: dt.date | None
     days_late: int | None
+    path: str
     url: str
     at: dt.datetime
     note: str
+
+    @property
+    def lateness(self) -> str:
+        return lateness(self.days_late)
 
 
 def site_url(path: str) -> str:
@@ -129,6 +134,7 @@ def notice_of(notification: Any) -> Notice:
         due_on=due_on,
         deadline=deadline if deadline and deadline != due_on else None,
         days_late=days_late,
+        path=path,
         url=site_url(path),
         at=moment,
         note=notification.body,
@@ -139,7 +145,7 @@ def _due_words(notice: Notice) -> str:
     parts = []
     if notice.due_on:
         parts.append(_("截止 %(date)s") % {"date": f"{notice.due_on:%Y-%m-%d}"})
-        parts.append(lateness(notice.days_late))
+        parts.append(notice.lateness)
     if notice.deadline:
         parts.append(_("督办期限 %(date)s") % {"date": f"{notice.deadline:%Y-%m-%d}"})
     return "，".join(p for p in parts if p)

@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anze.accounts.roles import Role
@@ -504,7 +505,7 @@ class EndpointSend(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.endpoint} {self.started_at:%Y-%m-%d %H:%M:%S}"
+        return f"{self.endpoint} {timezone.localtime(self.started_at):%Y-%m-%d %H:%M:%S}"
 
 
 class Delivery(models.Model):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.test import override_settings
+from django.urls import reverse
+from openpyxl import load_workbook
 
 from anze.supervision import dispatch
 from anze.supervision.channels import ChannelError
@@ -230,3 +233,30 @@ def test_an_intranet_relay_in_the_setting_is_accepted_as_a_channel_address(setti
     assert check_target(Channel.DINGTALK, relay) == relay
     with pytest.raises(ValidationError, match="ANZE_WEBHOOK_HOSTS"):
         check_target(Channel.DINGTALK, relay.replace("https://", "http://"))
+
+
+# -- local time and the inbox ----------------------------------------------------------------------------
+
+
+def test_exported_message_lists_show_local_time(cases, signed_in, alice):
+    client = signed_in(alice)
+    for name in ("reminder_list", "extension_list"):
+        assert client.get(reverse(f"supervision:{name}"), {"export": "xlsx"}).status_code == 200
+    export = client.get(reverse("supervision:reminder_list"), {"export": "xlsx"})
+    cells = [
+        str(c)
+        for row in load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True)
+        for c in row
+    ]
+    # The ladder ran at 09:00 in Linyi (01:00 UTC).
+    assert "2026-04-09 09:00" in cells
+    assert not any("01:00" in c or "+00:00" in c for c in cells)
+
+
+def test_the_inbox_names_unit_item_due_date_and_lateness(cases, signed_in, charlie):
+    page = signed_in(charlie).get(reverse("supervision:inbox")).content.decode()
+    case = cases["luozhuang"]
+    assert "临沂市罗庄区应急管理局" in page and "每季度召开安全形势分析会" in page
+    assert "截止 2026-03-31" in page and "已逾期 9 天" in page and "督办期限 2026-04-23" in page
+    assert f'href="{case.get_absolute_url()}"' in page
+    assert "2026-04-09 09:00" in page
