@@ -116,3 +116,23 @@ def test_the_ladder_over_the_demo_reaches_local_https_robots_named_batched_and_w
     for stamp in stamps:
         moment = dt.datetime.strptime(stamp, "%Y-%m-%d %H:%M")
         assert start - dt.timedelta(minutes=1) <= moment <= start + dt.timedelta(minutes=40), stamp
+
+
+def test_the_demo_runs_the_ladder_even_after_its_reports_told_people(org):
+    from anze.supervision import demo
+    from anze.supervision.choices import EventKind
+    from anze.supervision.models import Notification
+    from anze.supervision.services import notify
+    from anze.supervision.tests.factories import at, make_occurrences
+
+    make_occurrences(org, [org["luozhuang_emergency"]], dt.date(2026, 3, 31))
+    notify(
+        kind=EventKind.REPORT_RETURNED,
+        obj="review1",
+        unit=org["city_emergency"],
+        now=at("2026-04-01"),
+        title="退回",
+    )
+    counts = demo.load(now=at("2026-04-01"))
+    assert counts["urges"] == 1
+    assert Notification.objects.filter(kind=EventKind.URGE).count() == 1

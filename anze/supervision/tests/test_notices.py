@@ -260,3 +260,18 @@ def test_the_inbox_names_unit_item_due_date_and_lateness(cases, signed_in, charl
     assert "截止 2026-03-31" in page and "已逾期 9 天" in page and "督办期限 2026-04-23" in page
     assert f'href="{case.get_absolute_url()}"' in page
     assert "2026-04-09 09:00" in page
+
+
+def test_the_inbox_api_carries_the_same_facts(cases, signed_in, charlie, settings):
+    settings.ANZE_SITE_URL = SITE
+    results = signed_in(charlie).get("/api/supervision/inbox/").json()["results"]
+    notice = next(r["notice"] for r in results if r["kind"] == "case_opened")
+    case = cases["luozhuang"]
+    assert notice == {
+        "unit": "临沂市罗庄区应急管理局",
+        "item": "每季度召开安全形势分析会",
+        "due_on": "2026-03-31",
+        "deadline": "2026-04-23",
+        "days_late": 9,
+        "url": f"{SITE}{case.get_absolute_url()}",
+    }
