@@ -444,7 +444,7 @@ def notify_report_returned(*, occurrence_id: int, review_id: int, reason: str, n
         occurrence=occurrence,
         now=now,
         title=_("报告被退回：%(title)s") % {"title": occurrence.duty.title},
-        body=_("退回理由：%(reason)s。请按意见修改后重新报送。") % {"reason": reason},
+        body=_("退回理由：%(reason)s。请按意见修改后重新报送。") % {"reason": reason.rstrip("。.；; ")},
     )
 
 
@@ -716,8 +716,8 @@ def check_target(channel: str, target: str) -> str:
         raise _invalid(
             "target",
             _(
-                "请粘贴%(channel)s的 Webhook 地址，形如 %(example)s。地址须以 https:// 开头，主机须在"
-                "允许的主机（ANZE_WEBHOOK_HOSTS）之内：%(hosts)s；内网地址还须设置 ANZE_WEBHOOK_ALLOW_PRIVATE=1。"
+                "请粘贴%(channel)s的 Webhook 地址，形如 %(example)s。地址须以 https:// 开头，主机须为：%(hosts)s"
+                "（政务钉钉、内网中转等其他主机，请系统管理员加入 ANZE_WEBHOOK_HOSTS）。"
             )
             % {
                 "channel": Channel(channel).label,
