@@ -8,8 +8,8 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("督办")
 
     def ready(self) -> None:
-        from anze.core import notices
+        from anze.core import registry
         from anze.supervision.services import deliver_notice
 
         # Returned reports and reports waiting for 签批 reach the inbox and the channels.
-        notices.add_notice_handler(deliver_notice)
+        registry.add_notice_handler("supervision", deliver_notice)
