@@ -341,6 +341,18 @@ SPECTACULAR_SETTINGS = {
 ANZE_PLAN_MAX_UPLOAD_MB = env.int("ANZE_PLAN_MAX_UPLOAD_MB", 20, minimum=1)
 # 督办 messages that are not urgent wait out the night (local time, "" for none).
 ANZE_SUPERVISION_QUIET_HOURS = env.str("ANZE_SUPERVISION_QUIET_HOURS", "22:00-07:00")
+# The site's address as people reach it (https://anze.example.gov.cn): links in robot messages and emails.
+ANZE_SITE_URL = env.url("ANZE_SITE_URL", "", schemes=("https", "http")).rstrip("/")
+# Group-robot webhooks may post only to these hosts (host or host:port), over https; 政务钉钉, 专有钉钉 and
+# intranet relays are added here. Private and loopback addresses need ANZE_WEBHOOK_ALLOW_PRIVATE as well.
+ANZE_WEBHOOK_HOSTS = env.list("ANZE_WEBHOOK_HOSTS", ["oapi.dingtalk.com", "qyapi.weixin.qq.com"])
+ANZE_WEBHOOK_ALLOW_PRIVATE = env.bool("ANZE_WEBHOOK_ALLOW_PRIVATE", False)
+# A CA bundle (PEM) to trust instead of the system's, e.g. an intranet relay's own CA.
+ANZE_WEBHOOK_CA_BUNDLE = env.str("ANZE_WEBHOOK_CA_BUNDLE", "")
+# Messages per minute to one group robot; DingTalk and WeCom refuse more than 20.
+ANZE_WEBHOOK_PER_MINUTE = env.int("ANZE_WEBHOOK_PER_MINUTE", 15, minimum=1)
+# More than this many messages waiting for one channel go out as one digest listing them all.
+ANZE_NOTICE_DIGEST_AFTER = env.int("ANZE_NOTICE_DIGEST_AFTER", 3, minimum=1)
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 

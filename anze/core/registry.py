@@ -12,6 +12,7 @@ adds in its `AppConfig.ready()`, and `core` assembles what is registered:
     registry.add_demo_step("enforcement", load_demo, order=60)     # load_demo(*, stdout, now)
     registry.add_job("enforcement.deadlines", run_deadlines, order=60)   # run_deadlines(now)
     registry.add_clause_indicator("enforcement", indicators)       # indicators(user, clause_ids)
+    registry.add_notice_handler("supervision", deliver_notice)     # deliver_notice(kind, facts)
 
 Every reader returns the entries sorted by `order`, then by the order they were registered. Registering
 the same key (or an equal navigation section) again replaces the earlier entry, so a `ready()` that runs
@@ -86,6 +87,15 @@ class ClauseIndicator:
 
 
 @dataclass(frozen=True)
+class NoticeHandler:
+    """Who tells people about a notice announced with `anze.core.notices.announce`: `func(kind, facts)`."""
+
+    key: str
+    func: Callable[[str, dict[str, Any]], Any]
+    order: int = 50
+
+
+@dataclass(frozen=True)
 class NavEntry:
     """A registered navigation section with its place."""
 
@@ -100,6 +110,7 @@ class _Registry:
     demo: dict[str, tuple[int, DemoStep]] = field(default_factory=dict)
     jobs: dict[str, tuple[int, Job]] = field(default_factory=dict)
     indicators: dict[str, tuple[int, ClauseIndicator]] = field(default_factory=dict)
+    notices: dict[str, tuple[int, NoticeHandler]] = field(default_factory=dict)
 
 
 _registry = _Registry()
@@ -225,6 +236,20 @@ def _card(indicator: ClauseIndicator, rows: list[dict[str, Any]]) -> dict[str, A
     return {"key": indicator.key, "template": indicator.template, "title": indicator.title, "rows": rows}
 
 
+# --- notices a person must act on ----------------------------------------------------------------------
+
+
+def add_notice_handler(key: str, func: Callable[[str, dict[str, Any]], Any], *, order: int = 50) -> None:
+    """Deliver the notices lower apps announce (anze.core.notices): `func(kind, facts)`, after the commit."""
+    _check_key("notice handler", key)
+    _put(_registry.notices, key, NoticeHandler(key=key, func=func, order=order))
+
+
+def notice_handlers() -> list[NoticeHandler]:
+    """The registered notice handlers, by order."""
+    return _sorted(_registry.notices)
+
+
 # --- tests ---------------------------------------------------------------------------------------------
 
 
@@ -239,6 +264,7 @@ def isolated() -> Iterator[None]:
         demo=dict(saved.demo),
         jobs=dict(saved.jobs),
         indicators=dict(saved.indicators),
+        notices=dict(saved.notices),
     )
     try:
         yield

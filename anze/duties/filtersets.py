@@ -19,6 +19,7 @@ STATE_CHOICES = [
     ("on_time", _("按时完成")),
     ("late", _("逾期")),
     ("review", _("待审核")),
+    ("sign_off", _("待签批")),
 ]
 
 
@@ -69,6 +70,10 @@ class OccurrenceFilterSet(django_filters.FilterSet):
             return queryset.filter(late=True)
         if value == "review":
             return queryset.filter(status__in=[OccurrenceStatus.SUBMITTED, OccurrenceStatus.RESUBMITTED])
+        if value == "sign_off":
+            return queryset.filter(
+                status=OccurrenceStatus.ACCEPTED, duty__needs_sign_off=True, signed_off_at__isnull=True
+            )
         return queryset
 
     def by_region(self, queryset, name, value):

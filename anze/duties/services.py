@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from anze.accounts.roles import Role
 from anze.audit.services import record, snapshot
+from anze.core import notices
 from anze.duties import evidence as evidence_files
 from anze.duties.calendar import CalendarRangeError, Roll
 from anze.duties.choices import (
@@ -438,7 +439,7 @@ def accept_report(
 ) -> Review:
     """The reviewer accepts the latest report; with accepted evidence the occurrence is done (or awaits sign-off)."""
     now = now or timezone.now()
-    return _review(
+    review = _review(
         occurrence,
         actor=actor,
         decision=ReviewDecision.ACCEPT,
@@ -448,6 +449,9 @@ def accept_report(
         status=OccurrenceStatus.ACCEPTED,
         accepted_at=now,
     )
+    if occurrence.duty.needs_sign_off:
+        notices.announce(notices.SIGN_OFF_WAITING, occurrence_id=occurrence.pk, review_id=review.pk, now=now)
+    return review
 
 
 @transaction.atomic
@@ -463,15 +467,20 @@ def return_report(
     reason = (reason or "").strip()
     if not reason:
         raise DutyError("退回须说明理由。", "reason_required")
-    return _review(
+    now = now or timezone.now()
+    review = _review(
         occurrence,
         actor=actor,
         decision=ReviewDecision.RETURN,
         reason=reason,
         expected_version=expected_version,
-        now=now or timezone.now(),
+        now=now,
         status=OccurrenceStatus.RETURNED,
     )
+    notices.announce(
+        notices.REPORT_RETURNED, occurrence_id=occurrence.pk, review_id=review.pk, reason=reason, now=now
+    )
+    return review
 
 
 @transaction.atomic

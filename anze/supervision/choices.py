@@ -65,6 +65,8 @@ class EventKind(models.TextChoices):
     DIGEST = "digest", _("每周汇总")
     EXTENSION = "extension", _("延期申请")
     EXTENSION_DECIDED = "extension_decided", _("延期审批结果")
+    REPORT_RETURNED = "report_returned", _("报告退回")
+    SIGN_OFF = "sign_off", _("待签批")
 
 
 class Channel(models.TextChoices):
@@ -93,6 +95,15 @@ class DeliveryStatus(models.TextChoices):
 WAITING_DELIVERY_STATUSES = (DeliveryStatus.PENDING, DeliveryStatus.RETRYING)
 
 
+class SendOutcome(models.TextChoices):
+    """sending → sent | failed | throttled: one message to one channel (发送结果)."""
+
+    SENDING = "sending", _("发送中")
+    SENT = "sent", _("已发送")
+    FAILED = "failed", _("发送失败")
+    THROTTLED = "throttled", _("被限流")
+
+
 class Light(models.TextChoices):
     """Traffic light of a clause, unit, county or leader (红黄绿灯)."""
 
@@ -116,6 +127,8 @@ _BADGES: dict[str, str] = {
     EventKind.DIGEST: "primary",
     EventKind.EXTENSION: "info",
     EventKind.EXTENSION_DECIDED: "info",
+    EventKind.REPORT_RETURNED: "danger",
+    EventKind.SIGN_OFF: "primary",
     DeliveryStatus.PENDING: "secondary",
     DeliveryStatus.SENDING: "info",
     DeliveryStatus.SENT: "success",

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from anze.audit.services import record, snapshot
+from anze.supervision.choices import EventKind
 from anze.supervision.models import Case, EscalationPolicy, Notification
 
 CITY_CODE = "371300"
@@ -47,7 +48,9 @@ def load(actor: Any = None, *, now: dt.datetime | None = None) -> dict[str, int]
     if city is None:
         return {}
     counts = {"policies": _ensure_policy(city, actor)}
-    never_ran = not Notification.objects.exists() and not Case.objects.exists()
+    # The demo's own reports already told units and leaders (退回, 待签批): only the ladder's rungs count here.
+    ladder_kinds = (EventKind.REMIND, EventKind.URGE, EventKind.CASE_OPENED, EventKind.CIRCULAR)
+    never_ran = not Notification.objects.filter(kind__in=ladder_kinds).exists() and not Case.objects.exists()
     if never_ran and Occurrence.objects.exists():
         # Nothing is sent from the demo: the deliveries wait for the worker, which sends only when configured.
         result = run_ladder(now=now or timezone.now(), send=False)

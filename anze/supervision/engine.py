@@ -138,17 +138,30 @@ def _in_batches(counts: Counts, name: str, sql: str, params: list, batch: int, n
             return
 
 
+def _person_unit_sql(person_column: str) -> str:
+    """The unit of the person's first current post: where a message to a person (a leader) is routed."""
+    return (
+        f"(SELECT p.unit_id FROM {_t(Post)} p JOIN {_t(PostHolding)} ph ON ph.post_id = p.id "
+        f"WHERE ph.person_id = {person_column} AND ph.ended_on IS NULL ORDER BY p.sort_order, p.id LIMIT 1)"
+    )
+
+
 def fan_out(counts: Counts, now: dt.datetime) -> None:
-    """A delivery for every notification created at `now` and every active endpoint that takes it."""
+    """A delivery for every notification created at `now` and every active endpoint that takes it.
+
+    A message to a unit goes to that unit's and its regions' endpoints; one to a person alone (a leader
+    asked to 签批) goes to the endpoints of the unit where the person holds a post.
+    """
     sql = (
         f"INSERT INTO {_t(Delivery)} (key, notification_id, endpoint_id, channel, status, urgent, attempts, "
         f"next_attempt_at, created_at, sent_at, last_error, response) "
         f"SELECT n.key || ':' || e.channel || ':e' || e.id, n.id, e.id, e.channel, '{DeliveryStatus.PENDING}', "
         f"n.urgent, 0, %s, %s, NULL, '', '' "
-        f"FROM {_t(Notification)} n JOIN {_t(Unit)} u ON u.id = n.unit_id JOIN {_t(Region)} r ON r.id = u.region_id "
+        f"FROM {_t(Notification)} n JOIN {_t(Unit)} u ON u.id = COALESCE(n.unit_id, {_person_unit_sql('n.person_id')}) "
+        f"JOIN {_t(Region)} r ON r.id = u.region_id "
         f"JOIN {_t(Endpoint)} e ON e.is_active "
         f"JOIN {_t(Region)} er ON er.id = e.region_id "
-        f"WHERE n.created_at = %s AND (e.unit_id = n.unit_id OR (e.unit_id IS NULL AND r.path LIKE er.path || '%%')) "
+        f"WHERE n.created_at = %s AND (e.unit_id = u.id OR (e.unit_id IS NULL AND r.path LIKE er.path || '%%')) "
         f"AND (e.events = '' OR (',' || e.events || ',') LIKE ('%%,' || n.kind || ',%%')) "
         f"ON CONFLICT DO NOTHING"
     )

@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anze.accounts.roles import Role
@@ -20,6 +21,7 @@ from anze.supervision.choices import (
     DeliveryStatus,
     EventKind,
     ExtensionStatus,
+    SendOutcome,
 )
 
 _VIEW = frozenset({"view"})
@@ -473,6 +475,39 @@ class Notification(models.Model):
         return self.read_at is not None
 
 
+class EndpointSend(models.Model):
+    """渠道发送记录 — one message sent (or tried) to one channel; the per-channel rate limit counts these."""
+
+    endpoint = models.ForeignKey(
+        Endpoint, on_delete=models.PROTECT, db_index=False, related_name="sends", verbose_name=_("渠道")
+    )
+    started_at = models.DateTimeField(_("发送时间"))
+    outcome = models.CharField(
+        _("结果"), max_length=10, choices=SendOutcome.choices, default=SendOutcome.SENDING
+    )
+    items = models.PositiveIntegerField(_("消息条数"), default=1)
+    resume_at = models.DateTimeField(_("限流至"), null=True, blank=True)
+    answer = models.TextField(_("响应"), blank=True)
+
+    scope = Scope(region="endpoint__region__path", roles=OFFICE_ONLY_ROLES)
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("渠道发送记录")
+        verbose_name_plural = _("渠道发送记录")
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["endpoint", "started_at"], name="endpointsend_endpoint_time_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(outcome=SendOutcome.THROTTLED) | Q(resume_at__isnull=False),
+                name="endpointsend_throttled_has_resume",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.endpoint} {timezone.localtime(self.started_at):%Y-%m-%d %H:%M:%S}"
+
+
 class Delivery(models.Model):
     """投递记录 — one message to one external channel, with its attempts and result; never sent twice."""
 
@@ -494,6 +529,15 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
     last_error = models.TextField(_("最近错误"), blank=True)
     response = models.TextField(_("响应"), blank=True)
+    send = models.ForeignKey(
+        EndpointSend,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        verbose_name=_("发送记录"),
+        help_text=_("发出这条消息的那次发送；汇总消息的各条共用一次发送"),
+    )
 
     scope = Scope(region="notification__unit__region__path", roles=OFFICE_ONLY_ROLES)
     objects = RestrictedQuerySet.as_manager()

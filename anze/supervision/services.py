@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import urllib.parse
-from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from anze.audit.services import record, record_standalone, snapshot
 from anze.duties.calendar import CalendarRangeError
 from anze.duties.calendar import is_workday as _calendar_is_workday
-from anze.supervision import engine, ladder
+from anze.supervision import engine, ladder, messages
 from anze.supervision.channels import ChannelError
+from anze.supervision.channels.base import check_webhook_url
 from anze.supervision.choices import (
     CaseSource,
     CaseStatus,
@@ -263,6 +264,7 @@ def notify(
     user: Any = None,
     case: Case | None = None,
     circular: Circular | None = None,
+    occurrence: Any = None,
     urgent: bool = False,
 ) -> Notification | None:
     """One in-app notification (and its channel deliveries), unless the same event was already sent."""
@@ -279,6 +281,7 @@ def notify(
                 user=user,
                 case=case,
                 circular=circular,
+                occurrence=occurrence,
                 title=title,
                 body=body,
                 urgent=urgent,
@@ -384,15 +387,26 @@ def decide_extension(
         case.deadline = extension.requested_deadline
         case.extensions += 1
         case.save(update_fields=["deadline", "delay_days", "extensions", "updated_at"])
-    notify(
-        kind=EventKind.EXTENSION_DECIDED,
-        obj=f"extension{extension.pk}",
-        unit=case.unit,
-        case=case,
-        now=now,
-        title=_("延期申请%(result)s：%(number)s")
-        % {"result": extension.get_status_display(), "number": case.number},
-        body=note or _("办理期限：%(deadline)s") % {"deadline": case.deadline},
+    if approve:
+        body = _("同意延期，办理期限延至 %(deadline)s，请按新期限办结并报送。") % {"deadline": case.deadline}
+    else:
+        body = _("不同意延期，办理期限仍为 %(deadline)s。理由：%(note)s") % {
+            "deadline": case.deadline,
+            "note": note.strip(),
+        }
+    transaction.on_commit(
+        lambda: notify(
+            kind=EventKind.EXTENSION_DECIDED,
+            obj=f"extension{extension.pk}",
+            unit=case.unit,
+            case=case,
+            occurrence=case.source_object if case.source == CaseSource.OCCURRENCE else None,
+            now=now,
+            title=_("延期申请%(result)s：%(number)s %(title)s")
+            % {"result": extension.get_status_display(), "number": case.number, "title": case.title},
+            body=body + (f" {note.strip()}" if approve and note.strip() else ""),
+        ),
+        robust=True,
     )
     record(
         "supervision.extension.approve" if approve else "supervision.extension.refuse",
@@ -403,6 +417,73 @@ def decide_extension(
         reason=note,
     )
     return extension
+
+
+# -- notices announced by other apps (anze.core.notices) ----------------------------------------------
+
+
+def deliver_notice(kind: str, facts: dict[str, Any]) -> None:
+    """Tell the person who must act next, in the inbox and the configured channels (after the commit)."""
+    from anze.core import notices
+
+    if kind == notices.REPORT_RETURNED:
+        notify_report_returned(**facts)
+    elif kind == notices.SIGN_OFF_WAITING:
+        notify_sign_off_waiting(**facts)
+
+
+def notify_report_returned(*, occurrence_id: int, review_id: int, reason: str, now: dt.datetime) -> None:
+    """报告退回: the unit must report again, with the reviewer's reason."""
+    from anze.duties.models import Occurrence
+
+    occurrence = Occurrence.objects.select_related("duty", "unit").get(pk=occurrence_id)
+    notify(
+        kind=EventKind.REPORT_RETURNED,
+        obj=f"review{review_id}",
+        unit=occurrence.unit,
+        occurrence=occurrence,
+        now=now,
+        title=_("报告被退回：%(title)s") % {"title": occurrence.duty.title},
+        body=_("退回理由：%(reason)s。请按意见修改后重新报送。") % {"reason": reason.rstrip("。.；; ")},
+    )
+
+
+def sign_off_leaders(occurrence: Any) -> list[Any]:
+    """The people who may 签批 the occurrence: its clause's leaders, or its committee's first director."""
+    from anze.org.choices import CommitteeLeaderRole
+    from anze.org.models import Person
+    from anze.plans.choices import LEADER_ROLES
+    from anze.plans.models import ClauseAssignment
+
+    leaders = ClauseAssignment.objects.filter(
+        clause_id=occurrence.duty.clause_id, role__in=list(LEADER_ROLES), person__isnull=False
+    ).values("person_id")
+    people = Q(pk__in=leaders)
+    if occurrence.committee_id:
+        people |= Q(
+            pk__in=occurrence.committee.leaders.filter(role=CommitteeLeaderRole.FIRST_DIRECTOR).values(
+                "person_id"
+            )
+        )
+    return list(Person.objects.filter(people).order_by("pk"))
+
+
+def notify_sign_off_waiting(*, occurrence_id: int, review_id: int, now: dt.datetime) -> None:
+    """待签批: the report was accepted; each leader who may sign it off is told."""
+    from anze.duties.models import Occurrence
+
+    occurrence = Occurrence.objects.select_related("duty", "unit", "committee").get(pk=occurrence_id)
+    for person in sign_off_leaders(occurrence):
+        notify(
+            kind=EventKind.SIGN_OFF,
+            obj=f"review{review_id}",
+            person=person,
+            occurrence=occurrence,
+            now=now,
+            title=_("待签批：%(unit)s · %(title)s")
+            % {"unit": occurrence.unit.name, "title": occurrence.duty.title},
+            body=_("报告已审核通过，请您签批。"),
+        )
 
 
 # -- inbox --------------------------------------------------------------------------------------------
@@ -620,20 +701,29 @@ def check_target(channel: str, target: str) -> str:
         raise _invalid("channel", _("请选择电子邮件、钉钉群机器人或企业微信群机器人。"), "endpoint_channel")
     host, path, token = WEBHOOK_CHANNELS[channel]
     parts = urllib.parse.urlsplit(target)
-    query = urllib.parse.parse_qs(parts.query)
-    valid = (
-        parts.scheme == "https"
-        and parts.hostname == host
-        and parts.port in (None, 443)
-        and not parts.username
-        and parts.path == path
-        and bool(query.get(token, [""])[0].strip())
-    )
-    if not valid:
+    try:
+        check_webhook_url(target, resolve=False)
+        allowed = True
+    except ChannelError:
+        allowed = False
+    public_hosts = {h for h, _p, _t in WEBHOOK_CHANNELS.values()}
+    if allowed and parts.hostname == host:
+        query = urllib.parse.parse_qs(parts.query)
+        allowed = parts.path == path and bool(query.get(token, [""])[0].strip())
+    elif allowed and parts.hostname in public_hosts:
+        allowed = False  # the other platform's robot pasted into this channel
+    if not allowed:
         raise _invalid(
             "target",
-            _("请粘贴%(channel)s的 Webhook 地址，形如 %(example)s（只接受 https://%(host)s）。")
-            % {"channel": Channel(channel).label, "example": WEBHOOK_EXAMPLES[channel], "host": host},
+            _(
+                "请粘贴%(channel)s的 Webhook 地址，形如 %(example)s。地址须以 https:// 开头，主机须为：%(hosts)s"
+                "（政务钉钉、内网中转等其他主机，请系统管理员加入 ANZE_WEBHOOK_HOSTS）。"
+            )
+            % {
+                "channel": Channel(channel).label,
+                "example": WEBHOOK_EXAMPLES[channel],
+                "hosts": "、".join(getattr(settings, "ANZE_WEBHOOK_HOSTS", [])) or "—",
+            },
             "endpoint_bad_webhook",
         )
     return target
@@ -731,15 +821,6 @@ def set_endpoint_active(endpoint: Endpoint, *, actor: Any, active: bool, reason:
     )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class SampleMessage:
-    """What a channel needs of a notification, for 发送测试消息 (nothing is stored but the audit event)."""
-
-    title: str
-    body: str
-    created_at: dt.datetime
-
-
 def send_test_message(endpoint: Endpoint, *, actor: Any, now: dt.datetime | None = None) -> str:
     """Send one test message through the channel now; the remote answer, or SupervisionError with the reason.
 
@@ -750,10 +831,11 @@ def send_test_message(endpoint: Endpoint, *, actor: Any, now: dt.datetime | None
     now = now or timezone.now()
     _ensure_allowed(actor, "change", endpoint)
     senders = {Channel.EMAIL: email.send, Channel.DINGTALK: dingtalk.send, Channel.WECOM: wecom.send}
-    message = SampleMessage(
-        title=str(_("安责督办测试消息")),
-        body=str(_("这是一条测试消息：收到即表示“%(name)s”配置正确。")) % {"name": endpoint.name},
-        created_at=timezone.localtime(now),
+    title = str(_("安责督办测试消息"))
+    line = str(_("这是一条测试消息：收到即表示“%(name)s”配置正确。")) % {"name": endpoint.name}
+    footer = f"{_('安责')} · {messages.local(now)}"
+    message = messages.Message(
+        title=title, markdown=f"### {title}\n\n{line}\n\n> {footer}", text=f"{line}\n{footer}"
     )
     try:
         answer = senders[Channel(endpoint.channel)](endpoint, message, now=now)

@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 import django_tables2 as tables
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from anze.supervision.choices import badge
 from anze.supervision.models import Case, Circular, Delivery, ExtensionRequest, Notification
+
+
+class LocalDateTimeColumn(tables.DateTimeColumn):
+    """A time shown and exported in local time (ANZE_TIME_ZONE), never as a UTC ISO string."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="Y-m-d H:i", **kwargs)
+
+    def value(self, value: Any, **kwargs: Any) -> Any:
+        if isinstance(value, dt.datetime):
+            return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
+        return super().value(value=value, **kwargs)
 
 
 def status_badge(value: str, label: str) -> str:
@@ -49,12 +65,12 @@ class CaseTable(tables.Table):
 class NotificationTable(tables.Table):
     """催办提醒。"""
 
-    created_at = tables.DateTimeColumn(verbose_name=_("时间"), format="Y-m-d H:i")
+    created_at = LocalDateTimeColumn(verbose_name=_("时间"))
     kind = tables.Column(verbose_name=_("类型"))
     unit = tables.Column(accessor="unit__name", verbose_name=_("收件单位"), default="—")
     person = tables.Column(accessor="person__name", verbose_name=_("收件人"), default="—")
     title = tables.Column(verbose_name=_("标题"), orderable=False)
-    read_at = tables.DateTimeColumn(verbose_name=_("已读"), format="Y-m-d H:i", default="—")
+    read_at = LocalDateTimeColumn(verbose_name=_("已读"), default="—")
 
     class Meta:
         model = Notification
@@ -72,14 +88,14 @@ class NotificationTable(tables.Table):
 class DeliveryTable(tables.Table):
     """投递记录。"""
 
-    created_at = tables.DateTimeColumn(verbose_name=_("创建"), format="Y-m-d H:i")
+    created_at = LocalDateTimeColumn(verbose_name=_("创建"))
     channel = tables.Column(verbose_name=_("渠道"))
     endpoint = tables.Column(accessor="endpoint__name", verbose_name=_("接收方"))
     title = tables.Column(accessor="notification__title", verbose_name=_("消息"), orderable=False)
     status = tables.Column(verbose_name=_("状态"))
     attempts = tables.Column(verbose_name=_("尝试次数"))
-    next_attempt_at = tables.DateTimeColumn(verbose_name=_("下次尝试"), format="Y-m-d H:i")
-    sent_at = tables.DateTimeColumn(verbose_name=_("发送时间"), format="Y-m-d H:i", default="—")
+    next_attempt_at = LocalDateTimeColumn(verbose_name=_("下次尝试"))
+    sent_at = LocalDateTimeColumn(verbose_name=_("发送时间"), default="—")
     last_error = tables.Column(verbose_name=_("最近错误"), orderable=False, default="")
 
     class Meta:
@@ -138,7 +154,7 @@ class CircularTable(tables.Table):
 class ExtensionRequestTable(tables.Table):
     """延期申请。"""
 
-    created_at = tables.DateTimeColumn(verbose_name=_("申请时间"), format="Y-m-d H:i")
+    created_at = LocalDateTimeColumn(verbose_name=_("申请时间"))
     case = tables.Column(
         accessor="case__number",
         verbose_name=_("督办文号"),

@@ -25,6 +25,7 @@ from anze.core.restrict import get_restricted_or_404
 from anze.duties.models import Occurrence
 from anze.org.generic import XLSX_TYPE, ObjectListView
 from anze.supervision import documents, lights, services
+from anze.supervision import messages as notice_text
 from anze.supervision.choices import CaseStatus, DeliveryStatus, EventKind, ExtensionStatus, Light, badge
 from anze.supervision.errors import SupervisionError
 from anze.supervision.filtersets import (
@@ -333,12 +334,17 @@ def circular_document(request: HttpRequest, public_id: str) -> HttpResponse:
 def inbox(request: HttpRequest) -> HttpResponse:
     """收件箱 — the user's own messages, unread first."""
     notifications = (
-        services.inbox_for(request.user).select_related("case", "circular").order_by("-created_at", "-id")
+        services.inbox_for(request.user)
+        .select_related(
+            "unit", "person", "user", "case__unit", "circular", "occurrence__duty", "occurrence__unit"
+        )
+        .order_by("-created_at", "-id")
     )
     if request.GET.get("unread") == "1":
         notifications = notifications.filter(read_at__isnull=True)
     unread = services.inbox_for(request.user).filter(read_at__isnull=True).count()
-    return render(request, "supervision/inbox.html", {"notifications": notifications[:200], "unread": unread})
+    rows = [(n, notice_text.notice_of(n)) for n in notifications[:200]]
+    return render(request, "supervision/inbox.html", {"rows": rows, "unread": unread})
 
 
 @login_required

@@ -39,7 +39,9 @@ def test_registering_a_key_again_replaces_it_in_place():
 
 def test_isolated_undoes_its_registrations():
     with registry.isolated():
-        registry.add_home_panel(registry.HomePanel(key="test.panel", template="x.html", context=lambda r: None))
+        registry.add_home_panel(
+            registry.HomePanel(key="test.panel", template="x.html", context=lambda r: None)
+        )
         assert "test.panel" in [panel.key for panel in registry.home_panels()]
 
     assert "test.panel" not in [panel.key for panel in registry.home_panels()]
@@ -78,10 +80,28 @@ def test_clause_indicators_come_per_clause_as_cards_in_order():
         cards = registry.indicators_for_clauses(None, [1, 2, 3])
         together = registry.indicators_together(None, [1, 2, 3])
 
-    assert [card["key"] for card in cards[1] if card["key"].startswith("test.")] == ["test.first", "test.second"]
+    assert [card["key"] for card in cards[1] if card["key"].startswith("test.")] == [
+        "test.first",
+        "test.second",
+    ]
     assert cards[1][-1]["title"] == "B"
     assert cards[1][-2]["template"] == registry.DEFAULT_INDICATOR_TEMPLATE
     assert [row["label"] for row in cards[2][-1]["rows"]] == ["c"]
     assert 3 not in cards
     first = next(card for card in together if card["key"] == "test.first")
     assert [row["label"] for row in first["rows"]] == ["a", "c"]
+
+
+@pytest.mark.django_db
+def test_an_announced_notice_reaches_the_handlers_only_after_the_commit(django_capture_on_commit_callbacks):
+    from anze.core import notices
+
+    heard: list[tuple[str, dict]] = []
+    with registry.isolated():
+        registry.add_notice_handler("test.ears", lambda kind, facts: heard.append((kind, facts)))
+        with django_capture_on_commit_callbacks() as callbacks:
+            notices.announce("test.heard", occurrence_id=7)
+            assert heard == []
+        for callback in callbacks:
+            callback()
+    assert heard == [("test.heard", {"occurrence_id": 7})]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from anze.supervision.models import Case, Circular, CircularEntry, ExtensionRequest, Notification
@@ -85,13 +86,31 @@ class CircularSerializer(serializers.ModelSerializer):
         fields = ["id", "number", "title", "body", "issuing_office", "issued_on", "entries"]
 
 
+class NoticeSerializer(serializers.Serializer):
+    """What a person needs to act on a notification: its unit, item, due date, lateness and link."""
+
+    unit = serializers.CharField(read_only=True)
+    item = serializers.CharField(read_only=True)
+    due_on = serializers.DateField(read_only=True, allow_null=True)
+    deadline = serializers.DateField(read_only=True, allow_null=True)
+    days_late = serializers.IntegerField(read_only=True, allow_null=True)
+    url = serializers.CharField(read_only=True)
+
+
 class NotificationSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     case = serializers.UUIDField(source="case.public_id", read_only=True, default=None)
+    notice = serializers.SerializerMethodField()
 
     class Meta:
         model = Notification
-        fields = ["id", "kind", "title", "body", "urgent", "created_at", "read_at", "case"]
+        fields = ["id", "kind", "title", "body", "urgent", "created_at", "read_at", "case", "notice"]
+
+    @extend_schema_field(NoticeSerializer)
+    def get_notice(self, notification: Notification) -> dict:
+        from anze.supervision.messages import notice_of
+
+        return NoticeSerializer(notice_of(notification)).data
 
 
 class SupervisionErrorSerializer(serializers.Serializer):

@@ -129,4 +129,10 @@ class InboxViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Notification.objects.none()
-        return services.inbox_for(self.request.user).select_related("case").order_by("-created_at", "-id")
+        return (
+            services.inbox_for(self.request.user)
+            .select_related(
+                "unit", "person", "user", "case__unit", "circular", "occurrence__duty", "occurrence__unit"
+            )
+            .order_by("-created_at", "-id")
+        )

@@ -9,7 +9,7 @@ import hmac
 import urllib.parse
 from typing import Any
 
-from anze.supervision.channels.base import markdown, post_json
+from anze.supervision.channels.base import post_json
 
 
 def sign(secret: str, timestamp_ms: int) -> str:
@@ -29,9 +29,10 @@ def payload(title: str, text: str) -> dict[str, Any]:
     return {"msgtype": "markdown", "markdown": {"title": title, "text": text}}
 
 
-def send(endpoint: Any, notification: Any, *, now: dt.datetime) -> str:
-    title, text = markdown(notification)
+def send(endpoint: Any, message: Any, *, now: dt.datetime) -> str:
     # DingTalk checks the signature's timestamp against its own clock (within an hour), so sign with
     # the real time, not the ladder's business `now`.
     timestamp_ms = int(dt.datetime.now(dt.UTC).timestamp() * 1000)
-    return post_json(signed_url(endpoint.target, endpoint.secret, timestamp_ms), payload(title, text))
+    return post_json(
+        signed_url(endpoint.target, endpoint.secret, timestamp_ms), payload(message.title, message.markdown)
+    )

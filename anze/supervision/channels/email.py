@@ -12,12 +12,10 @@ from anze.core.mail import MailNotConfiguredError
 from anze.supervision.channels.base import ChannelError
 
 
-def send(endpoint: Any, notification: Any, *, now: dt.datetime) -> str:
-    message = EmailMessage(
-        subject=str(notification.title)[:150], body=notification.body, to=[endpoint.target]
-    )
+def send(endpoint: Any, message: Any, *, now: dt.datetime) -> str:
+    email = EmailMessage(subject=str(message.title)[:150], body=message.text, to=[endpoint.target])
     try:
-        sent = message.send(fail_silently=False)
+        sent = email.send(fail_silently=False)
     except MailNotConfiguredError as exc:
         raise ChannelError(str(exc)) from exc
     except (smtplib.SMTPException, OSError) as exc:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from anze.supervision.channels.base import markdown, post_json
+from anze.supervision.channels.base import post_json
 
 
 def payload(text: str) -> dict[str, Any]:
     return {"msgtype": "markdown", "markdown": {"content": text}}
 
 
-def send(endpoint: Any, notification: Any, *, now: dt.datetime) -> str:
-    _title, text = markdown(notification)
-    return post_json(endpoint.target, payload(text))
+def send(endpoint: Any, message: Any, *, now: dt.datetime) -> str:
+    return post_json(endpoint.target, payload(message.markdown))

@@ -25,12 +25,15 @@ from anze.supervision.services import (
 from anze.supervision.tests.factories import at
 
 
-def test_approved_extension_moves_the_deadline_and_is_counted(cases, charlie, alice):
+def test_approved_extension_moves_the_deadline_and_is_counted(
+    cases, charlie, alice, django_capture_on_commit_callbacks
+):
     case = cases["luozhuang"]
     extension = request_extension(
         case, actor=charlie, reason="需协调多部门，材料未齐。", requested_deadline=dt.date(2026, 5, 8)
     )
-    decide_extension(extension, actor=alice, approve=True, note="同意延期。")
+    with django_capture_on_commit_callbacks(execute=True):
+        decide_extension(extension, actor=alice, approve=True, note="同意延期。")
     case.refresh_from_db()
     assert case.deadline == dt.date(2026, 5, 8) and case.original_deadline == dt.date(2026, 4, 23)
     assert (case.extensions, case.delay_days) == (1, 15)
