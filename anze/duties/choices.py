@@ -101,6 +101,20 @@ class EventUnit(models.TextChoices):
     MONTHS = "months", _("个月")
 
 
+class HolidayDayKind(models.TextChoices):
+    """A day named in the year's holiday arrangement (节假日安排)."""
+
+    HOLIDAY = "holiday", _("放假")
+    WORKDAY = "workday", _("调休上班")
+
+
+class ArrangementSource(models.TextChoices):
+    """How the office entered a year's holiday arrangement."""
+
+    ENTERED = "entered", _("页面录入")
+    IMPORTED = "imported", _("文件导入")
+
+
 _BADGES: dict[str, str] = {
     DutyKind.RECURRING: "primary",
     DutyKind.DEADLINE: "warning",

@@ -246,11 +246,11 @@ def load(actor: Any = None, *, now: dt.datetime | None = None) -> dict[str, int]
             counts["suggested"] = len(suggest_duties(version, actor=office, start_on=year_start))
         counts["confirmed"] = _confirm(version, actor=office, year_start=year_start)
     if counts["confirmed"]:
-        # What `anze tick` runs, over this year only (the holiday calendar ends in 2026).
+        # What `anze tick` runs, over this year only.
         tick = run_tick(now=now, horizon_days=(year_end - today).days)
         counts["occurrences"] = tick["materialized"]["created"]
-        # Periods past the holiday data are skipped, as the tick does; the summary line shows how many.
-        counts["skipped_out_of_range"] = tick["materialized"]["skipped_out_of_range"]
+        # Due dates in a year whose holiday arrangement is not entered yet are provisional (暂定).
+        counts["provisional"] = tick["materialized"]["provisional"]
     occurrences = Occurrence.objects.filter(duty__clause__version=version)
     if (
         users.get(OFFICE_USER)

@@ -16,9 +16,11 @@ from anze.accounts.roles import Role
 from anze.core.models import BaseModel
 from anze.core.restrict import RestrictedQuerySet, Scope
 from anze.duties.choices import (
+    ArrangementSource,
     DutyKind,
     DutyStatus,
     EventUnit,
+    HolidayDayKind,
     OccurrenceStatus,
     ReviewDecision,
     RollRule,
@@ -288,6 +290,8 @@ class Occurrence(BaseModel):
         _("状态"), max_length=12, choices=OccurrenceStatus.choices, default=OccurrenceStatus.PENDING
     )
     late = models.BooleanField(_("逾期"), default=False)
+    # Computed under the provisional calendar (the year's holiday arrangement not yet entered).
+    due_provisional = models.BooleanField(_("截止日期暂定"), default=False)
     touched = models.BooleanField(_("已处理过"), default=False)
     version = models.PositiveIntegerField(_("版本"), default=1)
     submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
@@ -313,6 +317,9 @@ class Occurrence(BaseModel):
             models.Index(fields=["status", "due_on"], name="occurrence_status_due_idx"),
             models.Index(fields=["due_on"], name="occurrence_due_idx"),
             models.Index(fields=["unit", "due_on"], name="occurrence_unit_due_idx"),
+            models.Index(
+                fields=["due_on"], condition=Q(due_provisional=True), name="occurrence_provisional_due_idx"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -571,6 +578,74 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.created_at:%Y-%m-%d}"
+
+
+def can_manage_holidays(user: Any) -> bool:
+    """The safety committee office (of any region) keeps the national holiday arrangements."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_superuser or any(a.role == Role.OFFICE for a in user.active_assignments())
+
+
+class HolidayArrangement(BaseModel):
+    """节假日安排 — one year's holidays and make-up working days (调休) from the 国务院办公厅 notice."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    notice = models.CharField(_("通知文号或标题"), max_length=200, blank=True)
+    source = models.CharField(_("录入方式"), max_length=10, choices=ArrangementSource.choices)
+    source_name = models.CharField(_("导入文件"), max_length=255, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("录入人"),
+    )
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    # Every internal user reads it; who may change it is can_manage_holidays() (the office of any region:
+    # the notice is national, so the row has no region to scope by).
+    scope = Scope(internal_view=True)
+
+    class Meta:
+        verbose_name = _("节假日安排")
+        verbose_name_plural = _("节假日安排")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(condition=Q(year__gte=2000) & Q(year__lte=2100), name="holiday_year_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} 年节假日安排"
+
+    def get_absolute_url(self) -> str:
+        return reverse("duties:holiday_year", kwargs={"year": self.year})
+
+
+class HolidayDay(models.Model):
+    """节假日安排中的一天 — a holiday (放假) or a make-up working day (调休上班), with the holiday's name."""
+
+    arrangement = models.ForeignKey(
+        HolidayArrangement, on_delete=models.CASCADE, related_name="days", verbose_name=_("节假日安排")
+    )
+    day = models.DateField(_("日期"))
+    kind = models.CharField(_("类型"), max_length=10, choices=HolidayDayKind.choices)
+    name = models.CharField(_("节日"), max_length=20, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope = Scope(internal_view=True)
+
+    class Meta:
+        verbose_name = _("节假日安排日期")
+        verbose_name_plural = _("节假日安排日期")
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(fields=["arrangement", "day"], name="holidayday_unique_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.get_kind_display()}"
 
 
 class JobRun(models.Model):

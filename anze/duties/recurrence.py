@@ -18,7 +18,7 @@ from enum import StrEnum
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrulestr
 
-from anze.duties.calendar import Roll, add_workdays, roll
+from anze.duties.calendar import Roll, WorkingCalendar, active
 
 _ALLOWED_PARTS = {"FREQ", "INTERVAL", "COUNT", "UNTIL", "WKST"}
 _MONTH_INTERVALS = (1, 2, 3, 4, 6, 12)
@@ -170,9 +170,20 @@ def periods(rule: Rule, *, start: dt.date, until: dt.date, anchor_year: int | No
     return result
 
 
-def due_date(period: Period, rule: Roll | str = Roll.FOLLOWING) -> dt.date:
+def due_date(
+    period: Period, rule: Roll | str = Roll.FOLLOWING, *, calendar: WorkingCalendar | None = None
+) -> dt.date:
     """The due date of a period: its last day, rolled to a working day."""
-    return roll(period.end, rule)
+    return due_date_marked(period, rule, calendar=calendar)[0]
+
+
+def due_date_marked(
+    period: Period, rule: Roll | str = Roll.FOLLOWING, *, calendar: WorkingCalendar | None = None
+) -> tuple[dt.date, bool]:
+    """The due date of a period and whether it was computed under a provisional calendar (暂定)."""
+    working = calendar or active()
+    due = working.roll(period.end, rule)
+    return due, Roll(rule) != Roll.NONE and working.spans_provisional(period.end, due)
 
 
 def schedule(
@@ -182,10 +193,11 @@ def schedule(
     until: dt.date,
     anchor_year: int | None = None,
     roll_rule: Roll | str = Roll.FOLLOWING,
+    calendar: WorkingCalendar | None = None,
 ) -> list[Scheduled]:
     """Every period of the rule in [start, until] with its due date."""
     return [
-        Scheduled(p.start, p.end, due_date(p, roll_rule))
+        Scheduled(p.start, p.end, due_date(p, roll_rule, calendar=calendar))
         for p in periods(rule, start=start, until=until, anchor_year=anchor_year)
     ]
 
@@ -202,17 +214,38 @@ class EventUnit(StrEnum):
 
 
 def event_due(
-    event_on: dt.date, within: int, unit: EventUnit | str, roll_rule: Roll | str = Roll.FOLLOWING
+    event_on: dt.date,
+    within: int,
+    unit: EventUnit | str,
+    roll_rule: Roll | str = Roll.FOLLOWING,
+    *,
+    calendar: WorkingCalendar | None = None,
 ) -> dt.date:
     """The due date of work owed within `within` days / working days / months after an event."""
+    return event_due_marked(event_on, within, unit, roll_rule, calendar=calendar)[0]
+
+
+def event_due_marked(
+    event_on: dt.date,
+    within: int,
+    unit: EventUnit | str,
+    roll_rule: Roll | str = Roll.FOLLOWING,
+    *,
+    calendar: WorkingCalendar | None = None,
+) -> tuple[dt.date, bool]:
+    """The due date after an event and whether it was computed under a provisional calendar (暂定)."""
     if within < 0:
         raise RuleError("invalid_rule", "期限不能为负数。")
+    working = calendar or active()
     unit = EventUnit(unit)
     if unit == EventUnit.WORKDAYS:
-        return add_workdays(event_on, within)
-    if unit == EventUnit.MONTHS:
-        return roll(event_on + relativedelta(months=within), roll_rule)
-    return roll(event_on + dt.timedelta(days=within), roll_rule)
+        due = working.add_workdays(event_on, within)
+        return due, working.spans_provisional(event_on, due)
+    target = event_on + (
+        relativedelta(months=within) if unit == EventUnit.MONTHS else dt.timedelta(days=within)
+    )
+    due = working.roll(target, roll_rule)
+    return due, Roll(roll_rule) != Roll.NONE and working.spans_provisional(target, due)
 
 
 # --- coverage cycles --------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from anze.accounts.roles import Role
 from anze.audit.services import record, snapshot
 from anze.core import notices
 from anze.duties import evidence as evidence_files
-from anze.duties.calendar import CalendarRangeError, Roll
+from anze.duties.calendar import Roll
 from anze.duties.choices import (
     DutyKind,
     DutyStatus,
@@ -32,6 +32,7 @@ from anze.duties.choices import (
     SubjectKind,
 )
 from anze.duties.errors import ConcurrentChangeError, DutyError, NotAllowedError, StateError
+from anze.duties.holidays import refresh_calendar
 from anze.duties.models import (
     CalendarFeed,
     CoverageVisit,
@@ -43,7 +44,7 @@ from anze.duties.models import (
     Review,
     led_clauses,
 )
-from anze.duties.recurrence import RuleError, event_due, parse_rule
+from anze.duties.recurrence import RuleError, event_due_marked, parse_rule
 
 RULE_FIELDS = ("rrule", "times_per_period", "deadline", "event_within", "event_unit", "cycle_years", "roll")
 DUTY_FIELDS = (
@@ -530,10 +531,9 @@ def trigger_event(duty: Duty, *, actor: Any, unit: Any, event_on: dt.date, note:
     rule = duty.rule_on(event_on)
     if rule is None or rule.event_within is None:
         raise DutyError("该职责没有事件期限规则。", "event_rule_required")
-    try:
-        due = event_due(event_on, rule.event_within, EventUnit(rule.event_unit), Roll(rule.roll))
-    except CalendarRangeError as exc:
-        raise DutyError(exc.message_zh, exc.code) from exc
+    due, provisional = event_due_marked(
+        event_on, rule.event_within, EventUnit(rule.event_unit), Roll(rule.roll), calendar=refresh_calendar()
+    )
     try:
         with transaction.atomic():
             occurrence = Occurrence.objects.create(
@@ -543,6 +543,7 @@ def trigger_event(duty: Duty, *, actor: Any, unit: Any, event_on: dt.date, note:
                 period_start=event_on,
                 period_end=due,
                 due_on=due,
+                due_provisional=provisional,
                 event_note=(note or "")[:300],
             )
     except IntegrityError as exc:

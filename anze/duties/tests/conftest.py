@@ -23,6 +23,16 @@ def media_root(settings, tmp_path):
     return root
 
 
+@pytest.fixture(autouse=True)
+def fresh_calendar():
+    """The working-day calendar is process state: each test starts and ends without loaded arrangements."""
+    from anze.duties.holidays import forget_calendar
+
+    forget_calendar()
+    yield
+    forget_calendar()
+
+
 @pytest.fixture
 def linyi(org):
     from anze.org.demo import load
