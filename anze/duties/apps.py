@@ -26,5 +26,7 @@ class DutiesConfig(AppConfig):
             "duties.coveragevisit.record": _("登记覆盖记录"),
             "duties.calendarfeed.issue": _("生成日历订阅地址"),
             "duties.calendarfeed.revoke": _("撤销日历订阅地址"),
+            "duties.holidays.enter": _("录入节假日安排并重算截止日期"),
+            "duties.holidays.settle": _("确认暂定的截止日期"),
         }.items():
             register(code, label)

@@ -98,15 +98,6 @@ def fixed_holidays(year: int) -> dict[dt.date, str]:
     return {dt.date(year, month, day): name for month, day, name in FIXED_HOLIDAYS}
 
 
-def missing_year_message(year: int) -> str:
-    """What a clerk reads when a year has no holiday arrangement yet (shown on the pages)."""
-    return (
-        f"{year} 年的节假日安排（国务院办公厅发布的放假通知）尚未录入，{year} 年的截止日期暂按周末和元旦、"
-        f"劳动节、国庆节计算，标为“暂定”。请安委会办公室在“职责与进度 → 节假日安排”中录入 {year} 年的"
-        f"放假和调休上班日期，暂定的截止日期将自动重算。"
-    )
-
-
 @dataclass
 class WorkingCalendar:
     """Working days from the office's arrangements, then chinese-calendar, then the provisional rule."""

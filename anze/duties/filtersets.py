@@ -36,6 +36,7 @@ class OccurrenceFilterSet(django_filters.FilterSet):
     duty = django_filters.UUIDFilter(field_name="duty__public_id", label=_("职责"))
     due_after = django_filters.DateFilter(field_name="due_on", lookup_expr="gte", label=_("截止日期从"))
     due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lte", label=_("截止日期至"))
+    provisional = django_filters.BooleanFilter(field_name="due_provisional", label=_("截止日期暂定"))
     q = django_filters.CharFilter(method="search", label=_("关键词"))
 
     class Meta:
@@ -51,6 +52,7 @@ class OccurrenceFilterSet(django_filters.FilterSet):
             "duty",
             "due_after",
             "due_before",
+            "provisional",
             "q",
         ]
 

@@ -200,3 +200,67 @@ class CoverageVisitForm(forms.Form):
         max_length=300,
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
+
+
+class HolidayArrangementForm(forms.Form):
+    """节假日安排：通知文号、逐行填写的放假和调休上班日期，或导入文件（txt、csv、xlsx）。"""
+
+    MAX_BYTES = 1024 * 1024
+
+    notice = forms.CharField(
+        label=_("通知文号或标题"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "国办发明电〔2026〕X号"}),
+    )
+    days = forms.CharField(
+        label=_("放假和调休上班日期"),
+        required=False,
+        widget=forms.Textarea(attrs={"class": "form-control font-monospace", "rows": 10}),
+        help_text=_(
+            "每行一项：日期或日期区间、“休”或“班”、节日名称，例如 <code>2027-02-06~2027-02-13 休 春节</code>、"
+            "<code>2027-01-31 班 春节</code>。以 # 开头的是注释。"
+        ),
+    )
+    file = forms.FileField(
+        label=_("或导入文件"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".txt,.csv,.xlsx"}),
+        help_text=_(
+            "文本、CSV 或 xlsx，三列：日期、类型（休/班）、节日；有无表头均可。导入的文件优先于上面的文本。"
+        ),
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, year: int, **kwargs: Any) -> None:
+        self.year = year
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        from anze.duties.holiday_format import ArrangementFormatError, parse_arrangement, read_rows
+
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        text = cleaned.get("days") or ""
+        field = "file" if upload else "days"
+        try:
+            if upload:
+                if upload.size > self.MAX_BYTES:
+                    raise ArrangementFormatError([(0, _("文件超过 1 MB，不像是一年的节假日安排。"))])
+                rows = read_rows(upload.read(), upload.name)
+            elif text.strip():
+                rows = read_rows(text.encode("utf-8"), "")
+            else:
+                self.add_error("days", _("请逐行填写放假和调休上班日期，或导入文件。"))
+                return cleaned
+            cleaned["parsed"] = parse_arrangement(rows, year=self.year)
+        except ArrangementFormatError as exc:
+            for line, message in exc.errors:
+                self.add_error(
+                    field,
+                    _("第 %(line)s 行：%(message)s") % {"line": line, "message": message}
+                    if line
+                    else message,
+                )
+        cleaned["source_name"] = upload.name if upload else ""
+        return cleaned

@@ -20,7 +20,9 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Max, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from anze.audit.services import record
 from anze.duties.calendar import (
@@ -105,10 +107,35 @@ def touched_to_settle(calendar: WorkingCalendar | None = None):
     return Occurrence.objects.filter(in_years, due_provisional=True, touched=True)
 
 
-def missing_years(*, today: dt.date, calendar: WorkingCalendar | None = None) -> list[int]:
-    """Provisional years among this one and the next (what the dashboard warns about)."""
+def missing_year_message(year: int) -> str:
+    """What a clerk reads when a year has no holiday arrangement yet: what is missing and where to enter it."""
+    return _(
+        "%(year)s 年的节假日安排（国务院办公厅发布的放假通知）尚未录入，%(year)s 年的截止日期暂按周末和元旦、"
+        "劳动节、国庆节计算，标为“暂定”。请安委会办公室在“职责与进度 → 节假日安排”中录入 %(year)s 年的"
+        "放假和调休上班日期，暂定的截止日期将自动重算。"
+    ) % {"year": year}
+
+
+def calendar_notes(
+    occurrences, *, today: dt.date, calendar: WorkingCalendar | None = None
+) -> list[dict[str, Any]]:
+    """One note per provisional year that matters now: this year, or a later one with provisional due dates
+    among `occurrences` (a scoped queryset)."""
     working = calendar or refresh_calendar()
-    return working.provisional_years(today.year, today.year + 1)
+    notes = []
+    for year in working.provisional_years(today.year, today.year + 1):
+        counted = occurrences.filter(
+            due_provisional=True, due_on__gte=dt.date(year, 1, 1), due_on__lte=dt.date(year, 12, 31)
+        ).exists()
+        if year == today.year or counted:
+            notes.append(
+                {
+                    "year": year,
+                    "text": missing_year_message(year),
+                    "url": reverse("duties:holiday_year", args=[year]),
+                }
+            )
+    return notes
 
 
 # --- recomputing due dates ---------------------------------------------------------------------------
@@ -131,7 +158,10 @@ class Recomputed:
         }
 
 
-def _new_due(rule: DutyRule, kind: str, start: dt.date, end: dt.date, working: WorkingCalendar):
+def recomputed_due(
+    rule: DutyRule, kind: str, start: dt.date, end: dt.date, working: WorkingCalendar
+) -> tuple[dt.date, bool]:
+    """An occurrence's due date (and whether provisional) from its rule and period under `working`."""
     if kind == DutyKind.EVENT:
         return event_due_marked(
             start,
@@ -154,7 +184,7 @@ def _recompute(candidates, *, working: WorkingCalendar, today: dt.date, now: dt.
     clear_marks: list[Q] = []
     touched_keys: list[tuple[Q, dt.date]] = []
     for group in groups:
-        due, provisional = _new_due(
+        due, provisional = recomputed_due(
             rules[group["rule_id"]], group["duty__kind"], group["period_start"], group["period_end"], working
         )
         if (due, provisional) == (group["due_on"], group["due_provisional"]):
@@ -296,7 +326,7 @@ def settle_touched_due_dates(
     rows = list(touched_to_settle(working).filter(pk__in=ids).select_related("rule", "duty"))
     changes = []
     for row in rows:
-        due, provisional = _new_due(row.rule, row.duty.kind, row.period_start, row.period_end, working)
+        due, provisional = recomputed_due(row.rule, row.duty.kind, row.period_start, row.period_end, working)
         new_due = due if adopt else row.due_on
         changes.append((row, new_due, provisional if adopt else False))
     by_value: dict[tuple[dt.date, bool], list[int]] = defaultdict(list)

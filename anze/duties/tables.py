@@ -15,6 +15,9 @@ def status_badge(value: str, label: str) -> str:
     return format_html('<span class="badge text-bg-{}">{}</span>', badge(value), label)
 
 
+PROVISIONAL_HINT = _("该年度的节假日安排尚未录入，截止日期按暂定日历计算，录入后自动重算")
+
+
 class OccurrenceTable(tables.Table):
     """办理事项。"""
 
@@ -33,6 +36,16 @@ class OccurrenceTable(tables.Table):
         attrs = {"class": "table table-hover mb-0"}
         empty_text = _("没有符合条件的办理事项。")
         order_by = ("due_on",)
+
+    def render_due_on(self, value, record):
+        if record.due_provisional:
+            return format_html(
+                '{} <span class="badge text-bg-warning" title="{}">{}</span>',
+                f"{value:%Y-%m-%d}",
+                PROVISIONAL_HINT,
+                _("暂定"),
+            )
+        return f"{value:%Y-%m-%d}"
 
     def render_duty(self, value, record):
         who = f"（{record.committee.short_name or record.committee.name}）" if record.committee_id else ""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anze.duties import views, views_work
+from anze.duties import views, views_holidays, views_work
 
 app_name = "duties"
 
@@ -14,6 +14,10 @@ urlpatterns = [
     path("calendar/feed/revoke/", views.feed_revoke, name="feed_revoke"),
     path("calendar/feed/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("health/", views.health, name="health"),
+    path("holidays/", views_holidays.holiday_list, name="holiday_list"),
+    path("holidays/<int:year>/", views_holidays.holiday_year, name="holiday_year"),
+    path("holidays/<int:year>/enter/", views_holidays.holiday_enter, name="holiday_enter"),
+    path("holidays/<int:year>/settle/", views_holidays.holiday_settle, name="holiday_settle"),
     path("occurrences/<uuid:public_id>/", views_work.occurrence_detail, name="occurrence_detail"),
     path("occurrences/<uuid:public_id>/report/", views_work.occurrence_report, name="occurrence_report"),
     path("occurrences/<uuid:public_id>/review/", views_work.occurrence_review, name="occurrence_review"),

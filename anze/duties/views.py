@@ -18,7 +18,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from anze.core.permissions import PUBLIC, declare
-from anze.duties import ics, stats
+from anze.duties import holidays, ics, stats
 from anze.duties.choices import OPEN_STATUSES
 from anze.duties.filtersets import OccurrenceFilterSet
 from anze.duties.models import CalendarFeed, Occurrence
@@ -96,6 +96,7 @@ def my_duties(request: HttpRequest) -> HttpResponse:
             "year": year,
             "review_url": stats.list_url(state="review"),
             "review_count": head["review"],
+            "calendar_notes": holidays.calendar_notes(scoped, today=today),
             "indicators": [row for rows in indicators.values() for row in rows],
         },
     )
@@ -121,6 +122,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "year": year,
             "charts": charts,
             "health": tick_health(),
+            "calendar_notes": holidays.calendar_notes(occurrences_for(request.user), today=today),
             "years": range(today.year - 3, today.year + 2),
         },
     )
@@ -161,6 +163,7 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
     previous = (first - dt.timedelta(days=1)).replace(day=1)
     following = last + dt.timedelta(days=1)
     feed = CalendarFeed.objects.filter(user=request.user, revoked_at__isnull=True).first()
+    working = holidays.refresh_calendar()
     return render(
         request,
         "duties/calendar.html",
@@ -171,6 +174,9 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
             "following": following,
             "feed": feed,
             "new_feed_url": request.session.pop("duties_new_feed_url", None),
+            "provisional_note": holidays.missing_year_message(first.year)
+            if working.is_provisional(first.year) or working.is_provisional(last.year)
+            else "",
         },
     )
 

@@ -125,6 +125,7 @@ class OccurrenceSerializer(serializers.ModelSerializer):
             "period_start",
             "period_end",
             "due_on",
+            "due_provisional",
             "status",
             "late",
             "version",

@@ -8,6 +8,8 @@ import io
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from openpyxl import Workbook
 
 from anze.audit.models import AuditEvent
@@ -306,3 +308,94 @@ def test_an_event_due_date_into_a_provisional_year_is_marked_and_recomputed(org,
     holidays.enter_holiday_arrangement(actor=alice, year=2027, days=days, now=at("2026-12-30"))
     occurrence.refresh_from_db()
     assert (occurrence.due_on, occurrence.due_provisional) == (dt.date(2027, 1, 7), False)
+
+
+# --- the pages ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_provisional_due_dates_are_marked_on_the_item_the_lists_the_calendar_and_my_duties(
+    crossed, org, charlie, signed_in
+):
+    provisional = Occurrence.objects.get(
+        duty=crossed, unit=org["luozhuang_emergency"], period_start=dt.date(2027, 2, 1)
+    )
+    settled = Occurrence.objects.get(
+        duty=crossed, unit=org["luozhuang_emergency"], period_start=dt.date(2026, 12, 1)
+    )
+    with time_machine.travel(at("2027-01-06"), tick=False):
+        client = signed_in(charlie)
+        detail = client.get(
+            reverse("duties:occurrence_detail", args=[provisional.public_id])
+        ).content.decode()
+        assert "暂定" in detail and "2027 年的节假日安排尚未录入" in detail
+        assert (
+            "暂定"
+            not in client.get(reverse("duties:occurrence_detail", args=[settled.public_id])).content.decode()
+        )
+        listed = client.get(reverse("duties:occurrence_list"), {"provisional": "true"})
+        assert {row.pk for row in listed.context["table"].data} == set(
+            Occurrence.objects.filter(unit=org["luozhuang_emergency"], due_provisional=True).values_list(
+                "pk", flat=True
+            )
+        )
+        assert "badge text-bg-warning" in listed.content.decode()
+        month = client.get(reverse("duties:calendar"), {"month": "2027-03"}).content.decode()
+        assert "【暂定】" in month
+        mine = client.get(reverse("duties:my_duties"), {"year": "2027"}).content.decode()
+        assert ">暂定<" in mine
+        # What a clerk reads says what is missing and where to enter it, not a package name.
+        assert "2027 年的节假日安排（国务院办公厅发布的放假通知）尚未录入" in mine
+        assert "节假日安排" in mine and "chinesecalendar" not in mine
+
+
+@pytest.mark.django_db
+def test_the_dashboard_names_the_missing_year_and_links_to_where_it_is_entered(crossed, alice, signed_in):
+    # A December day after the personas' role assignments begin (they start when the fixtures run).
+    with time_machine.travel(at("2026-12-31"), tick=False):
+        client = signed_in(alice)
+        page = client.get(reverse("duties:dashboard")).content.decode()
+    assert "2027 年的节假日安排（国务院办公厅发布的放假通知）尚未录入" in page
+    assert reverse("duties:holiday_year", args=[2027]) in page
+    assert "chinesecalendar" not in page
+
+
+@pytest.mark.django_db
+def test_the_office_imports_the_arrangement_on_the_page_and_settles_the_touched_item(
+    crossed, org, alice, signed_in
+):
+    with time_machine.travel(at("2027-01-06"), tick=False):
+        client = signed_in(alice)
+        listing = client.get(reverse("duties:holiday_list")).content.decode()
+        assert "2027" in listing and "暂定" in listing
+        bad = client.post(
+            reverse("duties:holiday_enter", args=[2027]),
+            {"notice": "", "file": SimpleUploadedFile("2027.txt", "2027-02-30 休 春节\n".encode())},
+        )
+        assert bad.status_code == 400 and "第 1 行" in bad.content.decode()
+        assert not HolidayArrangement.objects.exists()
+        response = client.post(
+            reverse("duties:holiday_enter", args=[2027]),
+            {"notice": "国办发明电〔2026〕X号", "file": SimpleUploadedFile("2027.txt", NOTICE_2027.encode())},
+        )
+        assert response.status_code == 302
+        arrangement = HolidayArrangement.objects.get(year=2027)
+        assert (arrangement.source, arrangement.source_name) == (ArrangementSource.IMPORTED, "2027.txt")
+        page = client.get(reverse("duties:holiday_year", args=[2027])).content.decode()
+        touched = Occurrence.objects.get(touched=True, period_start=dt.date(2027, 1, 1))
+        assert str(touched.public_id) in page and "2027-01-31" in page
+        client.post(
+            reverse("duties:holiday_settle", args=[2027]),
+            {"occurrence": [str(touched.public_id)], "decision": "keep"},
+        )
+    touched.refresh_from_db()
+    assert (touched.due_on, touched.due_provisional) == (dt.date(2027, 2, 1), False)
+
+
+@pytest.mark.django_db
+def test_a_unit_user_sees_the_arrangement_but_cannot_enter_one(monthly, charlie, signed_in):
+    client = signed_in(charlie)
+    assert client.get(reverse("duties:holiday_year", args=[2027])).status_code == 200
+    response = client.post(reverse("duties:holiday_enter", args=[2027]), {"days": NOTICE_2027, "notice": ""})
+    assert response.status_code == 403
+    assert not HolidayArrangement.objects.exists()
