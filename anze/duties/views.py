@@ -205,6 +205,13 @@ def feed_revoke(request: HttpRequest) -> HttpResponse:
     return redirect("duties:calendar")
 
 
+def _feed_state(row: Occurrence, today: dt.date) -> str:
+    """逾期 for open items past their due date, else the status (待报送, 已报送 …)."""
+    if row.status in OPEN_STATUSES and row.due_on < today:
+        return str(_("逾期"))
+    return row.get_status_display()
+
+
 @declare(PUBLIC)
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """iCalendar feed at a private, revocable token URL: the due dates its owner may see."""
@@ -224,12 +231,22 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         .select_related(*_LIST_RELATED)
         .order_by("due_on", "id")[:5000]
     )
+    rows = list(rows)
+    titles = ics.short_titles(row.duty.title for row in rows)
     events = [
         {
             "uid": row.public_id,
             "day": row.due_on,
-            "summary": f"【{row.get_status_display()}】{row.duty.title[:40]} — {row.committee or row.unit}",
-            "description": f"周期 {row.period_start:%Y-%m-%d} 至 {row.period_end:%Y-%m-%d}；截止 {row.due_on:%Y-%m-%d}",
+            "summary": f"【{_feed_state(row, today)}】{titles[row.duty.title]} — {row.committee or row.unit}",
+            "description": "\n".join(
+                part
+                for part in (
+                    row.duty.title,
+                    f"周期 {row.period_start:%Y-%m-%d} 至 {row.period_end:%Y-%m-%d}；截止 {row.due_on:%Y-%m-%d}"
+                    + ("（暂定：该年度的节假日安排尚未录入）" if row.due_provisional else ""),
+                )
+                if part
+            ),
             "url": request.build_absolute_uri(row.get_absolute_url()),
         }
         for row in rows
