@@ -50,10 +50,12 @@ def holiday_list(request: HttpRequest) -> HttpResponse:
         a.year: a
         for a in HolidayArrangement.objects.restrict(request.user, "view").select_related("entered_by")
     }
-    years = sorted(set(range(today.year - 1, today.year + 2)) | set(arrangements), reverse=True)
     scoped = Occurrence.objects.restrict(request.user, "view")
     provisional = dict(
         scoped.filter(due_provisional=True).values_list("due_on__year").annotate(n=Count("id")).order_by()
+    )
+    years = sorted(
+        set(range(today.year - 1, today.year + 2)) | set(arrangements) | set(provisional), reverse=True
     )
     touched = dict(
         holidays.touched_to_settle(working)
