@@ -613,7 +613,9 @@ class HolidayArrangement(BaseModel):
         verbose_name_plural = _("节假日安排")
         ordering = ["-year"]
         constraints = [
-            models.CheckConstraint(condition=Q(year__gte=2000) & Q(year__lte=2100), name="holiday_year_range"),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000) & Q(year__lte=2100), name="holiday_year_range"
+            ),
         ]
 
     def __str__(self) -> str:
