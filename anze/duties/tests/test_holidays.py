@@ -399,3 +399,21 @@ def test_a_unit_user_sees_the_arrangement_but_cannot_enter_one(monthly, charlie,
     response = client.post(reverse("duties:holiday_enter", args=[2027]), {"days": NOTICE_2027, "notice": ""})
     assert response.status_code == 403
     assert not HolidayArrangement.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_command_imports_a_file_and_refuses_a_bad_one_with_its_lines(crossed, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    bad = tmp_path / "bad.txt"
+    bad.write_text("2027-02-30 休 春节\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="第 1 行"):
+        call_command("holidays", "import", "2027", str(bad))
+    assert not HolidayArrangement.objects.exists()
+    good = tmp_path / "2027.txt"
+    good.write_text(NOTICE_2027, encoding="utf-8")
+    out = io.StringIO()
+    call_command("holidays", "import", "2027", str(good), "--notice", "国办发明电〔2026〕X号", stdout=out)
+    assert '"touched": 1' in out.getvalue()
+    assert HolidayArrangement.objects.get(year=2027).source == ArrangementSource.IMPORTED
+    assert AuditEvent.objects.filter(action="duties.holidays.enter").count() == 1
