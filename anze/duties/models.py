@@ -291,7 +291,8 @@ class Occurrence(BaseModel):
     )
     late = models.BooleanField(_("逾期"), default=False)
     # Computed under the provisional calendar (the year's holiday arrangement not yet entered).
-    due_provisional = models.BooleanField(_("截止日期暂定"), default=False)
+    # db_default too: rows written by hand-written SQL (benchmarks, bulk loads) are not provisional either.
+    due_provisional = models.BooleanField(_("截止日期暂定"), default=False, db_default=False)
     touched = models.BooleanField(_("已处理过"), default=False)
     version = models.PositiveIntegerField(_("版本"), default=1)
     submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)

@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='occurrence',
             name='due_provisional',
-            field=models.BooleanField(default=False, verbose_name='截止日期暂定'),
+            field=models.BooleanField(db_default=False, default=False, verbose_name='截止日期暂定'),
         ),
         migrations.AddIndex(
             model_name='occurrence',
