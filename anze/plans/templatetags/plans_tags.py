@@ -48,3 +48,11 @@ def org_url(obj) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def compare_versions(diff):
+    """A stored version diff as a document comparison (see plans/comparison.py)."""
+    from anze.plans.comparison import compare_versions as compare
+
+    return compare(diff)
