@@ -353,6 +353,9 @@ ANZE_WEBHOOK_CA_BUNDLE = env.str("ANZE_WEBHOOK_CA_BUNDLE", "")
 ANZE_WEBHOOK_PER_MINUTE = env.int("ANZE_WEBHOOK_PER_MINUTE", 15, minimum=1)
 # More than this many messages waiting for one channel go out as one digest listing them all.
 ANZE_NOTICE_DIGEST_AFTER = env.int("ANZE_NOTICE_DIGEST_AFTER", 3, minimum=1)
+# A batch (the items one duty confirmation made) that would open more 督办 cases than this in one run is
+# held until the office releases or withdraws it: a brake for mistaken confirmations.
+ANZE_SUPERVISION_CASE_BRAKE = env.int("ANZE_SUPERVISION_CASE_BRAKE", 20, minimum=1)
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 

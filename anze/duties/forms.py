@@ -153,6 +153,11 @@ class DutyConfirmForm(forms.Form):
     roll = forms.ChoiceField(
         label=_("节假日调整"), choices=RollRule.choices, widget=forms.Select(attrs={"class": "form-select"})
     )
+    allow_overdue = forms.BooleanField(
+        label=_("同时生成已逾期的事项"),
+        required=False,
+        help_text=_("开始日期早于今天时，以往周期的事项会立即生成并随即催办、督办；确需补记才勾选。"),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     RULE_FIELDS = (

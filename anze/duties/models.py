@@ -23,6 +23,7 @@ from anze.duties.choices import (
     HolidayDayKind,
     OccurrenceStatus,
     ReviewDecision,
+    RevisionDecision,
     RollRule,
     SubjectKind,
 )
@@ -143,6 +144,12 @@ class Duty(BaseModel):
     evidence_required = models.TextField(_("佐证材料要求"), blank=True)
     start_on = models.DateField(_("开始日期"))
     end_on = models.DateField(_("结束日期"), null=True, blank=True)
+    generate_from = models.DateField(
+        _("事项生成起点"),
+        null=True,
+        blank=True,
+        help_text=_("修订后自该日起按新规则和新的责任单位生成事项；此前的周期不再补生成"),
+    )
     needs_sign_off = models.BooleanField(_("需领导签批"), default=False)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -247,6 +254,76 @@ class DutyRule(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.duty} · {self.effective_from:%Y-%m-%d}"
+
+
+class DutyRevision(BaseModel):
+    """方案修订待核对 — a confirmed duty whose clause a newer plan version changed or removed, and the office's
+    decision: keep it, update it from an effective date, or retire it."""
+
+    duty = models.ForeignKey(Duty, on_delete=models.PROTECT, related_name="revisions", verbose_name=_("职责"))
+    version = models.ForeignKey(
+        "plans.PlanVersion", on_delete=models.PROTECT, related_name="+", verbose_name=_("修订后的版本")
+    )
+    old_clause = models.ForeignKey(
+        "plans.Clause", on_delete=models.PROTECT, related_name="+", verbose_name=_("原条款")
+    )
+    new_clause = models.ForeignKey(
+        "plans.Clause",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("修订后的条款"),
+        help_text=_("为空表示修订后的方案删除了该条款"),
+    )
+    new_suggestion = models.ForeignKey(
+        "plans.ClauseDuty",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("修订后的建议职责"),
+    )
+    diff = models.JSONField(_("条款差异"), default=dict)
+    decision = models.CharField(
+        _("处理"), max_length=10, choices=RevisionDecision.choices, default=RevisionDecision.PENDING
+    )
+    effective_from = models.DateField(_("生效日期"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("处理人"),
+    )
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+
+    scope = Scope(region="duty__region__path", internal_view=True, roles=DUTY_ROLES)
+
+    class Meta:
+        verbose_name = _("方案修订待核对")
+        verbose_name_plural = _("方案修订待核对")
+        ordering = ["version", "old_clause__task__order", "old_clause__order", "duty_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["duty", "version"], name="dutyrevision_unique_duty_version"),
+            models.CheckConstraint(
+                condition=Q(decision=RevisionDecision.PENDING) | Q(decided_at__isnull=False),
+                name="dutyrevision_decided_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(decision=RevisionDecision.UPDATED)
+                | (Q(effective_from__isnull=False) & Q(new_clause__isnull=False)),
+                name="dutyrevision_update_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.duty} · {self.get_decision_display()}"
+
+    @property
+    def state(self) -> RevisionDecision:
+        return RevisionDecision(self.decision)
 
 
 class Occurrence(BaseModel):

@@ -136,6 +136,8 @@ def duty_periods(duty: Duty, rules: list[DutyRule], *, until: dt.date) -> list[t
         for period in periods(parsed, start=window_start, until=window_end, anchor_year=duty.start_on.year):
             if index > 0 and period.start < rule.effective_from:
                 continue  # that period began under the previous version
+            if duty.generate_from and period.start < duty.generate_from:
+                continue  # revised from generate_from on: earlier periods are history, never back-filled
             result.append((period, rule))
     return result
 

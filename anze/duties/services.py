@@ -15,7 +15,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, ProtectedError
 from django.utils import timezone
 
 from anze.accounts.roles import Role
@@ -32,6 +32,7 @@ from anze.duties.choices import (
     SubjectKind,
 )
 from anze.duties.errors import ConcurrentChangeError, DutyError, NotAllowedError, StateError
+from anze.duties.forecast import Forecast, forecast
 from anze.duties.holidays import refresh_calendar
 from anze.duties.models import (
     CalendarFeed,
@@ -143,9 +144,30 @@ def _validate_subject(values: dict[str, Any]) -> None:
         raise DutyError("请选择职责主体。", "subject_required")
 
 
+def overdue_error(start_on: dt.date, coming: Forecast) -> DutyError:
+    return DutyError(
+        f"按开始日期 {start_on:%Y-%m-%d} 确认，将立即生成 {coming.items} 项办理事项，其中 {coming.overdue} 项"
+        "已经逾期（会随即催办、督办）。请把开始日期改为今天或之后；确需补记以往周期的，请勾选"
+        "“同时生成已逾期的事项”后再确认。",
+        "overdue_needs_choice",
+    )
+
+
 @transaction.atomic
-def confirm_duty(duty: Duty, *, actor: Any, expected_version: int | None = None, **changes: Any) -> Duty:
-    """The office confirms a suggested duty, optionally editing it first; from now on it generates work."""
+def confirm_duty(
+    duty: Duty,
+    *,
+    actor: Any,
+    expected_version: int | None = None,
+    allow_overdue: bool = False,
+    today: dt.date | None = None,
+    **changes: Any,
+) -> Duty:
+    """The office confirms a suggested duty, optionally editing it first; from now on it generates work.
+
+    Items that would already be overdue the moment the duty is confirmed (a start date in the past) are
+    only created with `allow_overdue`: a past start date is a choice, never an accident.
+    """
     if _is_person(actor):
         _require(can_manage_duty(actor, duty), "只有安委会办公室可以确认职责。")
     if not DutyStatus(duty.status).can_confirm():
@@ -162,6 +184,17 @@ def confirm_duty(duty: Duty, *, actor: Any, expected_version: int | None = None,
     rule_values = {field: getattr(rule, field) for field in RULE_FIELDS} if rule else {}
     rule_values |= rule_changes
     validate_rule_fields(values["kind"], rule_values)
+    planned = Duty(**{f: getattr(duty, f) for f in ("pk", "clause_id", "region_id", "generate_from")})
+    for name, value in values.items():
+        setattr(planned, name, value)
+    planned_rule = DutyRule(
+        effective_from=min(rule.effective_from, values["start_on"]) if rule else values["start_on"]
+    )
+    for name, value in rule_values.items():
+        setattr(planned_rule, name, value)
+    coming = forecast(planned, [planned_rule], today=today)
+    if coming.overdue and not allow_overdue:
+        raise overdue_error(values["start_on"], coming)
     now = timezone.now()
     updated = Duty.objects.filter(
         pk=duty.pk,
@@ -193,23 +226,23 @@ def confirm_duty(duty: Duty, *, actor: Any, expected_version: int | None = None,
         actor=actor,
         obj=duty,
         before=before,
-        after=snapshot(duty) | {"rule": snapshot(rule)},
+        after=snapshot(duty) | {"rule": snapshot(rule), "forecast": coming.as_dict()},
     )
     return duty
 
 
-@transaction.atomic
-def update_duty(
-    duty: Duty, *, actor: Any, effective_from: dt.date, expected_version: int | None = None, **changes: Any
-) -> DutyRule:
-    """Change a confirmed duty's rule from `effective_from` on: a new rule version; untouched later occurrences go."""
-    if _is_person(actor):
-        _require(can_manage_duty(actor, duty), "只有安委会办公室可以变更职责。")
-    if not DutyStatus(duty.status).can_update():
-        raise StateError("已停用的职责不能变更。")
-    unknown = set(changes) - set(RULE_FIELDS) - {"evidence_required", "needs_sign_off", "title"}
-    if unknown:
-        raise DutyError(f"未知字段：{', '.join(sorted(unknown))}")
+def add_rule_version(
+    duty: Duty,
+    *,
+    actor: Any,
+    effective_from: dt.date,
+    expected_version: int | None = None,
+    **changes: Any,
+) -> tuple[DutyRule, DutyRule | None, int]:
+    """A new rule version from `effective_from` (and duty field changes); untouched later items withdrawn.
+
+    Part of a service: no audit event here. Returns the new rule, the one it follows and items withdrawn.
+    """
     current = duty.rule_on(effective_from)
     rule_values = {field: getattr(current, field) for field in RULE_FIELDS} if current else {}
     rule_values |= {k: v for k, v in changes.items() if k in RULE_FIELDS}
@@ -231,10 +264,39 @@ def update_duty(
         created_by=actor if _is_person(actor) else None,
         **rule_values,
     )
-    removed, _ = Occurrence.objects.filter(
-        duty=duty, period_start__gte=effective_from, touched=False
-    ).delete()
+    removed = withdraw_untouched(duty, effective_from)
     duty.refresh_from_db()
+    return rule, current, removed
+
+
+def withdraw_untouched(duty: Duty, from_day: dt.date) -> int:
+    """Delete the duty's untouched items of periods from `from_day` on; an item someone was already told
+    about (a notification points at it) stays, so nothing sent loses what it was about."""
+    rows = Occurrence.objects.filter(duty=duty, period_start__gte=from_day, touched=False)
+    try:
+        with transaction.atomic():
+            return rows.delete()[0]
+    except ProtectedError as exc:
+        kept = {getattr(obj, "occurrence_id", None) for obj in exc.protected_objects}
+        return rows.exclude(pk__in=[k for k in kept if k]).delete()[0]
+
+
+@transaction.atomic
+def update_duty(
+    duty: Duty, *, actor: Any, effective_from: dt.date, expected_version: int | None = None, **changes: Any
+) -> DutyRule:
+    """Change a confirmed duty's rule from `effective_from` on: a new rule version; untouched later occurrences go."""
+    if _is_person(actor):
+        _require(can_manage_duty(actor, duty), "只有安委会办公室可以变更职责。")
+    if not DutyStatus(duty.status).can_update():
+        raise StateError("已停用的职责不能变更。")
+    unknown = set(changes) - set(RULE_FIELDS) - {"evidence_required", "needs_sign_off", "title"}
+    if unknown:
+        raise DutyError(f"未知字段：{', '.join(sorted(unknown))}")
+    rule, current, removed = add_rule_version(
+        duty, actor=actor, effective_from=effective_from, expected_version=expected_version, **changes
+    )
+    duty_changes = {k: v for k, v in changes.items() if k not in RULE_FIELDS}
     record(
         "duties.duty.update",
         actor=actor,
@@ -243,6 +305,43 @@ def update_duty(
         after={"rule": snapshot(rule), "untouched_occurrences_removed": removed, **duty_changes},
     )
     return rule
+
+
+def end_duty(duty: Duty, *, effective_from: dt.date) -> int:
+    """Retire a confirmed duty from `effective_from`: no more items; untouched later ones withdrawn.
+
+    Part of a service: no audit event here. Returns the number of items withdrawn.
+    """
+    if not DutyStatus(duty.status).can_retire():
+        raise StateError("只有已确认的职责可以停用。", "not_confirmed")
+    end_on = max(duty.start_on, effective_from - dt.timedelta(days=1))
+    updated = Duty.objects.filter(pk=duty.pk, version=duty.version, status=DutyStatus.CONFIRMED).update(
+        status=DutyStatus.RETIRED, end_on=end_on, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if updated != 1:
+        raise ConcurrentChangeError("该职责已被他人修改，请刷新后重试。")
+    removed = withdraw_untouched(duty, effective_from)
+    duty.refresh_from_db()
+    return removed
+
+
+@transaction.atomic
+def retire_duty(duty: Duty, *, actor: Any, effective_from: dt.date, reason: str = "") -> Duty:
+    """停用职责 — from `effective_from` the duty makes no more items; its untouched future items are withdrawn,
+    past ones stay as they were."""
+    if _is_person(actor):
+        _require(can_manage_duty(actor, duty), "只有安委会办公室可以停用职责。")
+    before = snapshot(duty)
+    removed = end_duty(duty, effective_from=effective_from)
+    record(
+        "duties.duty.retire",
+        actor=actor,
+        obj=duty,
+        before=before,
+        after=snapshot(duty) | {"untouched_occurrences_removed": removed},
+        reason=reason,
+    )
+    return duty
 
 
 # --- reports --------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anze.duties import views, views_holidays, views_work
+from anze.duties import views, views_holidays, views_revision, views_work
 
 app_name = "duties"
 
@@ -25,6 +25,15 @@ urlpatterns = [
     path("list/", views_work.DutyListView.as_view(), name="duty_list"),
     path("suggest/<uuid:public_id>/", views_work.duty_suggest, name="duty_suggest"),
     path("coverage/<uuid:public_id>/", views_work.coverage_visit, name="coverage_visit"),
+    path("revisions/", views_revision.revision_list, name="revision_list"),
+    path(
+        "revisions/carry-over/<uuid:public_id>/",
+        views_revision.revision_carry_over,
+        name="revision_carry_over",
+    ),
+    path("revisions/<uuid:public_id>/keep/", views_revision.revision_keep, name="revision_keep"),
+    path("revisions/<uuid:public_id>/update/", views_revision.revision_update, name="revision_update"),
+    path("revisions/<uuid:public_id>/retire/", views_revision.revision_retire, name="revision_retire"),
     path("<uuid:public_id>/", views_work.duty_detail, name="duty_detail"),
     path("<uuid:public_id>/confirm/", views_work.duty_confirm, name="duty_confirm"),
 ]

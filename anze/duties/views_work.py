@@ -20,7 +20,7 @@ from anze.audit.services import record_standalone
 from anze.core.permissions import declare
 from anze.core.restrict import get_restricted_or_404
 from anze.duties import services
-from anze.duties.choices import OccurrenceStatus, badge
+from anze.duties.choices import OccurrenceStatus, RevisionDecision, badge
 from anze.duties.errors import DutyError
 from anze.duties.evidence import EvidenceError, sm3_hex
 from anze.duties.filtersets import DutyFilterSet
@@ -210,6 +210,11 @@ class DutyListView(LoginRequiredMixin, SingleTableMixin, FilterView):
             .filter(current_of__isnull=False)
             .select_related("plan")
         )
+        from anze.duties.revision import pending_revisions
+        from anze.duties.views_revision import awaiting_carry_over
+
+        context["revisions_pending"] = pending_revisions(self.request.user).count()
+        context["revisions_awaiting"] = awaiting_carry_over(self.request.user)
         return context
 
 
@@ -250,6 +255,7 @@ def duty_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "coverage": coverage,
             "occurrence_count": occurrences.count(),
             "can_manage": services.can_manage_duty(request.user, duty),
+            "revision": duty.revisions.filter(decision=RevisionDecision.PENDING).select_related("version").first(),
         },
     )
 
@@ -277,6 +283,7 @@ def duty_confirm(request: HttpRequest, public_id: str) -> HttpResponse:
                     "cycle_required": "cycle_years",
                     "subject_required": "subject_kind",
                     "event_rule_required": "event_within",
+                    "overdue_needs_choice": "allow_overdue",
                 }.get(exc.code)
                 form.add_error(field, exc.message_zh)
             else:
@@ -286,7 +293,12 @@ def duty_confirm(request: HttpRequest, public_id: str) -> HttpResponse:
     else:
         form = DutyConfirmForm(duty=duty)
         status = 200
-    return render(request, "duties/duty_confirm.html", {"duty": duty, "form": form}, status=status)
+    from anze.duties.forecast import forecast
+
+    coming = forecast(duty, list(duty.rules.all()))
+    return render(
+        request, "duties/duty_confirm.html", {"duty": duty, "form": form, "forecast": coming}, status=status
+    )
 
 
 @declare("change")

@@ -357,7 +357,7 @@ def test_api_confirm_of_a_duty_one_may_not_change_answers_404_before_reading_the
     duty.refresh_from_db()
     assert duty.status == DutyStatus.DRAFT
     api.force_authenticate(alice)
-    confirmed = api.post(url, {"version": duty.version}, format="json")
+    confirmed = api.post(url, {"version": duty.version, "allow_overdue": True}, format="json")
     assert confirmed.status_code == 200, confirmed.content
     duty.refresh_from_db()
     assert duty.status == DutyStatus.CONFIRMED
