@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from anze.audit.services import record, record_standalone, snapshot
 from anze.duties.calendar import CalendarRangeError
 from anze.duties.calendar import is_workday as _calendar_is_workday
-from anze.supervision import engine, ladder, messages
+from anze.supervision import brake, engine, ladder, messages
 from anze.supervision.channels import ChannelError
 from anze.supervision.channels.base import check_webhook_url
 from anze.supervision.choices import (
@@ -70,9 +70,10 @@ def run_ladder(
     circulars = 0
     for policy, plan_ids in engine.policies_by_plan().items():
         cut = ladder.thresholds(today, rungs_of(policy), is_workday)
+        held = brake.hold_new_batches(policy, plan_ids, cut, now)
         engine.remind(counts, plan_ids, cut, now, batch)
-        engine.urge(counts, plan_ids, cut, now, batch)
-        engine.open_cases(counts, policy, plan_ids, cut, now, batch)
+        engine.urge(counts, plan_ids, cut, now, batch, held)
+        engine.open_cases(counts, policy, plan_ids, cut, now, batch, held)
     engine.resolve_reported(counts, now)
     for policy in EscalationPolicy.objects.filter(is_active=True, circulate=True).select_related("region"):
         circulars += issue_due_circular(policy, today=today, now=now)
