@@ -28,6 +28,7 @@ class Forecast:
     parties: int
     periods: int
     first_due: dt.date | None = None
+    beyond_calendar: int = 0  # periods whose due date the working-day calendar does not know yet
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -36,6 +37,7 @@ class Forecast:
             "parties": self.parties,
             "periods": self.periods,
             "first_due": self.first_due,
+            "beyond_calendar": self.beyond_calendar,
         }
 
 
@@ -66,11 +68,12 @@ def forecast(
     except RuleError:
         return NOTHING
     dues: dict[dt.date, dt.date] = {}
+    beyond = 0
     for period, rule in scheduled:
         try:
             dues[period.start] = due_date(period, Roll(rule.roll))
         except CalendarRangeError:
-            continue
+            beyond += 1
     party_rows = [(row["party_unit"], row["party_committee"]) for row in parties(duty) if row["party_unit"]]
     existing: set[tuple[int, int | None, dt.date]] = set()
     if duty.pk is not None and dues:
@@ -88,5 +91,10 @@ def forecast(
             overdue += due < today
             first_due = due if first_due is None else min(first_due, due)
     return Forecast(
-        items=items, overdue=overdue, parties=len(party_rows), periods=len(dues), first_due=first_due
+        items=items,
+        overdue=overdue,
+        parties=len(party_rows),
+        periods=len(dues),
+        first_due=first_due,
+        beyond_calendar=beyond,
     )

@@ -163,7 +163,9 @@ def pending_revisions(user: Any):
 
 def _claim(revision: DutyRevision, *, actor: Any) -> tuple[DutyRevision, Duty]:
     revision = (
-        DutyRevision.objects.select_for_update().select_related("duty", "new_clause").get(pk=revision.pk)
+        DutyRevision.objects.select_for_update(of=("self",))
+        .select_related("duty", "new_clause")
+        .get(pk=revision.pk)
     )
     duty = revision.duty
     if _is_person(actor):
