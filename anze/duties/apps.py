@@ -33,3 +33,14 @@ class DutiesConfig(AppConfig):
             "duties.holidays.settle": _("确认暂定的截止日期"),
         }.items():
             register(code, label)
+
+        from anze.core import registry
+
+        # A revised plan's changed duties are flagged 方案已修订 within the hour, without a button.
+        registry.add_job("duties.revisions", _carry_over_revisions, order=40)
+
+
+def _carry_over_revisions(now):
+    from anze.duties.revision import carry_over_current
+
+    return carry_over_current(now)

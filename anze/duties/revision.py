@@ -35,6 +35,7 @@ from anze.duties.services import (
     can_manage_duty,
     end_duty,
     overdue_error,
+    withdraw_untouched,
 )
 
 
@@ -153,6 +154,32 @@ def carry_over(version: Any, *, actor: Any) -> CarryOver:
     return result
 
 
+def awaiting_duties(version: Any):
+    """Duties of the plan's earlier versions not yet lined up with `version` (nothing decided against it)."""
+    return (
+        Duty.objects.filter(clause__version__plan_id=version.plan_id)
+        .exclude(clause__version=version)
+        .exclude(status=DutyStatus.RETIRED)
+        .exclude(revisions__version=version)
+        .exclude(revisions__decision=RevisionDecision.KEPT)
+    )
+
+
+JOB_ACTOR = "job:duties.revisions"
+
+
+def carry_over_current(now: Any = None) -> dict[str, dict[str, int]]:
+    """The hourly job: carry duties over to every current plan version that has some awaiting, so a revised
+    plan's changed duties are flagged without anyone pressing a button."""
+    from anze.plans.models import PlanVersion
+
+    done: dict[str, dict[str, int]] = {}
+    for version in PlanVersion.objects.filter(current_of__isnull=False).select_related("plan").order_by("pk"):
+        if awaiting_duties(version).exists():
+            done[str(version.public_id)] = carry_over(version, actor=JOB_ACTOR).as_dict()
+    return done
+
+
 def pending_revisions(user: Any):
     """Flagged duties awaiting the office's decision, within the user's scope."""
     return DutyRevision.objects.restrict(user, "view").filter(decision=RevisionDecision.PENDING)
@@ -257,7 +284,14 @@ def update_forecast(
     """The items updating this duty from `effective_from` would create, and how many already overdue."""
     rule_changes = revised_values(revision) | changes
     planned, rules = _planned(revision.duty, revision, effective_from, rule_changes)
-    return forecast(planned, rules, today=today, withdrawn_from=effective_from)
+    return forecast(
+        planned, rules, today=today, withdrawn_from=withdrawal_start(revision.duty, effective_from)
+    )
+
+
+def withdrawal_start(duty: Duty, effective_from: dt.date) -> dt.date:
+    """A deadline duty has one item per unit: a changed deadline replaces it whenever its period began."""
+    return dt.date.min if duty.kind == DutyKind.DEADLINE else effective_from
 
 
 @transaction.atomic
@@ -305,6 +339,8 @@ def update_from_revision(
         raise ConcurrentChangeError("该职责已被他人修改，请刷新后重试。")
     duty.refresh_from_db()
     rule, _previous, removed = add_rule_version(duty, actor=actor, effective_from=effective_from, **values)
+    if duty.kind == DutyKind.DEADLINE:
+        removed += withdraw_untouched(duty, withdrawal_start(duty, effective_from))
     _decide(revision, RevisionDecision.UPDATED, actor=actor, effective_from=effective_from)
     record(
         "duties.duty.revise",

@@ -17,10 +17,10 @@ from django.views.decorators.http import require_POST
 from anze.core.permissions import declare
 from anze.core.restrict import get_restricted_or_404
 from anze.duties import revision as revisions
-from anze.duties.choices import DutyStatus, RevisionDecision, badge
+from anze.duties.choices import RevisionDecision, badge
 from anze.duties.errors import DutyError
 from anze.duties.forms_revision import RevisionRetireForm, RevisionUpdateForm
-from anze.duties.models import Duty, DutyRevision, Occurrence
+from anze.duties.models import DutyRevision, Occurrence
 from anze.plans.comparison import cadence_words, compare_clause
 
 _RELATED = ("duty__clause__task", "version__plan", "old_clause", "new_clause", "new_suggestion", "decided_by")
@@ -34,14 +34,7 @@ def awaiting_carry_over(user: Any) -> list[dict[str, Any]]:
     for version in (
         PlanVersion.objects.restrict(user, "change").filter(current_of__isnull=False).select_related("plan")
     ):
-        count = (
-            Duty.objects.filter(clause__version__plan_id=version.plan_id)
-            .exclude(clause__version=version)
-            .exclude(status=DutyStatus.RETIRED)
-            .exclude(revisions__version=version)
-            .exclude(revisions__decision=RevisionDecision.KEPT)
-            .count()
-        )
+        count = revisions.awaiting_duties(version).count()
         if count:
             result.append({"version": version, "duties": count})
     return result
@@ -180,7 +173,9 @@ def revision_update(request: HttpRequest, public_id: str) -> HttpResponse:
     if revision.new_clause_id is not None and revision.state.can_decide():
         coming = revisions.update_forecast(revision, effective_from=effective, today=today)
         withdrawn = Occurrence.objects.filter(
-            duty=revision.duty, period_start__gte=effective, touched=False
+            duty=revision.duty,
+            period_start__gte=revisions.withdrawal_start(revision.duty, effective),
+            touched=False,
         ).count()
     if request.method == "POST" and form.is_valid() and not request.POST.get("preview"):
         try:

@@ -63,9 +63,8 @@ def _unit(name: str) -> Unit:
     return Unit.objects.get(Q(name=name) | Q(short_name=name))
 
 
-@pytest.fixture
-def revised(org):
-    """v1 confirmed on 2025-01-02 and ticked; v2 imported on 2025-07-15 and its suggestions generated."""
+def _confirmed_v1(org):
+    """The plan imported, its suggestions confirmed as offered on 2025-01-02 and the tick run."""
     from anze.org.demo import load
 
     load()
@@ -78,10 +77,32 @@ def revised(org):
         meetings, training = (confirm_duty(d, actor="test") for d in drafts)
     # quarterly from Q1 2025 to the horizon (2026-02-06): 5 quarters × 3 units; yearly 2025 and 2026
     assert _tick(CONFIRMED_ON) == (15 + 2, 0)
+    return region, meetings, training
+
+
+@pytest.fixture
+def revised(org):
+    """v1 confirmed on 2025-01-02 and ticked; v2 imported on 2025-07-15 and its suggestions generated."""
+    region, meetings, training = _confirmed_v1(org)
     with time_machine.travel(REVISED_ON, tick=False):
         v2 = _import(PLAN_V2, "plan-revised.txt", region)
         drafts = suggest_duties(v2, actor="test")
     return {"v2": v2, "meetings": meetings, "training": training, "drafts": drafts}
+
+
+def test_the_hourly_job_flags_a_revision_without_anyone_pressing_a_button(org):
+    from anze.core import registry
+
+    region, meetings, training = _confirmed_v1(org)
+    with time_machine.travel(REVISED_ON, tick=False):
+        v2 = _import(PLAN_V2, "plan-revised.txt", region)
+    job = next(job for job in registry.jobs() if job.key == "duties.revisions")
+    done = job.func(REVISED_ON)
+    assert done == {str(v2.public_id): {"relinked": 1, "flagged": 1, "drafts_dropped": 0, "superseded": 0}}
+    assert DutyRevision.objects.get(duty=meetings).decision == RevisionDecision.PENDING
+    events = AuditEvent.objects.count()
+    assert job.func(REVISED_ON) == {}  # nothing left to do: nothing written
+    assert AuditEvent.objects.count() == events
 
 
 def test_a_revision_flags_changed_duties_keeps_unchanged_ones_and_suggests_only_new_clauses(revised):
