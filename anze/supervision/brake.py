@@ -113,6 +113,11 @@ def hold_new_batches(
     )
 
 
+def held_batches_all():
+    """Every batch waiting for the office (for jobs and the demo, which act without a user)."""
+    return BatchHold.objects.filter(status=HoldStatus.HELD)
+
+
 def held_batches(user: Any):
     """Batches waiting for the office, within the user's scope."""
     return BatchHold.objects.restrict(user, "view").filter(status=HoldStatus.HELD)
