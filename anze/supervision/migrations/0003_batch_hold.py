@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('duties', '0002_duty_revision'),
+        ('duties', '0003_duty_revision'),
         ('org', '0001_initial'),
         ('supervision', '0002_endpoint_send'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
