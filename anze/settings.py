@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "anze.enterprises",
     "anze.prevention",
     "anze.public",
+    "anze.monitoring",
 ]
 
 MIDDLEWARE = [
