@@ -296,6 +296,10 @@ else:
         "immediate": TESTING,
     }
 
+# Monitoring readings arrive over MQTT when ANZE_MQTT_URL is set (anze.monitoring.mqtt).
+MQTT_URL = env.url("ANZE_MQTT_URL", "", schemes=("mqtt", "tcp"))
+MQTT_PREFIX = env.str("ANZE_MQTT_PREFIX", "anze/v1")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "anze.accounts.api.authentication.ExpiringTokenAuthentication",
