@@ -397,3 +397,24 @@ class Alarm(BaseModel):
     @property
     def status_choice(self) -> AlarmStatus:
         return AlarmStatus(self.status)
+
+
+class IngestToken(BaseModel):
+    """上传凭据 — an enterprise's token for the HTTP batch upload; only its SHA-256 is stored."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="+", verbose_name=_("企业")
+    )
+    label = models.CharField(_("名称"), max_length=100)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+
+    scope = _enterprise_scope()
+
+    class Meta:
+        verbose_name = _("上传凭据")
+        verbose_name_plural = _("上传凭据")
+        ordering = ["enterprise", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.label

@@ -33,6 +33,7 @@ from anze.monitoring.models import (
     Alarm,
     HazardSubstance,
     HourlyRollup,
+    IngestToken,
     MajorHazard,
     MonitoringPoint,
     Reading,
@@ -525,3 +526,52 @@ def online_counts(
         .order_by()
     )
     return {r[group_by]: online.Count(r["reporting"], r["expected"]) for r in rows}
+
+
+# -- the HTTP door's tokens -----------------------------------------------------------------------------------
+
+
+def token_digest(token: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def issue_ingest_token(*, actor: Any, enterprise: Any, label: str) -> tuple[IngestToken, str]:
+    """签发上传凭据: the token is shown once; only its digest is kept."""
+    import secrets
+
+    token = f"anze_{secrets.token_urlsafe(32)}"
+    row = IngestToken.objects.create(
+        enterprise=enterprise, label=label.strip() or "HTTP", digest=token_digest(token)
+    )
+    record("monitoring.issue_ingest_token", actor=actor, obj=row, after={"label": row.label})
+    return row, token
+
+
+@transaction.atomic
+def revoke_ingest_token(row: IngestToken, *, actor: Any, now: dt.datetime | None = None) -> IngestToken:
+    """吊销上传凭据."""
+    row = IngestToken.objects.select_for_update().get(pk=row.pk)
+    if row.revoked_at is not None:
+        raise MonitoringError("already_revoked", "该凭据已吊销。")
+    row.revoked_at = now or timezone.now()
+    row.save(update_fields=["revoked_at", "updated_at"])
+    record(
+        "monitoring.revoke_ingest_token",
+        actor=actor,
+        obj=row,
+        after={"revoked_at": row.revoked_at.isoformat()},
+    )
+    return row
+
+
+def enterprise_for_token(token: str) -> Any:
+    """The enterprise a live token belongs to, or None."""
+    row = (
+        IngestToken.objects.select_related("enterprise")
+        .filter(digest=token_digest(token), revoked_at=None)
+        .first()
+    )
+    return row.enterprise if row else None
