@@ -158,26 +158,56 @@ def _new_alarm(point: MonitoringPoint, kind: str, level: int, value: Any, at: dt
     )
 
 
+class _Changes:
+    """The alarm changes of one batch, in order: alarms raised in the batch are changed in memory, alarms
+    already stored are changed by `_recover` (so a point that raises, recovers and raises again within one
+    batch leaves one recovered and one active alarm)."""
+
+    def __init__(self) -> None:
+        self.raise_: list[Alarm] = []
+        self.pending: dict[tuple[int, str], Alarm] = {}
+        self.recover: list[tuple] = []
+
+    def raise_alarm(self, point: MonitoringPoint, kind: str, level: int, value: Any, at: dt.datetime) -> None:
+        alarm = _new_alarm(point, kind, level, value, at)
+        self.raise_.append(alarm)
+        self.pending[(point.pk, kind)] = alarm
+
+    def recover_alarm(self, point: MonitoringPoint, kind: str, at: dt.datetime) -> None:
+        alarm = self.pending.pop((point.pk, kind), None)
+        if alarm is not None:
+            alarm.is_active, alarm.recovered_at = False, at
+        else:
+            self.recover.append((point.pk, kind, at, None))
+
+    def raise_level(self, point: MonitoringPoint, kind: str, level: int) -> None:
+        alarm = self.pending.get((point.pk, kind))
+        if alarm is not None:
+            alarm.level = level
+        else:
+            self.recover.append((point.pk, kind, None, level))
+
+
 def _apply_transitions(
-    point: MonitoringPoint, changes: Iterable[alarming.Transition], raise_: list[Alarm], recover: list[tuple]
+    point: MonitoringPoint, transitions: Iterable[alarming.Transition], changes: _Changes
 ) -> None:
-    """Turn the machine's transitions into alarms to create and active alarms to recover or raise in level."""
-    for change in changes:
+    """Turn the machine's transitions into alarms raised, recovered, or raised in level."""
+    for change in transitions:
         if isinstance(change, alarming.FaultChange):
             kind = FAULT_KIND[change.fault]
             if change.active:
-                raise_.append(_new_alarm(point, kind, 0, change.value, change.at))
+                changes.raise_alarm(point, kind, 0, change.value, change.at)
             else:
-                recover.append((point.pk, kind, change.at, None))
+                changes.recover_alarm(point, kind, change.at)
             continue
         previous, current = int(change.previous), int(change.current)
         if previous and (not current or previous * current < 0):
-            recover.append((point.pk, AlarmKind.LIMIT, change.at, None))
+            changes.recover_alarm(point, AlarmKind.LIMIT, change.at)
         if current and (not previous or previous * current < 0):
-            raise_.append(_new_alarm(point, AlarmKind.LIMIT, current, change.value, change.at))
+            changes.raise_alarm(point, AlarmKind.LIMIT, current, change.value, change.at)
         elif current and abs(current) > abs(previous):
             # 一级 → 二级: the same alarm, now at its peak level.
-            recover.append((point.pk, AlarmKind.LIMIT, None, current))
+            changes.raise_level(point, AlarmKind.LIMIT, current)
 
 
 @transaction.atomic
@@ -196,19 +226,18 @@ def ingest_readings(
     for point_id, at, value in rows:
         by_point[point_id].append((at, value))
     points = list(MonitoringPoint.objects.select_for_update().filter(pk__in=by_point).order_by("pk"))
-    raise_: list[Alarm] = []
-    recover: list[tuple] = []
+    changes = _Changes()
     for point in points:
         state, limits = point.state(), point.limits()
         for at, value in sorted(by_point[point.pk], key=lambda r: r[0]):
             if state.last_at is not None and at <= state.last_at:
                 continue  # a late or repeated reading is stored but does not move the state back in time
-            state, changes = alarming.step(state, Decimal(repr(value)), at, limits)
-            _apply_transitions(point, changes, raise_, recover)
+            state, transitions = alarming.step(state, Decimal(repr(value)), at, limits)
+            _apply_transitions(point, transitions, changes)
         point.set_state(state)
     MonitoringPoint.objects.bulk_update(points, STATE_FIELDS, batch_size=1000)
-    result.recovered = _recover(recover)
-    result.raised = Alarm.objects.bulk_create(raise_)
+    result.recovered = _recover(changes.recover)
+    result.raised = Alarm.objects.bulk_create(changes.raise_)
     record(
         "monitoring.ingest_readings",
         actor=actor,
@@ -256,35 +285,47 @@ def reject_message(
 # -- offline --------------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def detect_offline(*, now: dt.datetime, batch_size: int = 2000) -> int:
-    """离线判定: raise an offline alarm for points silent past their expected period (safe to run twice)."""
+    """离线判定: raise an offline alarm for points silent past their expected period (safe to run twice).
+
+    Walks all points in service by id, one transaction per batch of `batch_size`.
+    """
+    raised, after = 0, 0
+    while True:
+        count, after = _detect_offline_batch(now=now, after=after, batch_size=batch_size)
+        raised += count
+        if after is None:
+            return raised
+
+
+@transaction.atomic
+def _detect_offline_batch(*, now: dt.datetime, after: int, batch_size: int) -> tuple[int, int | None]:
     candidates = list(
         MonitoringPoint.objects.select_for_update()
-        .filter(in_service_from__lte=now)
+        .filter(pk__gt=after, in_service_from__lte=now)
         .exclude(in_service_until__lte=now)
         .exclude(faults__contains=alarming.Fault.OFFLINE.value)
         .order_by("pk")[:batch_size]
     )
-    changed, raise_ = [], []
+    if not candidates:
+        return 0, None
+    changed, changes = [], _Changes()
     for point in candidates:
-        state, changes = alarming.check_offline(
+        state, transitions = alarming.check_offline(
             point.state(), now, point.limits(), since=point.in_service_from
         )
-        if changes:
+        if transitions:
             point.set_state(state)
             changed.append(point)
-            _apply_transitions(point, changes, raise_, [])
+            _apply_transitions(point, transitions, changes)
+    last = candidates[-1].pk if len(candidates) == batch_size else None
     if not changed:
-        return 0
+        return 0, last
     MonitoringPoint.objects.bulk_update(changed, STATE_FIELDS)
-    alarms = Alarm.objects.bulk_create(raise_)
-    record(
-        "monitoring.detect_offline",
-        actor="monitoring.offline",
-        after={"raised": [str(a.public_id) for a in alarms]},
-    )
-    return len(alarms)
+    alarms = Alarm.objects.bulk_create(changes.raise_)
+    record("monitoring.detect_offline", actor="monitoring.offline",
+           after={"raised": [str(a.public_id) for a in alarms]})  # fmt: skip
+    return len(alarms), last
 
 
 # -- the alarm life cycle -------------------------------------------------------------------------------------

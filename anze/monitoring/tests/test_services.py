@@ -276,3 +276,19 @@ def test_online_counts_in_sql_match_the_pure_count(lanshan_enterprise, luozhuang
     assert counts == pure
     assert counts[lanshan_enterprise.pk] == online.Count(1, 2)
     assert online.combine(counts.values()) == online.Count(2, 4)
+
+
+def test_raise_recover_and_raise_again_within_one_batch(lanshan_enterprise):
+    point = make_point(lanshan_enterprise)
+    rows = [(point.pk, T0 + dt.timedelta(minutes=i), v) for i, v in enumerate([95, 50, 85])]
+
+    services.ingest_readings(rows, actor="test", now=T0 + dt.timedelta(minutes=3))
+
+    alarms = list(Alarm.objects.filter(point=point).order_by("raised_at").values_list("level", "is_active"))
+    assert alarms == [(2, False), (1, True)]
+
+
+def test_offline_detection_walks_every_batch(lanshan_enterprise):
+    for _ in range(5):
+        make_point(lanshan_enterprise)
+    assert services.detect_offline(now=T0 + dt.timedelta(hours=1), batch_size=2) == 5
