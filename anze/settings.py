@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "anze.enterprises",
     "anze.prevention",
     "anze.public",
+    "anze.monitoring",
 ]
 
 MIDDLEWARE = [
@@ -294,6 +295,10 @@ else:
         "filename": str(DATA_DIR / "huey.sqlite3"),
         "immediate": TESTING,
     }
+
+# Monitoring readings arrive over MQTT when ANZE_MQTT_URL is set (anze.monitoring.mqtt).
+MQTT_URL = env.url("ANZE_MQTT_URL", "", schemes=("mqtt", "tcp"))
+MQTT_PREFIX = env.str("ANZE_MQTT_PREFIX", "anze/v1")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

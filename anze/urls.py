@@ -27,6 +27,7 @@ urlpatterns = [
     path("supervision/", include("anze.supervision.urls")),
     path("enterprises/", include("anze.enterprises.urls")),
     path("prevention/", include("anze.prevention.urls")),
+    path("monitoring/", include("anze.monitoring.urls")),
     path("tips/", include("anze.public.urls_office")),
     path("public/", include("anze.public.urls")),
     path("api/", include((api_patterns, "api"))),
