@@ -7,8 +7,10 @@ import logging
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.csrf import requires_csrf_token
 
+from anze.core import registry
 from anze.core.permissions import declare
 
 logger = logging.getLogger("anze.errors")
@@ -17,9 +19,17 @@ logger = logging.getLogger("anze.errors")
 @declare("view")
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    from anze.core.dashboard import home_cards
+    return render(request, "core/home.html", {"panels": home_panels(request)})
 
-    return render(request, "core/home.html", {"cards": home_cards(request.user)})
+
+def home_panels(request: HttpRequest) -> list[str]:
+    """The registered home panels that have something for this user, each rendered with its own context."""
+    rendered = []
+    for panel in registry.home_panels():
+        context = panel.context(request)
+        if context is not None:
+            rendered.append(render_to_string(panel.template, context, request=request))
+    return rendered
 
 
 def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:

@@ -57,3 +57,10 @@ def load(actor: Any = None, *, now: dt.datetime | None = None) -> dict[str, int]
         for key in ("reminders", "urges", "cases", "case_notices", "circular_entries"):
             counts[key] = result.get(key, 0)
     return {key: value for key, value in counts.items() if value}
+
+
+def demo_step(*, stdout: Any, now: dt.datetime) -> None:
+    """`anze demo`: the Linyi default escalation policy and one run of the 督办 ladder."""
+    from anze.core.demo import write_counts
+
+    write_counts(stdout, "督办演示数据", load(actor=None, now=now))

@@ -1,14 +1,15 @@
-"""The headline numbers on the home page, each counted within the user's scope."""
+"""The organization's panel on the home page: counts of what the user may see, each linking to its list."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 
-def home_cards(user: Any) -> list[dict[str, Any]]:
+def panel(request: HttpRequest) -> dict[str, Any] | None:
     """Cards of counts the user may see, each linking to the list behind it."""
     from anze.org.models import Committee, Person, Region, Unit, UnitGroup
 
@@ -20,6 +21,6 @@ def home_cards(user: Any) -> list[dict[str, Any]]:
         (_("人员"), Person, "org:person_list"),
         (_("委员会"), Committee, "org:committee_list"),
     ):
-        count = model.objects.restrict(user, "view").count()
+        count = model.objects.restrict(request.user, "view").count()
         cards.append({"label": label, "value": count, "url": reverse(url_name)})
-    return cards
+    return {"cards": cards}
