@@ -13,6 +13,7 @@ class AccountsConfig(AppConfig):
         from anze.accounts import (
             checks,  # noqa: F401  (registers the system checks)
             demo,
+            home,
         )
         from anze.accounts.roles import Role
         from anze.core import registry
@@ -31,5 +32,10 @@ class AccountsConfig(AppConfig):
                 ),
             ),
             order=90,
+        )
+        registry.add_home_panel(
+            registry.HomePanel(
+                key="accounts", template="accounts/home_panel.html", context=home.panel, order=60
+            )
         )
         registry.add_demo_step("accounts", demo.demo_step, order=20, needs=("org",))

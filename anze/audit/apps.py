@@ -17,6 +17,7 @@ class AuditConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from anze.accounts.roles import Role
+        from anze.audit import home
         from anze.core import registry
         from anze.core.navigation import NavItem, NavSection
 
@@ -33,4 +34,7 @@ class AuditConfig(AppConfig):
                 ),
             ),
             order=91,
+        )
+        registry.add_home_panel(
+            registry.HomePanel(key="audit", template="audit/home_panel.html", context=home.panel, order=5)
         )

@@ -34,7 +34,7 @@ class DutiesConfig(AppConfig):
         from anze.accounts.roles import Role
         from anze.core import registry
         from anze.core.navigation import INTERNAL, NavItem, NavSection
-        from anze.duties import demo, jobs
+        from anze.duties import demo, home, jobs
 
         registry.add_nav_section(
             NavSection(
@@ -48,6 +48,9 @@ class DutiesConfig(AppConfig):
                 ),
             ),
             order=30,
+        )
+        registry.add_home_panel(
+            registry.HomePanel(key="duties", template="duties/home_panel.html", context=home.panel, order=20)
         )
         registry.add_demo_step("duties", demo.demo_step, order=40, needs=("plans",))
         registry.add_job("duties.tick", jobs.tick, order=10)

@@ -28,12 +28,14 @@ class EnterprisesConfig(AppConfig):
         from anze.accounts.roles import Role
         from anze.core import registry
         from anze.core.navigation import INTERNAL, NavItem, NavSection
-        from anze.enterprises import demo, stats
+        from anze.enterprises import demo, home, stats
 
         registry.add_nav_section(
             NavSection(
                 _("企业"),
                 (
+                    # An enterprise user's own compliance card.
+                    NavItem(_("我的企业"), "enterprises:mine", "building-check", frozenset({Role.ENTERPRISE})),
                     NavItem(
                         _("企业名录"),
                         "enterprises:enterprise_list",
@@ -46,6 +48,11 @@ class EnterprisesConfig(AppConfig):
                 ),
             ),
             order=50,
+        )
+        registry.add_home_panel(
+            registry.HomePanel(
+                key="enterprises", template="enterprises/home_panel.html", context=home.panel, order=35
+            )
         )
         registry.add_demo_step("enterprises", demo.demo_step, order=60, needs=("org",))
         registry.add_clause_indicator(

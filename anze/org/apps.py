@@ -50,5 +50,5 @@ class OrgConfig(AppConfig):
         )
         registry.add_demo_step("org", demo.demo_step, order=10)
         registry.add_home_panel(
-            registry.HomePanel(key="org", template="org/home_panel.html", context=panel, order=10)
+            registry.HomePanel(key="org", template="org/home_panel.html", context=panel, order=90)
         )

@@ -10,9 +10,13 @@ from django.utils.translation import gettext as _
 
 
 def panel(request: HttpRequest) -> dict[str, Any] | None:
-    """Cards of counts the user may see, each linking to the list behind it."""
+    """Cards of counts the user may see, each linking to the list behind it: for the system administrator,
+    who keeps the organization's data (the other roles' home pages show their work instead)."""
+    from anze.accounts.roles import Role
     from anze.org.models import Committee, Person, Region, Unit, UnitGroup
 
+    if not (request.user.is_superuser or request.user.has_role(Role.SYSTEM_ADMIN)):
+        return None
     cards = []
     for label, model, url_name in (
         (_("行政区划"), Region, "org:region_list"),

@@ -15,6 +15,7 @@ class PreventionConfig(AppConfig):
         from anze.accounts.roles import Role
         from anze.core import registry
         from anze.core.navigation import INTERNAL, NavItem, NavSection
+        from anze.prevention import home
 
         with_enterprise = INTERNAL | {Role.ENTERPRISE}
         registry.add_nav_section(
@@ -29,4 +30,9 @@ class PreventionConfig(AppConfig):
                 ),
             ),
             order=60,
+        )
+        registry.add_home_panel(
+            registry.HomePanel(
+                key="prevention", template="prevention/home_panel.html", context=home.panel, order=40
+            )
         )

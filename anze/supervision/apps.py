@@ -11,7 +11,7 @@ class SupervisionConfig(AppConfig):
         from anze.accounts.roles import Role
         from anze.core import registry
         from anze.core.navigation import INTERNAL, NavItem, NavSection
-        from anze.supervision import demo, jobs
+        from anze.supervision import demo, home, jobs
         from anze.supervision.services import deliver_notice
 
         registry.add_nav_section(
@@ -34,6 +34,11 @@ class SupervisionConfig(AppConfig):
                 ),
             ),
             order=40,
+        )
+        registry.add_home_panel(
+            registry.HomePanel(
+                key="supervision", template="supervision/home_panel.html", context=home.panel, order=30
+            )
         )
         registry.add_demo_step("supervision", demo.demo_step, order=50, needs=("duties",))
         registry.add_job("supervision.ladder", jobs.ladder, order=20)
