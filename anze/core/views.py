@@ -34,10 +34,20 @@ def home_panels(request: HttpRequest) -> list[str]:
 
 def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
     error_id = getattr(request, "request_id", "")
+    # A signed-in user keeps the navigation (no dead end); a server error keeps the plain layout, which
+    # needs no database.
+    user = getattr(request, "user", None)
+    signed_in = status < 500 and user is not None and user.is_authenticated
     return render(
         request,
         "core/error.html",
-        {"status": status, "title": title, "message": message, "error_id": error_id},
+        {
+            "status": status,
+            "title": title,
+            "message": message,
+            "error_id": error_id,
+            "layout": "base.html" if signed_in else "base_public.html",
+        },
         status=status,
     )
 
