@@ -5,3 +5,36 @@ class AuditConfig(AppConfig):
     name = "anze.audit"
     label = "audit"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from anze.audit.services import on_object_denied, on_request_denied
+        from anze.core.signals import object_denied, request_denied
+
+        # core announces refusals; the trail keeps them (core never imports the audit app).
+        object_denied.connect(on_object_denied, dispatch_uid="anze.audit.object_denied")
+        request_denied.connect(on_request_denied, dispatch_uid="anze.audit.request_denied")
+
+        from django.utils.translation import gettext_lazy as _
+
+        from anze.accounts.roles import Role
+        from anze.audit import home
+        from anze.core import registry
+        from anze.core.navigation import NavItem, NavSection
+
+        registry.add_nav_section(
+            NavSection(
+                _("系统"),
+                (
+                    NavItem(
+                        _("审计日志"),
+                        "audit:event_list",
+                        "journal-text",
+                        frozenset({Role.AUDIT_ADMIN, Role.AUDITOR, Role.OFFICE, Role.COUNTY}),
+                    ),
+                ),
+            ),
+            order=91,
+        )
+        registry.add_home_panel(
+            registry.HomePanel(key="audit", template="audit/home_panel.html", context=home.panel, order=5)
+        )

@@ -53,11 +53,17 @@ class HomePanel:
 
 @dataclass(frozen=True)
 class DemoStep:
-    """A part of `anze demo`: `func(*, stdout, now)` loads the app's demo data, safe to run again."""
+    """A part of `anze demo`: `func(*, stdout, now)` loads the app's demo data, safe to run again.
+
+    `needs` names the steps whose data this one builds on: when one of them is skipped (`anze demo
+    --skip KEY`, `--no-plan`, `--no-users`) or not registered, this step is skipped too. A step may also
+    take a keyword option the command offers (`enterprises`: how many demo enterprises to generate).
+    """
 
     key: str
     func: Callable[..., Any]
     order: int = 50
+    needs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -163,10 +169,12 @@ def home_panels() -> list[HomePanel]:
 # --- demo data -----------------------------------------------------------------------------------------
 
 
-def add_demo_step(key: str, func: Callable[..., Any], *, order: int = 50) -> None:
-    """Add a step to `anze demo`: `func(*, stdout, now)`."""
+def add_demo_step(
+    key: str, func: Callable[..., Any], *, order: int = 50, needs: tuple[str, ...] = ()
+) -> None:
+    """Add a step to `anze demo`: `func(*, stdout, now)`, run after the steps it `needs`."""
     _check_key("demo step", key)
-    _put(_registry.demo, key, DemoStep(key=key, func=func, order=order))
+    _put(_registry.demo, key, DemoStep(key=key, func=func, order=order, needs=tuple(needs)))
 
 
 def demo_steps() -> list[DemoStep]:
@@ -254,17 +262,22 @@ def notice_handlers() -> list[NoticeHandler]:
 
 
 @contextmanager
-def isolated() -> Iterator[None]:
-    """Run a block whose registrations are undone after it (for tests that register their own)."""
+def isolated(*, keep: bool = True) -> Iterator[None]:
+    """Run a block whose registrations are undone after it (for tests that register their own); with
+    `keep=False` the block starts with nothing registered."""
     global _registry
     saved = _registry
-    _registry = _Registry(
-        nav=dict(saved.nav),
-        panels=dict(saved.panels),
-        demo=dict(saved.demo),
-        jobs=dict(saved.jobs),
-        indicators=dict(saved.indicators),
-        notices=dict(saved.notices),
+    _registry = (
+        _Registry(
+            nav=dict(saved.nav),
+            panels=dict(saved.panels),
+            demo=dict(saved.demo),
+            jobs=dict(saved.jobs),
+            indicators=dict(saved.indicators),
+            notices=dict(saved.notices),
+        )
+        if keep
+        else _Registry()
     )
     try:
         yield

@@ -7,8 +7,10 @@ import logging
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.csrf import requires_csrf_token
 
+from anze.core import registry
 from anze.core.permissions import declare
 
 logger = logging.getLogger("anze.errors")
@@ -17,17 +19,35 @@ logger = logging.getLogger("anze.errors")
 @declare("view")
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    from anze.core.dashboard import home_cards
+    return render(request, "core/home.html", {"panels": home_panels(request)})
 
-    return render(request, "core/home.html", {"cards": home_cards(request.user)})
+
+def home_panels(request: HttpRequest) -> list[str]:
+    """The registered home panels that have something for this user, each rendered with its own context."""
+    rendered = []
+    for panel in registry.home_panels():
+        context = panel.context(request)
+        if context is not None:
+            rendered.append(render_to_string(panel.template, context, request=request))
+    return rendered
 
 
 def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
     error_id = getattr(request, "request_id", "")
+    # A signed-in user keeps the navigation (no dead end); a server error keeps the plain layout, which
+    # needs no database.
+    user = getattr(request, "user", None)
+    signed_in = status < 500 and user is not None and user.is_authenticated
     return render(
         request,
         "core/error.html",
-        {"status": status, "title": title, "message": message, "error_id": error_id},
+        {
+            "status": status,
+            "title": title,
+            "message": message,
+            "error_id": error_id,
+            "layout": "base.html" if signed_in else "base_public.html",
+        },
         status=status,
     )
 

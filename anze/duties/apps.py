@@ -34,8 +34,29 @@ class DutiesConfig(AppConfig):
         }.items():
             register(code, label)
 
+        from anze.accounts.roles import Role
         from anze.core import registry
+        from anze.core.navigation import INTERNAL, NavItem, NavSection
+        from anze.duties import demo, home, jobs
 
+        registry.add_nav_section(
+            NavSection(
+                _("职责与进度"),
+                (
+                    NavItem(_("我的职责"), "duties:my_duties", "list-check", INTERNAL),
+                    NavItem(_("日历"), "duties:calendar", "calendar3", INTERNAL),
+                    NavItem(_("进度看板"), "duties:dashboard", "bar-chart", INTERNAL),
+                    NavItem(_("逾期清单"), "duties:overdue", "exclamation-triangle", INTERNAL),
+                    NavItem(_("职责确认"), "duties:duty_list", "check2-square", frozenset({Role.OFFICE})),
+                ),
+            ),
+            order=30,
+        )
+        registry.add_home_panel(
+            registry.HomePanel(key="duties", template="duties/home_panel.html", context=home.panel, order=20)
+        )
+        registry.add_demo_step("duties", demo.demo_step, order=40, needs=("plans",))
+        registry.add_job("duties.tick", jobs.tick, order=10)
         # A revised plan's changed duties are flagged 方案已修订 within the hour, without a button.
         registry.add_job("duties.revisions", _carry_over_revisions, order=40)
 

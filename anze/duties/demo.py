@@ -26,7 +26,7 @@ from anze.duties.suggest import suggest_duties
 
 CITY_CODE = "371300"
 PLAN_DOC_NUMBER = "办字〔2020〕23号"
-# The demo accounts of anze.org.demo_users that act in the story: a unit reports for itself, the county
+# The demo accounts of anze.accounts.demo that act in the story: a unit reports for itself, the county
 # office for the units of its county, the city office enters the other units' reports (代为录入) and reviews.
 OFFICE_USER, COUNTY_USER, UNIT_USER, LEADER_USER = "demo_office", "demo_county", "demo_unit", "demo_leader"
 
@@ -265,3 +265,10 @@ def load(actor: Any = None, *, now: dt.datetime | None = None) -> dict[str, int]
     if counts["occurrences"] or counts["accepted"] or counts["awaiting_review"]:
         counts["late"] = occurrences.filter(late=True).count()
     return {key: value for key, value in counts.items() if value}
+
+
+def demo_step(*, stdout: Any, now: dt.datetime) -> None:
+    """`anze demo`: confirm the Linyi plan's duties, materialize this year's work items and act them out."""
+    from anze.core.demo import write_counts
+
+    write_counts(stdout, "职责演示数据", load(actor=None, now=now))

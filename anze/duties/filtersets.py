@@ -11,6 +11,9 @@ from anze.duties.choices import OPEN_STATUSES, DutyKind, DutyStatus, OccurrenceS
 from anze.duties.models import Duty, Occurrence
 from anze.plans.choices import LEADER_ROLES
 
+# Accepted, and waiting for a leader's 签批 (Occurrence.awaits_sign_off, as a filter).
+AWAITS_SIGN_OFF = Q(status=OccurrenceStatus.ACCEPTED, duty__needs_sign_off=True, signed_off_at__isnull=True)
+
 STATE_CHOICES = [
     ("due", _("已到期")),
     ("overdue", _("逾期未办")),
@@ -34,6 +37,7 @@ class OccurrenceFilterSet(django_filters.FilterSet):
     region = django_filters.CharFilter(method="by_region", label=_("县区代码"))
     leader = django_filters.UUIDFilter(method="by_leader", label=_("领导"))
     duty = django_filters.UUIDFilter(field_name="duty__public_id", label=_("职责"))
+    clause = django_filters.UUIDFilter(field_name="duty__clause__public_id", label=_("条款"))
     due_after = django_filters.DateFilter(field_name="due_on", lookup_expr="gte", label=_("截止日期从"))
     due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lte", label=_("截止日期至"))
     provisional = django_filters.BooleanFilter(field_name="due_provisional", label=_("截止日期暂定"))
@@ -50,6 +54,7 @@ class OccurrenceFilterSet(django_filters.FilterSet):
             "region",
             "leader",
             "duty",
+            "clause",
             "due_after",
             "due_before",
             "provisional",
@@ -73,9 +78,7 @@ class OccurrenceFilterSet(django_filters.FilterSet):
         if value == "review":
             return queryset.filter(status__in=[OccurrenceStatus.SUBMITTED, OccurrenceStatus.RESUBMITTED])
         if value == "sign_off":
-            return queryset.filter(
-                status=OccurrenceStatus.ACCEPTED, duty__needs_sign_off=True, signed_off_at__isnull=True
-            )
+            return queryset.filter(AWAITS_SIGN_OFF)
         return queryset
 
     def by_region(self, queryset, name, value):

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from anze.core import registry
 from anze.core.permissions import PUBLIC, declare
 from anze.duties import holidays, ics, stats
 from anze.duties.choices import OPEN_STATUSES
@@ -25,7 +26,6 @@ from anze.duties.models import CalendarFeed, Occurrence
 from anze.duties.scheduling import tick_health
 from anze.duties.services import feed_token_hash, issue_calendar_feed, revoke_calendar_feed
 from anze.duties.tables import OccurrenceTable
-from anze.enterprises.stats import indicators_for_clauses
 
 _LIST_RELATED = ("duty", "unit", "committee")
 
@@ -86,7 +86,7 @@ def my_duties(request: HttpRequest) -> HttpResponse:
     table = OccurrenceTable(open_rows, order_by=request.GET.get("sort") or "due_on")
     table.paginate(page=request.GET.get("page", 1), per_page=25)
     # The clauses as a subquery: two queries for the card however many duties, clauses or enterprises.
-    indicators = indicators_for_clauses(scoped.values("duty__clause_id"), request.user)
+    indicators = registry.indicators_together(request.user, scoped.values("duty__clause_id"))
     return render(
         request,
         "duties/my_duties.html",
@@ -97,7 +97,7 @@ def my_duties(request: HttpRequest) -> HttpResponse:
             "review_url": stats.list_url(state="review"),
             "review_count": head["review"],
             "calendar_notes": holidays.calendar_notes(scoped, today=today),
-            "indicators": [row for rows in indicators.values() for row in rows],
+            "indicators": indicators,
         },
     )
 

@@ -176,6 +176,8 @@ def hidden_danger_list(request: HttpRequest) -> HttpResponse:
         for name in ("status", "grade", "source"):
             if data.get(name):
                 rows = rows.filter(**{name: data[name]})
+        if data.get("open"):
+            rows = rows.filter(status__in=OPEN_STATUSES)
         if data.get("overdue"):
             rows = rows.filter(status__in=OPEN_STATUSES, deadline__lt=today)
     if request.GET.get("enterprise"):
@@ -191,7 +193,7 @@ def hidden_danger_list(request: HttpRequest) -> HttpResponse:
         {
             "label": _("未销号"),
             "value": _shown(capped_count(scoped.filter(status__in=OPEN_STATUSES))),
-            "url": base + "?status=rectifying",
+            "url": base + "?open=on",
         },
         {
             "label": _("逾期未改"),
@@ -204,7 +206,7 @@ def hidden_danger_list(request: HttpRequest) -> HttpResponse:
             "value": _shown(
                 capped_count(scoped.filter(status__in=OPEN_STATUSES, grade=HiddenDangerGrade.MAJOR))
             ),
-            "url": base + "?grade=major",
+            "url": base + "?grade=major&open=on",
         },
         {
             "label": _("待验收"),

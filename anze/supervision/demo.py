@@ -71,3 +71,10 @@ def _release_demo_batches(actor: Any) -> int:
     for hold in held:
         release_batch(hold, actor=actor or "demo", reason="演示数据：本年度事项为有意补记")
     return len(held)
+
+
+def demo_step(*, stdout: Any, now: dt.datetime) -> None:
+    """`anze demo`: the Linyi default escalation policy and one run of the 督办 ladder."""
+    from anze.core.demo import write_counts
+
+    write_counts(stdout, "督办演示数据", load(actor=None, now=now))
