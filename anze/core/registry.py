@@ -13,6 +13,7 @@ adds in its `AppConfig.ready()`, and `core` assembles what is registered:
     registry.add_job("enforcement.deadlines", run_deadlines, order=60)   # run_deadlines(now)
     registry.add_clause_indicator("enforcement", indicators)       # indicators(user, clause_ids)
     registry.add_notice_handler("supervision", deliver_notice)     # deliver_notice(kind, facts)
+    registry.add_health_check("schedule", schedule_health)         # schedule_health() -> {"ok": bool, ...}
 
 Every reader returns the entries sorted by `order`, then by the order they were registered. Registering
 the same key (or an equal navigation section) again replaces the earlier entry, so a `ready()` that runs
@@ -102,6 +103,15 @@ class NoticeHandler:
 
 
 @dataclass(frozen=True)
+class HealthCheck:
+    """A part `/healthz` reports: `func()` -> {"ok": bool, ...plain facts}; no secrets, no error texts."""
+
+    key: str
+    func: Callable[[], dict[str, Any]]
+    order: int = 50
+
+
+@dataclass(frozen=True)
 class NavEntry:
     """A registered navigation section with its place."""
 
@@ -117,6 +127,7 @@ class _Registry:
     jobs: dict[str, tuple[int, Job]] = field(default_factory=dict)
     indicators: dict[str, tuple[int, ClauseIndicator]] = field(default_factory=dict)
     notices: dict[str, tuple[int, NoticeHandler]] = field(default_factory=dict)
+    health: dict[str, tuple[int, HealthCheck]] = field(default_factory=dict)
 
 
 _registry = _Registry()
@@ -258,6 +269,20 @@ def notice_handlers() -> list[NoticeHandler]:
     return _sorted(_registry.notices)
 
 
+# --- health checks ------------------------------------------------------------------------------------
+
+
+def add_health_check(key: str, func: Callable[[], dict[str, Any]], *, order: int = 50) -> None:
+    """Add a part to `/healthz`: `func()` -> {"ok": bool, ...}."""
+    _check_key("health check", key)
+    _put(_registry.health, key, HealthCheck(key=key, func=func, order=order))
+
+
+def health_checks() -> list[HealthCheck]:
+    """The registered health checks, by order."""
+    return _sorted(_registry.health)
+
+
 # --- tests ---------------------------------------------------------------------------------------------
 
 
@@ -275,6 +300,7 @@ def isolated(*, keep: bool = True) -> Iterator[None]:
             jobs=dict(saved.jobs),
             indicators=dict(saved.indicators),
             notices=dict(saved.notices),
+            health=dict(saved.health),
         )
         if keep
         else _Registry()

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
 from anze.core import registry
-from anze.core.permissions import declare
+from anze.core.permissions import PUBLIC, declare
 
 logger = logging.getLogger("anze.errors")
 
@@ -71,3 +72,15 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 def server_error(request: HttpRequest) -> HttpResponse:
     logger.error("server error, error id %s", getattr(request, "request_id", ""))
     return _error(request, 500, "系统错误", "系统处理请求时出错，已记录。请把错误编号告诉管理员。")
+
+
+@declare(PUBLIC)
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For a load balancer and monitoring: 200 when every part is healthy, 503 naming the failing ones."""
+    from anze.core.health import run_checks
+
+    report = run_checks()
+    return JsonResponse(
+        report, status=503 if report["failing"] else 200, json_dumps_params={"ensure_ascii": False}
+    )

@@ -10,6 +10,11 @@ class DutiesConfig(AppConfig):
 
     def ready(self) -> None:
         from anze.audit.actions import register
+        from anze.core import registry
+        from anze.duties.scheduling import schedule_health
+
+        # /healthz reports when the scheduled run (anze tick / the hourly job) last finished.
+        registry.add_health_check("schedule", schedule_health, order=60)
 
         for code, label in {
             "duties.duty.suggest": _("生成建议职责"),

@@ -391,5 +391,18 @@ def tick_health(*, now: dt.datetime | None = None) -> dict[str, Any]:
     }
 
 
+def schedule_health() -> dict[str, Any]:
+    """For `/healthz`: when the scheduled run last finished, and whether that is recent enough."""
+    health = tick_health()
+    finished = health["last_finished_at"]
+    return {
+        "ok": not health["stale"],
+        "job": health["job"],
+        "last_success_at": finished.isoformat() if finished else None,
+        "stale_after_hours": STALE_AFTER.total_seconds() / 3600,
+        "last_run_failed": bool(health["last_error"]),
+    }
+
+
 def is_open_q() -> Q:
     return Q(status__in=OPEN_STATUSES)

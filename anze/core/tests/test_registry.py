@@ -66,6 +66,7 @@ def test_a_home_panel_needs_a_callable_context():
         registry.add_home_panel(registry.HomePanel(key="test.bad", template="x.html", context={}))  # type: ignore[arg-type]
 
 
+@pytest.mark.django_db  # the apps' own indicators run beside the test's and read the database
 def test_clause_indicators_come_per_clause_as_cards_in_order():
     with registry.isolated():
         registry.add_clause_indicator(
