@@ -192,7 +192,7 @@ class DutyListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     table_class = DutyTable
     filterset_class = DutyFilterSet
     template_name = "duties/duty_list.html"
-    paginate_by = 25
+    table_pagination = {"per_page": 25}  # bad ?page= values fall back to a valid page
 
     def get_queryset(self):
         return (
