@@ -32,7 +32,7 @@ from anze.prevention.forms import (
     PlanForm,
     RiskPointForm,
 )
-from anze.prevention.images import PhotoError
+from anze.prevention.images import PhotoError, probe_photo, read_photo
 from anze.prevention.models import (
     HiddenDanger,
     HiddenDangerPhoto,
@@ -256,11 +256,14 @@ def hidden_danger_create(request: HttpRequest) -> HttpResponse:
         photo = data.pop("photos", None)
         enterprise = data.pop("enterprise")
         try:
+            content = read_photo(photo) if photo else None
+            if content:
+                probe_photo(content)  # a bad photo is refused before the hidden danger is registered
             hd = services.report_hidden_danger(
                 actor=request.user, enterprise=enterprise, register=True, **data
             )
-            if photo:
-                services.add_photo(actor=request.user, hd=hd, stage="found", data=photo.read())
+            if content:
+                services.add_photo(actor=request.user, hd=hd, stage="found", data=content)
         except PhotoError as exc:
             form.add_error("photos", exc.message_zh)
         except ValidationError as exc:
@@ -369,7 +372,7 @@ def hidden_danger_photo(request: HttpRequest, public_id: str) -> HttpResponse:
                 actor=request.user,
                 hd=hd,
                 stage=form.cleaned_data["stage"],
-                data=form.cleaned_data["photo"].read(),
+                data=read_photo(form.cleaned_data["photo"]),
             )
             messages.success(request, _("照片已上传。"))
         except PhotoError as exc:
