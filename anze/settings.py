@@ -165,6 +165,8 @@ ANZE_SECURITY = {
     "PASSWORD_HISTORY": env.int("ANZE_PASSWORD_HISTORY", 5, minimum=5),
     "LOCKOUT_FAILURES": env.int("ANZE_LOCKOUT_FAILURES", 5, minimum=1),
     "LOCKOUT_MINUTES": env.int("ANZE_LOCKOUT_MINUTES", 30, minimum=1),
+    # Failed sign-ins from one client address within the lockout window before the address is throttled.
+    "LOCKOUT_ADDRESS_FAILURES": env.int("ANZE_LOCKOUT_ADDRESS_FAILURES", 30, minimum=1),
     "SESSION_IDLE_MINUTES": env.int("ANZE_SESSION_IDLE_MINUTES", 30, minimum=1),
     "SESSION_ABSOLUTE_HOURS": env.int("ANZE_SESSION_ABSOLUTE_HOURS", 12, minimum=1),
     "ACCOUNT_IDLE_DAYS": env.int("ANZE_ACCOUNT_IDLE_DAYS", 90, minimum=1),
