@@ -304,6 +304,8 @@ def hidden_danger_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "plan": plan,
             "photos": hd.photos.all(),
             "may_change": may_change,
+            # Accepting, returning and closing a 重大 one is the supervising department's review.
+            "may_review": may_change and (not hd.is_major or services.may_review_major(request.user, hd)),
             "status": status,
             "plan_form": PlanForm(instance=plan) if may_change and hd.is_major and status.is_open else None,
             "photo_form": PhotoForm() if may_change and status.is_open else None,
