@@ -175,6 +175,12 @@ ANZE_SECURITY = {
 # The Cybersecurity Law keeps network logs at least six months: 184 days covers the longest six.
 ANZE_AUDIT_MIN_RETENTION_DAYS = 184
 ANZE_AUDIT_RETENTION_DAYS = env.int("ANZE_AUDIT_RETENTION_DAYS", 3650)
+# The chain's witness outside the database (anze/audit/witness.py): where the signed head goes, how often.
+ANZE_AUDIT_WITNESS_DIR = Path(env.str("ANZE_AUDIT_WITNESS_DIR", str(DATA_DIR / "audit-witness")))
+ANZE_AUDIT_WITNESS_KEY_FILE = Path(env.str("ANZE_AUDIT_WITNESS_KEY_FILE", str(DATA_DIR / "audit_witness_key")))
+ANZE_AUDIT_WITNESS_EMAILS = env.list("ANZE_AUDIT_WITNESS_EMAILS", [])
+ANZE_AUDIT_WITNESS_HOURS = env.int("ANZE_AUDIT_WITNESS_HOURS", 24, minimum=1)
+ANZE_AUDIT_TSA_URL = env.url("ANZE_AUDIT_TSA_URL", "", schemes=("http", "https"))
 if ANZE_AUDIT_RETENTION_DAYS < ANZE_AUDIT_MIN_RETENTION_DAYS:
     raise ImproperlyConfigured(
         f"ANZE_AUDIT_RETENTION_DAYS={ANZE_AUDIT_RETENTION_DAYS} keeps less than six months; "
