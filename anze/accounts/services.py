@@ -407,6 +407,11 @@ def reset_otp(*, actor: Any, user: User) -> None:
 def sign_in(request: HttpRequest, user: User) -> None:
     """Start a session for an authenticated user: a new session key, and the clock for the session limits."""
     django_login(request, user, backend="anze.accounts.backends.LockoutModelBackend")
+    device = getattr(user, "otp_device", None)
+    if device is not None:  # both factors in one attempt: the session is verified from the start
+        import django_otp
+
+        django_otp.login(request, device)
     now = timezone.now().timestamp()
     request.session[policy.LOGIN_AT_KEY] = now
     request.session[policy.SEEN_AT_KEY] = now

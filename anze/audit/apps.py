@@ -18,6 +18,7 @@ class AuditConfig(AppConfig):
 
         from anze.accounts.roles import Role
         from anze.audit import home
+        from anze.audit.witness import witness_when_due
         from anze.core import registry
         from anze.core.navigation import NavItem, NavSection
 
@@ -38,3 +39,7 @@ class AuditConfig(AppConfig):
         registry.add_home_panel(
             registry.HomePanel(key="audit", template="audit/home_panel.html", context=home.panel, order=5)
         )
+
+        # The chain's head is published outside the database on a schedule (`anze tick`, the hourly job);
+        # the job publishes only when the last witness is older than ANZE_AUDIT_WITNESS_HOURS.
+        registry.add_job("audit.witness", witness_when_due, order=90)

@@ -55,6 +55,10 @@ def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpR
 
 @requires_csrf_token
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    from anze.core.params import BadQueryParameter
+
+    if isinstance(exception, BadQueryParameter):  # our own message; others may carry internal detail
+        return _error(request, 400, "请求有误", exception.message_zh)
     return _error(request, 400, "请求有误", "请求的格式或内容不正确，请检查后重试。")
 
 

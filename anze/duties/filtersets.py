@@ -29,7 +29,9 @@ STATE_CHOICES = [
 class OccurrenceFilterSet(django_filters.FilterSet):
     """办理事项筛选：年度、状态、口径、任务、单位、县区、领导、职责、截止日期。"""
 
-    year = django_filters.NumberFilter(field_name="due_on__year", label=_("年度"))
+    year = django_filters.NumberFilter(
+        field_name="due_on__year", label=_("年度"), min_value=2000, max_value=2100
+    )
     status = django_filters.ChoiceFilter(choices=OccurrenceStatus.choices, label=_("状态"))
     state = django_filters.ChoiceFilter(choices=STATE_CHOICES, method="by_state", label=_("口径"))
     task = django_filters.UUIDFilter(field_name="duty__clause__task__public_id", label=_("任务"))

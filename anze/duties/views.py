@@ -18,6 +18,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from anze.core import registry
+from anze.core.params import int_param, month_param, paginate_table
 from anze.core.permissions import PUBLIC, declare
 from anze.duties import holidays, ics, stats
 from anze.duties.choices import OPEN_STATUSES
@@ -31,13 +32,7 @@ _LIST_RELATED = ("duty", "unit", "committee")
 
 
 def _year(request: HttpRequest) -> int:
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        raise Http404(_("年度无效。")) from None
-    if not 2000 <= year <= 2100:
-        raise Http404(_("年度无效。"))
-    return year
+    return int_param(request, "year", timezone.localdate().year, minimum=2000, maximum=2100)
 
 
 def occurrences_for(user: Any):
@@ -51,7 +46,7 @@ class OccurrenceListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     table_class = OccurrenceTable
     filterset_class = OccurrenceFilterSet
     template_name = "duties/occurrence_list.html"
-    paginate_by = 25
+    table_pagination = {"per_page": 25}  # bad ?page= values fall back to a valid page
     heading = _("办理事项")
 
     def get_queryset(self):
@@ -84,7 +79,7 @@ def my_duties(request: HttpRequest) -> HttpResponse:
     head = stats.headline(scoped.filter(due_on__year=year), today=today, year=year)
     open_rows = scoped.exclude(status="accepted").select_related(*_LIST_RELATED).order_by("due_on", "id")
     table = OccurrenceTable(open_rows, order_by=request.GET.get("sort") or "due_on")
-    table.paginate(page=request.GET.get("page", 1), per_page=25)
+    paginate_table(table, request, per_page=25)
     # The clauses as a subquery: two queries for the card however many duties, clauses or enterprises.
     indicators = registry.indicators_together(request.user, scoped.values("duty__clause_id"))
     return render(
@@ -133,10 +128,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def calendar_page(request: HttpRequest) -> HttpResponse:
     """日历 — due dates of a month for what the user answers for (a unit's or a leader's)."""
     today = timezone.localdate()
-    try:
-        first = dt.date.fromisoformat((request.GET.get("month") or f"{today:%Y-%m}") + "-01")
-    except ValueError:
-        raise Http404(_("月份无效。")) from None
+    first = month_param(request, "month", today.replace(day=1))
     last = first.replace(day=month_calendar.monthrange(first.year, first.month)[1])
     rows = (
         occurrences_for(request.user)

@@ -22,7 +22,7 @@ from anze.core.restrict import get_restricted_or_404
 from anze.duties import services
 from anze.duties.choices import OccurrenceStatus, RevisionDecision, badge
 from anze.duties.errors import DutyError
-from anze.duties.evidence import EvidenceError, sm3_hex
+from anze.duties.evidence import EvidenceError, read_uploads, sm3_hex
 from anze.duties.filtersets import DutyFilterSet
 from anze.duties.forms import CoverageVisitForm, DutyConfirmForm, ReportForm, ReviewForm
 from anze.duties.models import CoverageVisit, Duty, Evidence, Occurrence
@@ -83,8 +83,8 @@ def occurrence_report(request: HttpRequest, public_id: str) -> HttpResponse:
     occurrence = _occurrence(request, public_id)
     form = ReportForm(request.POST, request.FILES)
     if form.is_valid():
-        files = [(f.name, f.read()) for f in form.cleaned_data["files"]]
         try:
+            files = read_uploads(form.cleaned_data["files"])
             services.submit_report(
                 occurrence,
                 actor=request.user,
@@ -192,7 +192,7 @@ class DutyListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     table_class = DutyTable
     filterset_class = DutyFilterSet
     template_name = "duties/duty_list.html"
-    paginate_by = 25
+    table_pagination = {"per_page": 25}  # bad ?page= values fall back to a valid page
 
     def get_queryset(self):
         return (

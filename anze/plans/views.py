@@ -35,7 +35,7 @@ class PlanListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     table_class = PlanTable
     filterset_class = PlanFilterSet
     template_name = "plans/plan_list.html"
-    paginate_by = 25
+    table_pagination = {"per_page": 25}  # bad ?page= values fall back to a valid page
 
     def get_queryset(self):
         return (

@@ -22,6 +22,7 @@ from anze.supervision import brake, engine, ladder, messages
 from anze.supervision.channels import ChannelError
 from anze.supervision.channels.base import check_webhook_url
 from anze.supervision.choices import (
+    OPEN_CASE_STATUSES,
     CaseSource,
     CaseStatus,
     Channel,
@@ -311,6 +312,26 @@ def resolve_case(case: Case, *, actor: Any, resolution: str, now: dt.datetime | 
     case.save(update_fields=["status", "resolved_at", "resolution", "updated_at"])
     record("supervision.case.resolve", actor=actor, obj=case, before=before, after=snapshot(case))
     return case
+
+
+@transaction.atomic
+def resolve_cases_of(source_object: Any, *, actor: Any, resolution: str, now: dt.datetime | None = None) -> int:
+    """办结 the open cases of a source that is itself finished (a 重大 hidden danger the supervising department
+    has closed): the source's own service has checked who may finish it. One audit event per case."""
+    from django.contrib.contenttypes.models import ContentType
+
+    content_type = ContentType.objects.get_for_model(source_object)
+    cases = Case.objects.select_for_update().filter(
+        content_type=content_type, object_id=source_object.pk, status__in=OPEN_CASE_STATUSES
+    )
+    resolved = 0
+    for case in cases:
+        before = snapshot(case)
+        case.status, case.resolved_at, case.resolution = CaseStatus.RESOLVED, now or timezone.now(), resolution
+        case.save(update_fields=["status", "resolved_at", "resolution", "updated_at"])
+        record("supervision.case.resolve", actor=actor, obj=case, before=before, after=snapshot(case))
+        resolved += 1
+    return resolved
 
 
 @transaction.atomic
