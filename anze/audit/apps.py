@@ -43,3 +43,6 @@ class AuditConfig(AppConfig):
         # The chain's head is published outside the database on a schedule (`anze tick`, the hourly job);
         # the job publishes only when the last witness is older than ANZE_AUDIT_WITNESS_HOURS.
         registry.add_job("audit.witness", witness_when_due, order=90)
+        from anze.audit.health import check_audit_chain
+
+        registry.add_health_check("audit_chain", check_audit_chain, order=10)
