@@ -14,12 +14,13 @@ UNIT_SUFFIXES = (
     "局", "委", "办", "厅", "部", "会", "院", "所", "站", "队", "中心", "政府", "党委", "党组", "公司",
     "集团", "单位", "部门", "机构", "企业", "街道", "乡镇", "镇", "乡", "海关", "银行", "工会", "妇联",
     "学校", "学院", "处", "科", "组", "室", "司", "署", "社", "台", "馆", "团", "校", "区", "县", "市",
-    "省", "村", "社区", "园区", "机关", "联", "办公室", "旗", "厂", "场",
+    "省", "村", "社区", "园区", "机关", "联", "办公室", "旗", "厂", "场", "镇街", "苏木", "嘎查", "行", "中央",
+    "总署", "地区", "州", "盟",
 )  # fmt: skip
 # A unit name never starts with a preposition or a verb of action.
 _NOT_A_NAME_START = re.compile(
-    r"^(?:对|把|将|在|按|从|向|以|为|经|根据|围绕|结合|通过|加强|推进|推动|开展|落实|建立|完善|实施|组织|"
-    r"进行|制定|严格|深入|全面|持续|坚持|强化|健全|加快|积极|认真|切实|确保|做好|抓好|每|至少|定期|要|应|"
+    r"^(?:对|把|将|在|按|从|向|以|为|经(?!信|济|开|发|贸)|根据|围绕|结合|通过|加强|推进|推动|开展|落实|建立|完善|实施|组织|"
+    r"进行|制定|严格|深入|全面|持续|坚持|强化|健全|加快|积极|认真|切实|确保|做好|抓好|每|至少|定期|要|应(?!急)|"
     r"如|若|凡|其|并|和|及|与|或|同|等)"
 )
 _ACTION_WORDS = re.compile(
@@ -39,7 +40,9 @@ _ADMIN_LEVELS = ("县级市", "县区", "区县", "市区", "市县", "开发区
 _ADMIN_ALT = "|".join(_ADMIN_LEVELS)
 _COLLECTIVE_HEAD = re.compile(rf"^各(?:{_ADMIN_ALT})$")
 _COLLECTIVE_TAIL = re.compile(rf"^(?:{_ADMIN_ALT})(?:{'|'.join(GENERIC_BODIES)})?$")
-_TRAILING_ETC = re.compile(r"(?:等(?:有关|相关|其他)?(?:单位|部门|同志|机构|地方)?|等等)$")
+_TRAILING_ETC = re.compile(
+    r"(?:等(?:有关|相关|其他)?(?:(?:单位|部门|同志|机构|地方|方面)(?:和|及|与|、)?)*|等等)$"
+)
 _TRAILING_DUTY = re.compile(
     r"(?:按照?职责分工(?:负责|落实)?|按照?职责(?:负责|落实)?|分别负责|负责落实|具体负责|共同负责|抓好落实|负责)$"
 )
@@ -188,7 +191,10 @@ def _dedupe(items: Iterable[tuple[str, str | None]]) -> list[tuple[str, str | No
     return out
 
 
-_LEADER_TAIL = re.compile(r"(?:等)?(?:同志)?(?:分工负责|协助负责|共同负责|配合负责|分管负责|协助|配合|负责)$")
+_LEADER_TAIL = re.compile(
+    r"(?:等)?(?:同志)?(?:按(?:照)?(?:职责)?分工负责|按(?:照)?职责负责|分工负责|协助负责|共同负责|配合负责|分管负责|"
+    r"协助|配合|负责)$"
+)
 
 
 def clean_leader(name: str) -> str:
@@ -230,8 +236,11 @@ def looks_like_unit(name: str) -> bool:
     if any(c in name for c in "。！？“”《》") or _ACTION_WORDS.search(re.sub(r"（[^）]*）", "", name)):
         return False
     base = re.sub(r"（[^（）]*）$", "", name) or name
-    return base.endswith(UNIT_SUFFIXES)
+    return base.endswith(UNIT_SUFFIXES) or bool(_COLLECTIVE_PLACES.match(base))
 
+
+# 各地, 各有关地方: the places themselves, assigned as a whole.
+_COLLECTIVE_PLACES = re.compile(r"^各(?:有关|相关)?地(?:方|区)?$")
 
 _LEADER_POST = re.compile(
     r"(?:领导|领导同志|市长|县长|区长|州长|省长|书记|主任|秘书长|部长|常委|主席|专员|负责同志|负责人)(?:同志)?$"

@@ -12,9 +12,11 @@ from .assignments import (
     LABEL_RE,
     Assignment,
     Context,
+    assignment_only,
     heading_assignment,
     parse_field,
     parse_fields,
+    split_assignment_brackets,
     strip_assignment_brackets,
     trailing_sentence_assignment,
 )
@@ -34,6 +36,7 @@ from .names import split_concatenated_orgs
 from .reading import DEFAULT_MAX_BYTES, DocumentText, read_document
 from .structure import (
     BULLET,
+    HEADING_KINDS,
     LABEL,
     TABLE,
     TEXT,
@@ -45,6 +48,7 @@ from .structure import (
     join_broken_lines,
     join_full_lines,
     leaf_kinds,
+    split_run_on_line,
 )
 from .tables import SECTION_MARKER, TableTask, find_text_tables, header_roles, read_table
 from .text import canonical_punctuation, is_header_line, is_page_number, squeeze_spaces, to_simplified
@@ -52,7 +56,7 @@ from .text import canonical_punctuation, is_header_line, is_page_number, squeeze
 _COLOPHON = re.compile(r"^抄送|^(?:[\u4e00-\u9fff]{2,30})?\d{4}年\d{1,2}月\d{1,2}日印发$")
 # Sections that set the scene rather than assign work; dropped when nothing in them is assigned.
 _PREAMBLE_SECTIONS = re.compile(r"总体要求|指导思想|基本原则|工作目标|主要目标|总体目标|保障措施|组织保障|工作要求|组织实施|"
-                                r"有关要求|工作步骤|实施步骤|组织领导|职责分工说明")  # fmt: skip
+                                r"有关要求|工作步骤|实施步骤|组织领导|职责分工说明|(?:目标|要求|原则|思想|依据|范围|意义)$")  # fmt: skip
 
 
 def parse_file(
@@ -109,6 +113,7 @@ def prepare_lines(document: DocumentText) -> list[Line]:
     texts: list[str] = []
 
     def flush() -> None:
+        texts[:] = [piece for raw in texts for piece in split_run_on_line(raw)]
         canonical = [canonical_punctuation(raw) for raw in texts]
         spans = find_text_tables(canonical)
         cursor = 0
@@ -238,7 +243,7 @@ def _visit(node: Node, headings: list[Node], sections: _Sections, ctx: Context, 
     ordinal = 0
     for child in node.children:
         if isinstance(child, Node):
-            if is_heading(child, task_kinds):
+            if is_heading(child, task_kinds) and not _is_task_after_all(child, ctx):
                 _visit(child, [*headings, child], sections, ctx, task_kinds)
                 continue
             ordinal += 1
@@ -248,6 +253,42 @@ def _visit(node: Node, headings: list[Node], sections: _Sections, ctx: Context, 
             _add_table(child.table, headings, sections, ctx)
     if not node.nodes and not any(isinstance(c, Item) and c.kind == TABLE for c in node.children):
         _add_paragraph_tasks(node, headings, sections, ctx)
+
+
+def _is_task_after_all(node: Node, ctx: Context) -> bool:
+    """A heading-like item that is a task: assigned with nothing under it, or owning its sub-items' assignment.
+
+    `十一、加强消防安全治理。（责任单位：市消防救援支队）` groups nothing; `1.深化改革。（1）…（2）…` followed by one
+    `（市政务办牵头，…配合）` line assigns the whole item, so the sub-items are its text, not tasks.
+    """
+    if not node.nodes:
+        items = [c for c in node.children if isinstance(c, Item)]
+        if any(i.kind != LABEL for i in items):
+            return False
+        return bool(items) or heading_assignment(node.text, ctx) is not None
+    if node.kind in HEADING_KINDS or len(node.nodes) < 2 or any(sub.nodes for sub in node.nodes):
+        return False
+    last = node.nodes[-1]
+    trailing = 0
+    for item in reversed(last.children):
+        if isinstance(item, Item) and (item.kind == LABEL or assignment_only(item.text, ctx)):
+            trailing += 1
+        else:
+            break
+    if not trailing:
+        return False
+    return not any(_has_own_assignment(sub, ctx) for sub in node.nodes[:-1]) and not _has_own_assignment(
+        Node(last.kind, text=last.text, children=last.children[: len(last.children) - trailing]), ctx
+    )
+
+
+def _has_own_assignment(node: Node, ctx: Context) -> bool:
+    texts = [node.text] + [c.text for c in node.children if isinstance(c, Item) and c.kind == TEXT]
+    if any(isinstance(c, Item) and c.kind == LABEL for c in node.children):
+        return True
+    return any(found for text in texts for _, found in split_assignment_brackets(text, ctx)) or any(
+        trailing_sentence_assignment(text, ctx)[0] for text in texts
+    )
 
 
 def _add_task(node: Node, number: str, headings: list[Node], sections: _Sections, ctx: Context) -> None:

@@ -6,6 +6,7 @@ Each document's gold file (`<name>.gold.json`) is written by hand beside it.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -221,7 +222,7 @@ PDF: dict[str, list] = {
             ],
             "widths": [40, 220, 100, 120, 70],
             "repeat_header": True,
-            "font": 13,
+            "font": 16,
         },
     ],
     "p05-shanghai-sentences": [
@@ -255,7 +256,11 @@ def write_docx(name: str, blocks: list) -> None:
             text = table.cell(r1, c1).text
             merged = table.cell(r1, c1).merge(table.cell(r2, c2))
             merged.text = text
+    # Fixed document properties: no build date or machine user in them.
     document.core_properties.author = "anze tests"
+    document.core_properties.created = document.core_properties.modified = datetime(2021, 1, 1)
+    document.core_properties.last_modified_by = "anze tests"
+    document.core_properties.revision = 1
     document.save(HERE / f"{name}.docx")
 
 
