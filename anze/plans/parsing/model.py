@@ -54,6 +54,9 @@ class Clause:
     duties: list[Duty] = field(default_factory=list)
     # The source paragraphs as written (Traditional script, original punctuation, the bracket).
     original_text: str = ""
+    # Where it was read: {"page", "lines": [first, last], "fields": {role: [{"name", "page", "line", "chars",
+    # "text"}]}} (see provenance.py); None until located.
+    source: dict[str, Any] | None = None
 
     def to_dict(self, *, include_original: bool = False) -> dict[str, Any]:
         """Return the interchange form; `include_original` adds the documented "original" key."""
@@ -69,6 +72,7 @@ class Clause:
         }
         if include_original:
             data["original"] = self.original_text
+            data["source"] = self.source
         return data
 
 

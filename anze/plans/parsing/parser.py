@@ -33,6 +33,7 @@ from .front import (
 )
 from .model import Plan, Section, Task
 from .names import split_concatenated_orgs
+from .provenance import attach_provenance
 from .reading import DEFAULT_MAX_BYTES, DocumentText, read_document
 from .structure import (
     BULLET,
@@ -103,8 +104,35 @@ def parse_document(
         original_title=front.original_title,
     )
     if not plan.tasks:
-        raise PlanParseError(errors.NO_TASKS)
+        raise PlanParseError(errors.NO_TASKS, **_what_was_seen(lines, items))
+    attach_provenance(plan, document)
     return plan
+
+
+def _what_was_seen(lines: list[Line], items: list[Item]) -> dict[str, object]:
+    """For the no-tasks message: how many lines, which numbering styles, how many tables (and usable ones)."""
+    styles: dict[str, int] = {}
+    for line in lines:
+        if line.table is None:
+            item = classify(line)
+            if item.marker:
+                style = _STYLE_NAMES.get(item.kind, item.kind)
+                styles[style] = styles.get(style, 0) + 1
+    tables = [line.table for line in lines if line.table is not None]
+    usable = sum(1 for rows in tables if any(header_roles(row) for row in rows[:3]))
+    return {
+        "lines": len(lines),
+        "styles": "、".join(f"{name}×{count}" for name, count in styles.items()) or "无",
+        "tables": len(tables),
+        "usable_tables": usable,
+        "labels": sum(1 for item in items if item.kind == LABEL),
+    }
+
+
+_STYLE_NAMES = {
+    "part": "第一部分", "cn_section": "一、", "paren_cn": "（一）", "arabic": "1.", "paren_arabic": "（1）",
+    "circled": "①", "article": "第一条", "bullet": "●/——",
+}  # fmt: skip
 
 
 def prepare_lines(document: DocumentText) -> list[Line]:

@@ -37,6 +37,8 @@ class DocumentText:
     format: str = "txt"
     encoding: str | None = None
     pages: int | None = None
+    # The block index where each page starts (PDF), for provenance.
+    page_starts: list[int] = field(default_factory=list)
 
     @classmethod
     def from_text(cls, text: str, *, format: str = "txt", encoding: str | None = None) -> DocumentText:
@@ -186,10 +188,12 @@ def read_pdf(data: bytes, name: str = "") -> DocumentText:
     from .tables import looks_like_table_page
 
     blocks: list[Block] = []
+    starts: list[int] = []
     for number, page in enumerate(pages):
+        starts.append(len(blocks))
         if looks_like_table_page(page):
             # A table: the layout text keeps each cell under its column, wrapped cells included.
             page = reader.pages[number].extract_text(extraction_mode="layout") or page
         blocks.extend(page.splitlines())
         blocks.append("")
-    return DocumentText(blocks=blocks, format="pdf", pages=len(pages))
+    return DocumentText(blocks=blocks, format="pdf", pages=len(pages), page_starts=starts)
