@@ -107,10 +107,10 @@ _SENTENCE_FORMS: list[tuple[re.Pattern[str], str, str | None]] = [
     (re.compile(r"^(?:由)?(?P<x>.+?)会同(?P<y>.+?)(?:共同)?(?:负责|组织实施|落实|实施|推进|牵头)?$"), LEAD_UNITS,
      SUPPORTING_UNITS),
     (re.compile(r"^(?:由)?(?P<x>.+?)(?:牵头负责|牵头落实|牵头抓总|牵头|为牵头单位|为牵头部门)$"), LEAD_UNITS, None),
-    (re.compile(r"^(?:由)?(?P<x>.+?)(?:等)?(?:配合落实|配合|参与|参加|协同|协助|协办)$"), SUPPORTING_UNITS, None),
+    (re.compile(r"^(?:由)?(?P<x>.+?)(?:等)?(?:配合落实|配合|参与|参加|协同|协助|协办|指导|支持)$"), SUPPORTING_UNITS, None),
     (re.compile(
         r"^(?:由)?(?P<x>.+?)(?:按照?职责分工负责|按照?职责分工落实|按照?职责负责|按照?职责落实|分别负责|负责落实|"
-        r"具体负责|共同负责|抓好落实|组织落实|负责)$"), RESPONSIBLE_UNITS, None),
+        r"具体负责|共同负责|抓好落实|组织落实|组织实施|负责|落实)$"), RESPONSIBLE_UNITS, None),
 ]  # fmt: skip
 _LEADER_ROLE = {LEAD_UNITS: LEAD_LEADERS, RESPONSIBLE_UNITS: LEAD_LEADERS, SUPPORTING_UNITS: CO_LEADERS}
 

@@ -36,9 +36,9 @@ GENERIC_BODIES = (
 _GENERIC_SET = set(GENERIC_BODIES)
 # Levels of government that a leading 各 distributes over: 各区、县级市 is one collective name.
 _ADMIN_LEVELS = ("县级市", "县区", "区县", "市区", "市县", "开发区", "功能区", "园区", "乡镇", "镇街", "街道",
-                 "县", "区", "市", "乡", "镇", "旗")  # fmt: skip
+                 "自治州", "自治县", "县", "区", "市", "乡", "镇", "旗", "州", "盟")  # fmt: skip
 _ADMIN_ALT = "|".join(_ADMIN_LEVELS)
-_COLLECTIVE_HEAD = re.compile(rf"^各(?:{_ADMIN_ALT})$")
+_COLLECTIVE_HEAD = re.compile(rf"^各(?:{_ADMIN_ALT})(?:、(?:{_ADMIN_ALT}))*$")
 _COLLECTIVE_TAIL = re.compile(rf"^(?:{_ADMIN_ALT})(?:{'|'.join(GENERIC_BODIES)})?$")
 _TRAILING_ETC = re.compile(
     r"(?:等(?:有关|相关|其他)?(?:(?:单位|部门|同志|机构|地方|方面)(?:和|及|与|、)?)*|等等)$"
@@ -131,6 +131,9 @@ def _generic_prefix(previous: str) -> str | None:
             return previous[: -len(generic)]
     if len(previous) >= 2 and previous.endswith("委") and previous[-2] in "市县区省州盟旗":
         return previous[:-1]
+    # 市工业和信息化局、财政局: a department named without its level takes the level of the one before it.
+    if len(previous) >= 3 and previous[0] in "市县区省州旗" and previous[1] != "委":
+        return previous[0]
     return None
 
 
@@ -208,18 +211,47 @@ def clean_leader(name: str) -> str:
     return name
 
 
+# A post written before a person's name: 常务副县长林志华, 县委常委、常务副县长 林志华.
+_POST_THEN_NAME = re.compile(
+    r"^(?P<post>.*(?:长|书记|主任|常委|委员|主席|秘书长|专员|巡视员|调研员|政委|司令员))(?P<name>[\u4e00-\u9fff·]{2,4})$"
+)
+_POST_ONLY = re.compile(r"(?:长|书记|主任|常委|委员|主席|秘书长|专员|巡视员|调研员|政委|司令员)$")
+
+
+def _names_not_posts(pieces: list[str]) -> list[str]:
+    """Keep the person where a field gives post and name; a bare post then titles that person."""
+    named = [_POST_THEN_NAME.match(p) for p in pieces]
+    if not any(named):
+        return pieces
+    out: list[str] = []
+    seen_name = False
+    for piece, match in zip(pieces, named, strict=True):
+        if match:
+            out.append(match.group("name"))
+            seen_name = True
+        elif _POST_ONLY.search(piece) and not seen_name:
+            continue  # 县委常委 before 常务副县长林志华: the same person's other post
+        else:
+            out.append(piece)
+    return out
+
+
 def split_leaders(text: str) -> tuple[list[str], list[str]]:
     """Split a 牵头领导 field: names before the first comma lead, names after it share the work."""
     text = canonical_punctuation(text).strip(" 。.：:、，；")
     parts = split_top_level(text, "，；")
     lead_part, co_parts = parts[0] if parts else "", parts[1:]
-    lead = [clean_leader(n) for p in _split_conjunctions(lead_part) for n in split_top_level(p, "、")]
-    co = [
-        clean_leader(n)
-        for part in co_parts
-        for p in _split_conjunctions(part)
-        for n in split_top_level(p, "、")
-    ]
+    lead = _names_not_posts(
+        [clean_leader(n) for p in _split_conjunctions(lead_part) for n in split_top_level(p, "、")]
+    )
+    co = _names_not_posts(
+        [
+            clean_leader(n)
+            for part in co_parts
+            for p in _split_conjunctions(part)
+            for n in split_top_level(p, "、")
+        ]
+    )
     return _unique(lead), _unique(co)
 
 

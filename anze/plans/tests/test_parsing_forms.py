@@ -684,3 +684,41 @@ def test_a_second_label_such_as_xietong_zeren_danwei_is_its_own_role() -> None:
     )
 
     assert roles(clause) == {"responsible_units": ["县水务局"], "supporting_units": ["县总工会", "团县委"]}
+
+
+@pytest.mark.parametrize(
+    ("field", "lead"),
+    [
+        ("县委常委、常务副县长 林志华", ["林志华"]),
+        ("副县长 郑晓东、蔡丽娟", ["郑晓东", "蔡丽娟"]),
+        ("分管副县长", ["分管副县长"]),
+    ],
+)
+def test_a_leader_written_with_post_and_name_is_the_person(field: str, lead: list[str]) -> None:
+    clause = plan_of(f"1.开展渔船安全整治。\n责任领导：{field}\n责任单位：县农业农村局\n").tasks[0].clauses[0]
+
+    assert clause.lead_leaders == lead
+
+
+def test_lists_with_a_level_left_out_and_a_chain_of_levels() -> None:
+    clause = (
+        plan_of("1.开展整治。（责任单位：市工业和信息化局、财政局，各市、州、县人民政府）\n")
+        .tasks[0]
+        .clauses[0]
+    )
+
+    assert clause.responsible_units == ["市工业和信息化局", "市财政局", "各市、州、县人民政府"]
+
+
+def test_guidance_and_carrying_out_read_as_roles() -> None:
+    plan = plan_of(
+        "1.落实主体责任。（各省级人民政府负责，国家卫生健康委指导）\n"
+        "2.落实防汛责任。（由市政府分管副市长牵头，市水利局负责，各县区政府落实）\n"
+    )
+
+    first, second = (t.clauses[0] for t in plan.tasks)
+    assert roles(first) == {"responsible_units": ["各省级人民政府"], "supporting_units": ["国家卫生健康委"]}
+    assert roles(second) == {
+        "lead_leaders": ["市政府分管副市长"],
+        "responsible_units": ["市水利局", "各县区政府"],
+    }
