@@ -212,6 +212,13 @@ def parse_field(role: str, value: str, ctx: Context, into: Assignment) -> None:
         into.add(role, lead)
         into.add(CO_LEADERS, co)
         return
+    if _SUBLABEL_RE.match(value):
+        # A cell such as 牵头：市应急局；配合：市工信局 under one 责任单位 column.
+        marks = list(_SUBLABEL_RE.finditer(value))
+        for index, mark in enumerate(marks):
+            end = marks[index + 1].start() if index + 1 < len(marks) else len(value)
+            parse_field(_SUBLABELS[mark.group("sub")], value[mark.end() : end], ctx, into)
+        return
     for part in split_top_level(value, "，；"):
         found = sentence_form(part, ctx)
         if found:
@@ -219,6 +226,14 @@ def parse_field(role: str, value: str, ctx: Context, into: Assignment) -> None:
             continue
         for name, note in split_units(part, ctx.known_units):
             into.add({"lead": LEAD_UNITS, "supporting": SUPPORTING_UNITS}.get(note or "", role), [name])
+
+
+_SUBLABELS = {
+    **dict.fromkeys(["牵头", "主责", "主办"], LEAD_UNITS),
+    **dict.fromkeys(["责任", "负责", "落实"], RESPONSIBLE_UNITS),
+    **dict.fromkeys(["配合", "协同", "协办", "协助", "参与", "参加"], SUPPORTING_UNITS),
+}
+_SUBLABEL_RE = re.compile(rf"(?:^|(?<=[；，。\s]))(?P<sub>{'|'.join(_SUBLABELS)})(?:单位|部门)?：")
 
 
 def parse_fields(content: str, ctx: Context) -> Assignment | None:

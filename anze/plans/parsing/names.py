@@ -83,7 +83,8 @@ def split_top_level(text: str, separators: str = LIST_SEPARATORS) -> list[str]:
 _CONJUNCTIONS = (
     re.compile(r"(?<=[\u4e00-\u9fff）]{2})(?:以及|及)(?=[\u4e00-\u9fff]{2})"),
     re.compile(
-        r"(?:(?<=政府|党委|部门|单位|机构|企业)|(?<=管委会))(?:和|与)(?=有关|相关|各|市|县|区|省|其他)"
+        r"(?:(?<=政府|党委|部门|单位|机构|企业)|(?<=管委会)|(?<=[局委厅办院队部署]))(?:和|与)"
+        r"(?=有关|相关|各|市|县|区|省|州|旗|其他|国家)"
     ),
 )
 
@@ -200,9 +201,13 @@ _LEADER_TAIL = re.compile(
 )
 
 
+_POST_NOTE = re.compile(r"（[^（）]*(?:长|书记|主任|常委|委员|主席|秘书长|专员|领导)[^（）]*）$")
+
+
 def clean_leader(name: str) -> str:
     """Drop 同志, 等 and duty words from a leader's name or post: 市政府分管领导同志 → 市政府分管领导."""
     name = name.strip(" 。.：:、，；")
+    name = _POST_NOTE.sub("", name) or name  # 刘永红（副市长）: the post noted after the name
     previous = None
     while previous != name:
         previous = name

@@ -722,3 +722,27 @@ def test_guidance_and_carrying_out_read_as_roles() -> None:
         "lead_leaders": ["市政府分管副市长"],
         "responsible_units": ["市水利局", "各县区政府"],
     }
+
+
+def test_sub_labels_inside_one_cell_set_the_roles() -> None:
+    plan = plan_of(
+        "| 序号 | 重点工作 | 责任单位 |\n| 1 | 开展评估 | 牵头：市应急局；配合：市工信局、泉港区政府 |\n"
+    )
+
+    assert roles(plan.tasks[0].clauses[0]) == {
+        "lead_units": ["市应急局"],
+        "supporting_units": ["市工信局", "泉港区政府"],
+    }
+
+
+def test_a_post_noted_after_a_leaders_name_and_he_between_units() -> None:
+    clause = (
+        plan_of(
+            "1.开展大检查。（分管领导：刘永红（副市长）、谢文斌（市政府秘书长）；责任单位：市自然资源局和市生态环境局）\n"
+        )
+        .tasks[0]
+        .clauses[0]
+    )
+
+    assert clause.lead_leaders == ["刘永红", "谢文斌"]
+    assert clause.responsible_units == ["市自然资源局", "市生态环境局"]
