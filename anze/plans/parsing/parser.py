@@ -105,7 +105,7 @@ def parse_document(
     )
     if not plan.tasks:
         raise PlanParseError(errors.NO_TASKS, **_what_was_seen(lines, items))
-    attach_provenance(plan, document)
+    attach_provenance(plan, document, first_listed=ctx.first_listed_is_lead)
     return plan
 
 

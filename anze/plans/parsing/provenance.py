@@ -15,6 +15,12 @@ from .reading import DocumentText
 from .text import canonical_punctuation, has_traditional, to_simplified
 
 ROLES = ("lead_leaders", "co_leaders", "lead_units", "responsible_units", "supporting_units")
+# Why the office should check a clause before confirming (待核对): stable codes, worded by the importer.
+NO_ASSIGNMENT = "no_assignment"  # nobody is assigned: a task the parser could not attribute, or not a task
+FROM_WORDING = "from_wording"  # names read from a bracket or sentence without field labels
+INHERITED = "inherited"  # names taken from a group heading above, not written at the clause
+FIRST_LISTED = "first_listed"  # the lead unit set by the document's 列第一位者为牵头单位 rule
+CANNOT_PLACE = "cannot_place"  # the clause's text was not found in the document's lines
 _NOISE = re.compile(r"[\s|｜]")
 _KEPT = re.compile(r"[^\s|｜]")
 
@@ -98,7 +104,7 @@ def _span(line: _Line, at: int, length: int) -> dict[str, object]:
     return {"page": line.page, "line": line.number, "chars": [first, last], "text": line.raw[first:last]}
 
 
-def attach_provenance(plan: Plan, document: DocumentText) -> None:
+def attach_provenance(plan: Plan, document: DocumentText, *, first_listed: bool = False) -> None:
     """Set `Clause.source` on every clause: its page and lines, and where each assigned name was read."""
     lines = document_lines(document)
     simplify = bool(lines) and lines[0].simplify
@@ -107,16 +113,37 @@ def attach_provenance(plan: Plan, document: DocumentText) -> None:
         originals = [o for o in clause.original_text.splitlines() if _key(o)]
         first = _locate(lines, originals[0] if originals else clause.text, cursor, simplify)
         if first is None:
-            clause.source = {"page": None, "lines": None, "fields": {}}
+            clause.source = {"page": None, "lines": None, "fields": {}, "doubts": [CANNOT_PLACE]}
             continue
         last = _locate(lines, originals[-1], first, simplify) if len(originals) > 1 else first
         last = first if last is None else last
         cursor = first
+        fields = _fields(clause, lines, first, last)
         clause.source = {
             "page": lines[first].page,
             "lines": [lines[first].number, lines[last].number],
-            "fields": _fields(clause, lines, first, last),
+            "fields": fields,
+            "doubts": _doubts(clause, fields, lines[first].number, lines[last].number, first_listed),
         }
+
+
+_LABELLED = re.compile(r"[\u4e00-\u9fff]{2,8}[：:]")
+
+
+def _doubts(clause: Clause, fields: dict, first: int, last: int, first_listed: bool) -> list[str]:
+    doubts: list[str] = []
+    if not any(getattr(clause, role) for role in ROLES):
+        return [NO_ASSIGNMENT]
+    original = clause.original_text
+    lines = [entry.get("line") for entries in fields.values() for entry in entries]
+    own = any(line is not None and first <= line <= last for line in lines)
+    if own and "|" not in original and not _LABELLED.search(original):
+        doubts.append(FROM_WORDING)
+    if any(line is not None and not first <= line <= last + 3 for line in lines):
+        doubts.append(INHERITED)
+    if first_listed and clause.lead_units and not re.search(r"牵头|主责|会同", original):
+        doubts.append(FIRST_LISTED)
+    return doubts
 
 
 def _locate(lines: list[_Line], original: str, start: int, simplify: bool) -> int | None:
