@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .assignments import (
@@ -14,6 +15,7 @@ from .assignments import (
 from .deadlines import find_deadline
 from .duties import find_duties
 from .model import Clause
+from .names import looks_like_unit, split_units
 from .structure import LABEL, TEXT, Item, Node, is_heading_text
 from .text import TERMINAL_PUNCTUATION
 
@@ -159,6 +161,10 @@ def finish_clause(draft: Draft, inherited: list[Assignment], ctx: Context) -> Cl
         found, text = trailing_sentence_assignment(text, ctx)
         if found:
             assignment = _merged(assignment, found) if assignment else found
+    if assignment is None or not assignment.has_people():
+        found, text = leading_unit_label(text, ctx)
+        if found:
+            assignment = _merged(assignment, found) if assignment else found
     assignment = assignment or Assignment()
     if assignment.deadline is None:
         assignment.deadline = find_deadline(text, ctx.year)
@@ -175,6 +181,24 @@ def finish_clause(draft: Draft, inherited: list[Assignment], ctx: Context) -> Cl
         duties=find_duties(text),
         original_text="\n".join(o for o in draft.originals if o),
     )
+
+
+_LEADING_NAME = re.compile(r"^(?P<name>[^：，。；（）]{2,30})：(?P<rest>.+)$", re.S)
+
+
+def leading_unit_label(text: str, ctx: Context) -> tuple[Assignment | None, str]:
+    """A 职责 list written unit first: `市应急管理局：负责全市安全生产综合监督管理…`."""
+    match = _LEADING_NAME.match(text)
+    if not match:
+        return None, text
+    names = split_units(match.group("name"), ctx.known_units)
+    if not names or not all(looks_like_unit(name) or name in ctx.known_units for name, _ in names):
+        return None, text
+    rest = match.group("rest").strip()
+    role = "lead_units" if rest.startswith("牵头") else "responsible_units"
+    found = Assignment()
+    found.add(role, [name for name, _ in names])
+    return found, rest
 
 
 def first_sentence_title(text: str) -> str | None:

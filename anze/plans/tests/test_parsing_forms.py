@@ -746,3 +746,19 @@ def test_a_post_noted_after_a_leaders_name_and_he_between_units() -> None:
 
     assert clause.lead_leaders == ["刘永红", "谢文斌"]
     assert clause.responsible_units == ["市自然资源局", "市生态环境局"]
+
+
+def test_a_duty_list_written_unit_first_assigns_the_unit() -> None:
+    plan = plan_of(
+        "（一）市应急管理局：负责全市安全生产综合监督管理。\n（二）市公安局：牵头道路交通安全管理。\n"
+    )
+
+    first, second = (t.clauses[0] for t in plan.tasks)
+    assert (first.text, first.responsible_units) == ("负责全市安全生产综合监督管理。", ["市应急管理局"])
+    assert second.lead_units == ["市公安局"]
+
+
+def test_a_phrase_with_a_colon_that_is_not_a_unit_stays_text() -> None:
+    clause = plan_of("1. 工作目标：全面排查风险隐患。（责任单位：市应急局）\n").tasks[0].clauses[0]
+
+    assert clause.text.startswith("工作目标：") and clause.responsible_units == ["市应急局"]
