@@ -23,6 +23,7 @@ LEAD_UNITS = "lead_units"
 RESPONSIBLE_UNITS = "responsible_units"
 SUPPORTING_UNITS = "supporting_units"
 DEADLINE = "deadline"
+CADENCE = "cadence"
 ROLES = (LEAD_LEADERS, CO_LEADERS, LEAD_UNITS, RESPONSIBLE_UNITS, SUPPORTING_UNITS)
 
 # Field labels (字段标签) and the role each fills; the longest label wins where one contains another.
@@ -46,6 +47,7 @@ LABELS: dict[str, str] = {
     **dict.fromkeys(
         ["完成时限", "完成时间", "时间节点", "时限要求", "完成期限", "时间进度", "进度安排", "时间安排", "时限",
          "时间要求", "进度要求", "完成时点"], DEADLINE),
+    **dict.fromkeys(["工作频次", "频次", "检查频次", "工作频率", "频率", "推进频次", "报送频次"], CADENCE),
 }  # fmt: skip
 _LABEL_ALT = "|".join(sorted(LABELS, key=len, reverse=True))
 LABEL_RE = re.compile(rf"(?P<label>{_LABEL_ALT})\s*[：]")
@@ -65,6 +67,8 @@ class Assignment:
     responsible_units: list[str] = field(default_factory=list)
     supporting_units: list[str] = field(default_factory=list)
     deadline: Deadline | None = None
+    # A 工作频次 field or column as written (每季度): suggested as a recurring duty of the clause.
+    cadence: str | None = None
 
     def is_empty(self) -> bool:
         """Return whether nothing is assigned."""
@@ -84,6 +88,7 @@ class Assignment:
         for role in ROLES:
             self.add(role, getattr(other, role))
         self.deadline = self.deadline or other.deadline
+        self.cadence = self.cadence or other.cadence
 
     def fill_from(self, parent: Assignment) -> None:
         """Take each role that is still empty from a group's assignment (分组继承)."""
@@ -206,6 +211,9 @@ def parse_field(role: str, value: str, ctx: Context, into: Assignment) -> None:
         return
     if role == DEADLINE:
         into.deadline = into.deadline or parse_deadline(value, ctx.year)
+        return
+    if role == CADENCE:
+        into.cadence = into.cadence or value
         return
     if role in (LEAD_LEADERS, CO_LEADERS):
         lead, co = split_leaders(value)

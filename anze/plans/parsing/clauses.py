@@ -178,9 +178,19 @@ def finish_clause(draft: Draft, inherited: list[Assignment], ctx: Context) -> Cl
         responsible_units=assignment.responsible_units,
         supporting_units=assignment.supporting_units,
         deadline=assignment.deadline,
-        duties=find_duties(text),
+        duties=_duties(text, assignment),
         original_text="\n".join(o for o in draft.originals if o),
     )
+
+
+def _duties(text: str, assignment: Assignment) -> list:
+    """Duties in the clause text, and the cadence written in a 工作频次 or 完成时限 field (每季度, 每月)."""
+    duties = find_duties(text)
+    for written in (assignment.cadence, assignment.deadline.text if assignment.deadline else None):
+        for duty in find_duties(written or ""):
+            if all(d.rrule != duty.rrule for d in duties):
+                duties.append(duty)
+    return duties
 
 
 _LEADING_NAME = re.compile(r"^(?P<name>[^：，。；（）]{2,30})：(?P<rest>.+)$", re.S)

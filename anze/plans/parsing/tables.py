@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .assignments import DEADLINE, LABELS, ROLES
+from .assignments import CADENCE, DEADLINE, LABELS, ROLES
 from .deadlines import parse_deadline
 from .names import looks_like_unit
 from .text import canonical_punctuation, is_page_number, squeeze_spaces
@@ -103,7 +103,7 @@ def read_table(rows: list[list[str]]) -> list[TableTask] | None:
             section = cells[SECTION][0]
         number = (cells.get(NUMBER) or [""])[0].strip(".、 ")
         texts = cells.get(TEXT, [])
-        fields = [(role, value) for role in (*ROLES, DEADLINE) for value in cells.get(role, [])]
+        fields = [(role, value) for role in (*ROLES, DEADLINE, CADENCE) for value in cells.get(role, [])]
         original = " | ".join(raw_row)
         if NUMBER in roles:
             # An empty or repeated 序号 continues the task above (a vertically merged cell).

@@ -762,3 +762,15 @@ def test_a_phrase_with_a_colon_that_is_not_a_unit_stays_text() -> None:
     clause = plan_of("1. 工作目标：全面排查风险隐患。（责任单位：市应急局）\n").tasks[0].clauses[0]
 
     assert clause.text.startswith("工作目标：") and clause.responsible_units == ["市应急局"]
+
+
+def test_cadence_in_its_own_label_or_deadline_column_is_suggested_as_a_duty() -> None:
+    plan = plan_of(
+        "1.开展桥梁隐患排查。\n责任单位：市住建局\n工作频次：每季度\n完成时限：持续推进\n"
+        "| 序号 | 工作任务 | 责任单位 | 完成时限 |\n| 2 | 做好燃气保供 | 市城管局 | 每月 |\n"
+    )
+
+    first, second = (t.clauses[0] for t in plan.tasks)
+    assert [d.rrule for d in first.duties] == ["FREQ=MONTHLY;INTERVAL=3"]
+    assert first.deadline.ongoing and first.deadline.text == "持续推进"
+    assert [(d.text, d.rrule) for d in second.duties] == [("每月", "FREQ=MONTHLY")]
