@@ -277,6 +277,10 @@ def _visit(node: Node, headings: list[Node], sections: _Sections, ctx: Context, 
             ordinal += 1
             number = child.number if child.kind != BULLET and child.number else str(ordinal)
             _add_task(child, number, headings, sections, ctx)
+            for item in child.children:
+                # A task table right after a numbered item's lines is not that item's text: read its rows.
+                if isinstance(item, Item) and item.kind == TABLE and item.table:
+                    _add_table(item.table, headings, sections, ctx)
         elif child.kind == TABLE and child.table:
             _add_table(child.table, headings, sections, ctx)
     if not node.nodes and not any(isinstance(c, Item) and c.kind == TABLE for c in node.children):

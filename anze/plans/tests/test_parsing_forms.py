@@ -765,12 +765,21 @@ def test_a_phrase_with_a_colon_that_is_not_a_unit_stays_text() -> None:
 
 
 def test_cadence_in_its_own_label_or_deadline_column_is_suggested_as_a_duty() -> None:
-    plan = plan_of(
-        "1.开展桥梁隐患排查。\n责任单位：市住建局\n工作频次：每季度\n完成时限：持续推进\n"
-        "| 序号 | 工作任务 | 责任单位 | 完成时限 |\n| 2 | 做好燃气保供 | 市城管局 | 每月 |\n"
-    )
+    labelled = plan_of("1.开展桥梁隐患排查。\n责任单位：市住建局\n工作频次：每季度\n完成时限：持续推进\n")
+    table = plan_of("| 序号 | 工作任务 | 责任单位 | 完成时限 |\n| 1 | 做好燃气保供 | 市城管局 | 每月 |\n")
 
-    first, second = (t.clauses[0] for t in plan.tasks)
+    first, second = labelled.tasks[0].clauses[0], table.tasks[0].clauses[0]
     assert [d.rrule for d in first.duties] == ["FREQ=MONTHLY;INTERVAL=3"]
     assert first.deadline.ongoing and first.deadline.text == "持续推进"
     assert [(d.text, d.rrule) for d in second.duties] == [("每月", "FREQ=MONTHLY")]
+
+
+def test_a_task_table_right_after_a_numbered_task_is_read_too() -> None:
+    plan = plan_of(
+        "1.开展桥梁隐患排查。\n责任单位：市住建局\n| 序号 | 工作任务 | 责任单位 |\n| 2 | 做好燃气保供 | 市城管局 |\n"
+    )
+
+    assert [(t.number, t.clauses[0].responsible_units) for t in plan.tasks] == [
+        ("1", ["市住建局"]),
+        ("2", ["市城管局"]),
+    ]
