@@ -65,9 +65,23 @@ class TableTask:
     original: str = ""
 
 
+_CELL_LABEL = re.compile(r"^[\u4e00-\u9fff]{1,8}：")
+
+
 def _clean(cell: str) -> str:
-    lines = [squeeze_spaces(canonical_punctuation(line)) for line in cell.splitlines()]
-    return "".join(line for line in lines if line)
+    """One cell's text: wrapped lines joined; a line that starts a label, or a unit on a line of its own after
+    another, is kept apart (牵头：市甲局 / 配合：市乙局; 市甲局 / 市乙局)."""
+    lines = [
+        line for line in (squeeze_spaces(canonical_punctuation(raw)) for raw in cell.splitlines()) if line
+    ]
+    out = lines[0] if lines else ""
+    for previous, line in zip(lines, lines[1:], strict=False):
+        if _CELL_LABEL.match(line) and previous[-1] not in "；。，、":
+            out += "；"
+        elif looks_like_unit(previous) and looks_like_unit(line) and previous[-1] not in "；。，、":
+            out += "、"
+        out += line
+    return out
 
 
 def read_table(rows: list[list[str]]) -> list[TableTask] | None:

@@ -143,6 +143,27 @@ DOCX: dict[str, list] = {
         "2.推进城市桥梁隧道结构安全监测。区城市管理局负责。",
         "（三）防范化解自然灾害风险。加强地质灾害隐患点监测预警，落实避险转移措施。区规划自然资源局会同区应急局、区水利局负责。",
     ],
+    "d07-weifang-multiline-cells": [
+        "潍坊市2021年城镇燃气安全整治任务分工表",
+        {
+            "rows": [
+                ["序号", "工作任务", "责任单位", "完成时限"],
+                [
+                    "1",
+                    "全面排查燃气管道隐患\n建立隐患整改台账",
+                    "牵头：市城市管理局\n配合：市住房城乡建设局、市市场监管局",
+                    "2021年6月底前",
+                ],
+                [
+                    "2",
+                    "整治餐饮场所用气安全",
+                    "牵头：市市场监管局\n配合：市商务局\n责任：各县市区政府",
+                    "2021年9月底前",
+                ],
+                ["3", "加强燃气从业人员培训", "市城市管理局\n市人力资源社会保障局", "每半年"],
+            ],
+        },
+    ],
 }
 
 PDF: dict[str, list] = {
@@ -251,7 +272,11 @@ def write_docx(name: str, blocks: list) -> None:
         table.style = "Table Grid"
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
-                table.cell(r, c).text = value
+                # A cell with several lines holds several paragraphs, as Word writes them.
+                first, *more = value.split("\n")
+                table.cell(r, c).text = first
+                for line in more:
+                    table.cell(r, c).add_paragraph(line)
         for r1, c1, r2, c2 in block.get("merge", []):
             text = table.cell(r1, c1).text
             merged = table.cell(r1, c1).merge(table.cell(r2, c2))
@@ -297,12 +322,17 @@ def write_pdf(name: str, blocks: list) -> None:
     document.build(story, onFirstPage=page_number, onLaterPages=page_number)
 
 
-def main() -> None:
+def main(names: list[str]) -> None:
+    """Write every document, or only those named."""
     for name, blocks in DOCX.items():
-        write_docx(name, blocks)
+        if not names or name in names:
+            write_docx(name, blocks)
     for name, blocks in PDF.items():
-        write_pdf(name, blocks)
+        if not names or name in names:
+            write_pdf(name, blocks)
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main(sys.argv[1:])
