@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from .assignments import (
     Assignment,
     Context,
+    assignment_only,
     parse_fields,
     split_assignment_brackets,
     trailing_sentence_assignment,
@@ -101,6 +102,11 @@ def split_clauses(units: list[Unit], ctx: Context) -> tuple[str | None, list[Dra
                 default = _merged(default, found)
             continue
         for text, found in split_assignment_brackets(unit.text, ctx):
+            if found is None and text and unit.kind == PARAGRAPH:
+                # A paragraph that ends assigning in words (…。县林业局牵头，各乡镇配合。) closes its clause too.
+                found, rest = trailing_sentence_assignment(text, ctx)
+                if found:
+                    text = "" if assignment_only(text, ctx) else rest
             if text:
                 pending.texts.append(text)
             if (text or found) and unit.original not in pending.originals:

@@ -83,7 +83,7 @@ class PlanParseError(ValueError):
                 "分工标签行 {labels} 行。".format(**details)
             )
             self.message_en += (
-                " Seen: {lines} lines; numbering styles: {styles}; {tables} tables ({usable_tables} with a "
+                " Seen: {lines} lines; numbering styles: {styles_en}; {tables} tables ({usable_tables} with a "
                 "recognisable header); {labels} label lines.".format(**details)
             )
         super().__init__(f"{self.message_zh} {self.message_en}")

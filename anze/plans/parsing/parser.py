@@ -123,6 +123,7 @@ def _what_was_seen(lines: list[Line], items: list[Item]) -> dict[str, object]:
     return {
         "lines": len(lines),
         "styles": "、".join(f"{name}×{count}" for name, count in styles.items()) or "无",
+        "styles_en": ", ".join(f"{name}×{count}" for name, count in styles.items()) or "none",
         "tables": len(tables),
         "usable_tables": usable,
         "labels": sum(1 for item in items if item.kind == LABEL),
@@ -337,7 +338,15 @@ def _add_paragraph_tasks(node: Node, headings: list[Node], sections: _Sections, 
     """Paragraphs under a heading with no numbered items: each assigned paragraph group is a task."""
     units = paragraph_units(node.children)
     if node.kind == "root" and not any(u.kind == LABEL or LABEL_RE.search(u.text) for u in units):
-        return
+        # Unnumbered paragraphs with no heading are tasks only where several of them assign someone.
+        assigned = sum(
+            1
+            for u in units
+            if any(found for _, found in split_assignment_brackets(u.text, ctx))
+            or trailing_sentence_assignment(u.text, ctx)[0]
+        )
+        if assigned < 2:
+            return
     _, drafts, default = split_clauses(units, ctx)
     inherited = ([default] if default else []) + _group_assignments(headings, ctx)
     section = _section_for(headings, sections, ctx)

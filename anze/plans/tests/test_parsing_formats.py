@@ -303,7 +303,7 @@ def test_a_document_without_tasks_is_told_what_was_seen() -> None:
     assert "已读到 5 行" in error.message_zh and "编号样式：一、×3" in error.message_zh
     assert "表格 0 个" in error.message_zh
     assert error.details["lines"] == 5 and error.details["tables"] == 0
-    assert "numbering styles: 一、×3" in error.message_en
+    assert "numbering styles: 一、×3;" in error.message_en
 
 
 def test_a_file_over_the_size_limit_is_refused(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from anze.plans.parsing import parse_text
+from anze.plans.parsing import PlanParseError, parse_text
 from anze.plans.parsing.deadlines import parse_deadline
 from anze.plans.parsing.duties import find_duties
 from anze.plans.parsing.names import split_concatenated_orgs, split_leaders, split_unit_names
@@ -783,3 +783,21 @@ def test_a_task_table_right_after_a_numbered_task_is_read_too() -> None:
         ("1", ["市住建局"]),
         ("2", ["市城管局"]),
     ]
+
+
+def test_unnumbered_paragraphs_that_assign_are_tasks_even_without_a_heading() -> None:
+    plan = plan_of(
+        "加强森林防火宣传教育。县林业局牵头，各乡镇配合。\n开展野外火源专项治理。县公安局牵头，县林业局配合。\n"
+        "加强扑火队伍建设。（县应急管理局负责）\n"
+    )
+
+    assert [c.lead_units or c.responsible_units for _, _, c in plan.iter_clauses()] == [
+        ["县林业局"],
+        ["县公安局"],
+        ["县应急管理局"],
+    ]
+
+
+def test_a_notice_with_one_stray_assignment_sentence_is_not_a_plan() -> None:
+    with pytest.raises(PlanParseError):
+        plan_of("各单位要高度重视。\n市应急局负责。\n请于月底前报送。\n")
