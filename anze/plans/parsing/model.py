@@ -121,6 +121,8 @@ class Plan:
     sections: list[Section] = field(default_factory=list)
     # The title line(s) as written, before script conversion and whitespace removal.
     original_title: str = ""
+    # Lines after the first task that read like an assignment but went into no clause, for the office to see.
+    unplaced: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def tasks(self) -> list[Task]:
@@ -142,6 +144,7 @@ class Plan:
             "issued_on": self.issued_on.isoformat() if self.issued_on else None,
             "issuers": list(self.issuers),
             "sections": [s.to_dict(include_original=include_original) for s in self.sections],
+            **({"unplaced": list(self.unplaced)} if include_original else {}),
         }
 
     def to_json(self, *, include_original: bool = False, indent: int | None = 2) -> str:

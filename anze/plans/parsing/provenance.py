@@ -109,6 +109,7 @@ def attach_provenance(plan: Plan, document: DocumentText, *, first_listed: bool 
     lines = document_lines(document)
     simplify = bool(lines) and lines[0].simplify
     cursor = 0
+    covered: set[int] = set()
     for _, _, clause in plan.iter_clauses():
         originals = [o for o in clause.original_text.splitlines() if _key(o)]
         first = _locate(lines, originals[0] if originals else clause.text, cursor, simplify)
@@ -118,6 +119,7 @@ def attach_provenance(plan: Plan, document: DocumentText, *, first_listed: bool 
         last = _locate(lines, originals[-1], first, simplify) if len(originals) > 1 else first
         last = first if last is None else last
         cursor = first
+        covered.update(range(first, last + 1))
         fields = _fields(clause, lines, first, last)
         clause.source = {
             "page": lines[first].page,
@@ -125,6 +127,22 @@ def attach_provenance(plan: Plan, document: DocumentText, *, first_listed: bool 
             "fields": fields,
             "doubts": _doubts(clause, fields, lines[first].number, lines[last].number, first_listed),
         }
+    plan.unplaced = unplaced_lines(plan, lines, covered)
+
+
+_ASSIGNING = re.compile(r"牵头|负责|配合|参与|协同|会同|责任单位|责任领导|分管领导")
+
+
+def unplaced_lines(plan: Plan, lines: list[_Line], covered: set[int]) -> list[dict[str, object]]:
+    """Lines after the first task that read like an assignment but went into no clause (未归入条款的行)."""
+    if not covered:
+        return []
+    start = min(covered)
+    return [
+        {"page": line.page, "line": line.number, "text": line.raw.strip()}
+        for index, line in enumerate(lines)
+        if index > start and index not in covered and _ASSIGNING.search(line.key)
+    ]
 
 
 _LABELLED = re.compile(r"[\u4e00-\u9fff]{2,8}[：:]")

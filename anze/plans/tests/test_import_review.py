@@ -124,6 +124,7 @@ def test_an_unsure_clause_is_shown_with_its_guess_and_fixed_in_place_before_conf
     client = signed_in(alice)
     staged = stage(client, linyi)
     page = client.get(reverse("plans:import_preview", args=[staged.public_id])).content.decode()
+    assert "第 3–3 行" in page  # where the guessed clause was read
     assert "请核对" in page and "从无标签的括号或句子推断" in page and 'value="市公安局"' in page
 
     response = client.post(

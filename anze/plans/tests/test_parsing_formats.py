@@ -363,3 +363,17 @@ def test_the_default_interchange_form_has_no_provenance_key() -> None:
     clause = parse_text(SMALL_PLAN).to_dict()["sections"][0]["tasks"][0]["clauses"][0]
 
     assert "source" not in clause and "original" not in clause
+
+
+def test_a_line_that_reads_like_an_assignment_but_went_into_no_clause_is_reported() -> None:
+    text = (
+        "某市工作任务分工\n一、主要任务\n1. 开展隐患排查。（责任单位：市应急局）\n"
+        "二、保障措施\n各地各部门要高度重视，主要负责同志亲自部署。\n"
+    )
+
+    plan = parse_text(text)
+
+    assert plan.to_dict(include_original=True)["unplaced"] == [
+        {"page": None, "line": 5, "text": "各地各部门要高度重视，主要负责同志亲自部署。"}
+    ]
+    assert "unplaced" not in plan.to_dict()
