@@ -193,7 +193,9 @@ def _duties(text: str, assignment: Assignment) -> list:
     """Duties in the clause text, and the cadence written in a 工作频次 or 完成时限 field (每季度, 每月)."""
     duties = find_duties(text)
     for written in (assignment.cadence, assignment.deadline.text if assignment.deadline else None):
-        for duty in find_duties(written or ""):
+        if not written or ("每" not in written and "年" not in written):
+            continue  # every frequency phrase has one of these
+        for duty in find_duties(written):
             if all(d.rrule != duty.rrule for d in duties):
                 duties.append(duty)
     return duties

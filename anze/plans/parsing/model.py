@@ -123,6 +123,15 @@ class Plan:
     original_title: str = ""
     # Lines after the first task that read like an assignment but went into no clause, for the office to see.
     unplaced: list[dict[str, Any]] = field(default_factory=list)
+    # Works out Clause.source and unplaced when first asked (see locate()); provenance is for the importer.
+    locator: Any = field(default=None, repr=False, compare=False)
+
+    def locate(self) -> Plan:
+        """Work out where each clause and name was read (Clause.source, unplaced), once; returns the plan."""
+        if self.locator is not None:
+            locator, self.locator = self.locator, None
+            locator(self)
+        return self
 
     @property
     def tasks(self) -> list[Task]:
@@ -138,6 +147,8 @@ class Plan:
 
     def to_dict(self, *, include_original: bool = False) -> dict[str, Any]:
         """Return the interchange form (see docs/plan-format.md)."""
+        if include_original:
+            self.locate()
         return {
             "title": self.title,
             "doc_number": self.doc_number,

@@ -105,7 +105,8 @@ def parse_document(
     )
     if not plan.tasks:
         raise PlanParseError(errors.NO_TASKS, **_what_was_seen(lines, items))
-    attach_provenance(plan, document, first_listed=ctx.first_listed_is_lead)
+    first_listed = ctx.first_listed_is_lead
+    plan.locator = lambda located: attach_provenance(located, document, first_listed=first_listed)
     return plan
 
 

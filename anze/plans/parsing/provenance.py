@@ -8,6 +8,7 @@ run-on lines cut, table cells carried down).
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 
 from .model import Clause, Plan
@@ -45,12 +46,13 @@ class _Line:
             self._key = _NOISE.sub("", self._canonical())
         return self._key
 
-    @property
-    def offsets(self) -> list[int]:
-        """offsets[i]: where key[i] sits in raw (worked out only for the lines a name is found in)."""
+    def offset(self, index: int) -> int:
+        """Where key[index] sits in raw (worked out only for the lines a name is found in)."""
+        if self._key is not None and len(self._key) == len(self.raw):
+            return index  # nothing was left out of the key: the offsets are the same
         if not self._offsets:
             self._offsets = [m.start() for m in _KEPT.finditer(self._canonical())]
-        return self._offsets
+        return self._offsets[index]
 
     def _canonical(self) -> str:
         canonical = _canonical(self.raw, self.simplify)
@@ -83,6 +85,7 @@ def document_lines(document: DocumentText) -> list[_Line]:
     return lines
 
 
+@functools.lru_cache(maxsize=4096)
 def _key(text: str, simplify: bool = True) -> str:
     return _NOISE.sub("", _canonical(text, simplify))
 
@@ -99,8 +102,8 @@ def _find(lines: list[_Line], needle: str, start: int, end: int | None = None) -
 
 
 def _span(line: _Line, at: int, length: int) -> dict[str, object]:
-    first = line.offsets[at]
-    last = line.offsets[at + length - 1] + 1
+    first = line.offset(at)
+    last = line.offset(at + length - 1) + 1
     return {"page": line.page, "line": line.number, "chars": [first, last], "text": line.raw[first:last]}
 
 

@@ -332,7 +332,7 @@ def test_each_clause_and_name_keeps_the_line_and_characters_it_came_from() -> No
         "2. 加强培训。（责任单位：各县区党委、政府）\n"
     )
 
-    plan = parse_text(text, known_units={"市交通运输局"})
+    plan = parse_text(text, known_units={"市交通运输局"}).locate()
 
     first, second = (c.to_dict(include_original=True)["source"] for _, _, c in plan.iter_clauses())
     assert first["lines"] == [3, 4] and first["page"] is None
@@ -352,7 +352,7 @@ def test_provenance_in_a_pdf_names_the_page() -> None:
         ["2. 加强培训。（责任单位：市教育局）"],
     ]
 
-    plan = parse_document(read_document(make_pdf(pages), "plan.pdf"))
+    plan = parse_document(read_document(make_pdf(pages), "plan.pdf")).locate()
 
     sources = [c.source for _, _, c in plan.iter_clauses()]
     assert [s["page"] for s in sources] == [1, 2]
