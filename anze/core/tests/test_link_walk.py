@@ -46,7 +46,7 @@ def nav_links(html: str) -> set[str]:
 def demo(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
     call_command("demo", "--enterprises", "30", stdout=io.StringIO())
-    from anze.org.demo_users import DEMO_PASSWORD, DEMO_USERS
+    from anze.accounts.demo import DEMO_PASSWORD, DEMO_USERS
 
     return DEMO_PASSWORD, DEMO_USERS
 
