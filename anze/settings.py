@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "anze.prevention",
     "anze.public",
     "anze.monitoring",
+    "anze.enforcement",
 ]
 
 MIDDLEWARE = [
@@ -339,6 +340,11 @@ SPECTACULAR_SETTINGS = {
         "EnterpriseStatusEnum": "anze.enterprises.choices.EnterpriseStatus",
         "ComplianceStatusEnum": "anze.enterprises.choices.ComplianceStatus",
         "RuleSetStatusEnum": "anze.enterprises.choices.RuleSetStatus",
+        "AccidentGradeEnum": "anze.enforcement.choices.AccidentGrade",
+        "AccidentStatusEnum": "anze.enforcement.choices.AccidentStatus",
+        "ReportLevelEnum": "anze.enforcement.choices.ReportLevel",
+        "StepKindEnum": "anze.enforcement.choices.StepKind",
+        "MisreportKindEnum": "anze.enforcement.choices.MisreportKind",
     },
 }
 

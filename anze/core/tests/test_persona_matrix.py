@@ -49,6 +49,7 @@ def _walk(patterns: list[Any], namespace: str = "") -> Any:
 SLUGS = {
     "prevention:hidden_danger_action": {"action": "register"},
     "tips:reward_action": {"action": "approve"},
+    "enforcement:accident_action": {"action": "misreport"},
 }
 ID_NAMES = ("public_id", "pk", "id")
 
@@ -224,7 +225,12 @@ def _work_objects(region: Any, unit: Any, *, office: Any, unit_user: Any) -> lis
     verify_tip(actor=unit_user, tip=rewarded, founded=True, note="属实")
     reward = propose_reward(actor=office, tip=rewarded, fine=Decimal(50000))
     tip.refresh_from_db()
+    # enforcement: an accident of the enterprise and one of its tracked steps
+    from anze.enforcement.tests.factories import accident
+
+    crash = accident(office, enterprise=enterprise, deaths=3)
     return [
+        crash, crash.steps.first(),
         plan, plan.current_version, duty_clause, staged, duty, occurrence, work, evidence, case, extension,
         enterprise, *kept, point, danger, photo, tip, tip.photos.get(), reward,
     ]  # fmt: skip

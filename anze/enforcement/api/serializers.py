@@ -1,0 +1,138 @@
+"""Enforcement API serializers: public ids only, never internal keys."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from anze.enforcement.choices import AccidentType, MisreportKind, ReportLevel
+from anze.enforcement.models import Accident, AccidentFollowUp, AccidentStep, Misreport
+
+
+class AccidentStepSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    occurrence = serializers.UUIDField(source="occurrence.public_id", read_only=True, default=None)
+
+    class Meta:
+        model = AccidentStep
+        fields = ["id", "kind", "level", "due_at", "done_at", "overdue_at", "note", "occurrence"]
+
+
+class AccidentFollowUpSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AccidentFollowUp
+        fields = [
+            "reported_at",
+            "deaths",
+            "missing",
+            "serious_injuries",
+            "direct_loss",
+            "grade_before",
+            "grade_after",
+            "note",
+        ]
+
+
+class MisreportSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Misreport
+        fields = ["kind", "found_on", "description"]
+
+
+class AccidentSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    enterprise = serializers.UUIDField(source="enterprise.public_id", read_only=True, default=None)
+    county = serializers.CharField(source="county.code", read_only=True)
+    lead_unit = serializers.UUIDField(source="lead_unit.public_id", read_only=True, default=None)
+    steps = AccidentStepSerializer(many=True, read_only=True)
+    follow_ups = AccidentFollowUpSerializer(many=True, read_only=True)
+    misreports = MisreportSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Accident
+        fields = [
+            "id",
+            "title",
+            "occurred_at",
+            "place",
+            "enterprise",
+            "unit_name",
+            "county",
+            "accident_type",
+            "deaths",
+            "missing",
+            "serious_injuries",
+            "direct_loss",
+            "description",
+            "measures",
+            "grade",
+            "status",
+            "lead_unit",
+            "investigation_opened_on",
+            "investigation_extension_days",
+            "investigation_submitted_on",
+            "replied_on",
+            "closed_on",
+            "steps",
+            "follow_ups",
+            "misreports",
+        ]
+
+
+class AccidentReportSerializer(serializers.Serializer):
+    """事故报告 through the API: the same fields as the page."""
+
+    title = serializers.CharField(max_length=200)
+    occurred_at = serializers.DateTimeField()
+    received_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    place = serializers.CharField(max_length=200)
+    accident_type = serializers.ChoiceField(choices=AccidentType.choices)
+    enterprise = serializers.UUIDField(required=False, allow_null=True, default=None)
+    unit_name = serializers.CharField(required=False, allow_blank=True, default="")
+    county = serializers.CharField(required=False, allow_blank=True, default="")
+    deaths = serializers.IntegerField(min_value=0, default=0)
+    missing = serializers.IntegerField(min_value=0, default=0)
+    serious_injuries = serializers.IntegerField(min_value=0, default=0)
+    direct_loss = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, default=0)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    measures = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AccidentActionSerializer(serializers.Serializer):
+    """One step of an accident's handling: which fields matter depends on `action`."""
+
+    action = serializers.ChoiceField(
+        choices=["reach", "follow_up", "investigate", "extend", "submit", "reply", "close", "misreport"]
+    )
+    level = serializers.ChoiceField(choices=ReportLevel.choices, required=False)
+    at = serializers.DateTimeField(required=False)
+    on = serializers.DateField(required=False)
+    deaths = serializers.IntegerField(min_value=0, required=False)
+    missing = serializers.IntegerField(min_value=0, required=False, default=0)
+    serious_injuries = serializers.IntegerField(min_value=0, required=False)
+    direct_loss = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
+    lead_unit = serializers.UUIDField(required=False)
+    days = serializers.IntegerField(required=False)
+    kind = serializers.ChoiceField(choices=MisreportKind.choices, required=False)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+    REQUIRED = {
+        "reach": ("level", "at"),
+        "follow_up": ("at", "deaths", "serious_injuries", "direct_loss"),
+        "investigate": ("lead_unit", "on"),
+        "extend": ("days", "note"),
+        "submit": ("on",),
+        "reply": ("on",),
+        "close": ("on",),
+        "misreport": ("kind", "on", "note"),
+    }
+
+    def validate(self, attrs):
+        missing = [name for name in self.REQUIRED[attrs["action"]] if attrs.get(name) in (None, "")]
+        if missing:
+            raise serializers.ValidationError({name: "此操作需要这个字段。" for name in missing})
+        return attrs
+
+
+class EnforcementErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField()

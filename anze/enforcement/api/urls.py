@@ -1,0 +1,10 @@
+"""Enforcement API, included under /api/ with the namespace "api"."""
+
+from rest_framework.routers import SimpleRouter
+
+from anze.enforcement.api import views
+
+router = SimpleRouter()
+router.register("accidents", views.AccidentViewSet, basename="accident")
+
+urlpatterns = router.urls

@@ -1,0 +1,151 @@
+"""Enforcement API: accidents (list with the page's filters, report, each handling step)."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from anze.audit.context import set_source
+from anze.core.restrict import scope_q
+from anze.enforcement import errors, services
+from anze.enforcement.api.serializers import (
+    AccidentActionSerializer,
+    AccidentReportSerializer,
+    AccidentSerializer,
+    EnforcementErrorSerializer,
+)
+from anze.enforcement.filtersets import AccidentFilterSet
+from anze.enforcement.models import Accident, AccidentStep
+from anze.enterprises.models import Enterprise
+from anze.org.models import Region, Unit
+
+
+def _error(exc: errors.EnforcementError) -> Response:
+    return Response({"detail": exc.message_zh, "code": exc.code}, status=exc.http_status)
+
+
+def _not_found() -> Response:
+    return Response({"detail": _("未找到。"), "code": "not_found"}, status=status.HTTP_404_NOT_FOUND)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List accidents", tags=["enforcement"]),
+    retrieve=extend_schema(summary="Retrieve an accident with its steps", tags=["enforcement"]),
+)
+class AccidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """生产安全事故：查询、报告与办理（逐级上报、补报、调查、批复、结案、认定瞒报迟报）。"""
+
+    serializer_class = AccidentSerializer
+    filterset_class = AccidentFilterSet
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    permission_action = "view"
+
+    def get_queryset(self):
+        return (
+            Accident.objects.restrict(self.request.user, "view")
+            .select_related("enterprise", "county", "lead_unit")
+            .prefetch_related(
+                Prefetch(
+                    "steps",
+                    queryset=AccidentStep.objects.select_related("occurrence").order_by("due_at", "id"),
+                ),
+                "follow_ups",
+                "misreports",
+            )
+            .order_by("-occurred_at", "-id")
+        )
+
+    @extend_schema(
+        summary="Report an accident (graded by 493号令)",
+        request=AccidentReportSerializer,
+        responses={201: AccidentSerializer, 400: EnforcementErrorSerializer, 403: EnforcementErrorSerializer},
+    )
+    def create(self, request: Request) -> Response:
+        set_source("api")
+        if scope_q(Accident, request.user, "add") is None:
+            return Response(
+                {"detail": _("您不能登记事故。"), "code": "not_allowed"}, status=status.HTTP_403_FORBIDDEN
+            )
+        body = AccidentReportSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        if data["enterprise"]:
+            data["enterprise"] = (
+                Enterprise.objects.restrict(request.user, "view").filter(public_id=data["enterprise"]).first()
+            )
+            if data["enterprise"] is None:
+                return _not_found()
+        data["county"] = Region.objects.filter(code=data["county"]).first() if data["county"] else None
+        try:
+            accident = services.report_accident(actor=request.user, **data)
+        except errors.EnforcementError as exc:
+            return _error(exc)
+        return Response(
+            AccidentSerializer(self.get_queryset().get(pk=accident.pk)).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        summary="One handling step of an accident",
+        request=AccidentActionSerializer,
+        responses={
+            200: AccidentSerializer,
+            400: EnforcementErrorSerializer,
+            404: EnforcementErrorSerializer,
+            409: EnforcementErrorSerializer,
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def handle(self, request: Request, id: str | None = None) -> Response:
+        set_source("api")
+        accident = Accident.objects.restrict(request.user, "change").filter(public_id=id).first()
+        if accident is None:
+            return _not_found()
+        body = AccidentActionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        d = body.validated_data
+        user = request.user
+        try:
+            match d["action"]:
+                case "reach":
+                    services.reach_level(actor=user, accident=accident, level=d["level"], reached_at=d["at"])
+                case "follow_up":
+                    services.add_follow_up(
+                        actor=user,
+                        accident=accident,
+                        reported_at=d["at"],
+                        deaths=d["deaths"],
+                        missing=d["missing"],
+                        serious_injuries=d["serious_injuries"],
+                        direct_loss=d["direct_loss"],
+                        note=d["note"],
+                    )
+                case "investigate":
+                    unit = Unit.objects.restrict(user, "view").filter(public_id=d["lead_unit"]).first()
+                    if unit is None:
+                        return _not_found()
+                    services.open_investigation(
+                        actor=user, accident=accident, lead_unit=unit, opened_on=d["on"]
+                    )
+                case "extend":
+                    services.extend_investigation(
+                        actor=user, accident=accident, days=d["days"], reason=d["note"]
+                    )
+                case "submit":
+                    services.submit_investigation(actor=user, accident=accident, submitted_on=d["on"])
+                case "reply":
+                    services.record_reply(actor=user, accident=accident, replied_on=d["on"])
+                case "close":
+                    services.close_accident(actor=user, accident=accident, closed_on=d["on"])
+                case "misreport":
+                    services.record_misreport(
+                        actor=user, accident=accident, kind=d["kind"], found_on=d["on"], description=d["note"]
+                    )
+        except errors.EnforcementError as exc:
+            return _error(exc)
+        return Response(AccidentSerializer(self.get_queryset().get(pk=accident.pk)).data)

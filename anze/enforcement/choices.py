@@ -1,0 +1,132 @@
+"""Choices of the enforcement app, each with a label and a badge colour; transitions guarded by can_<action>()."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from anze.enforcement.grading import Grade, Level
+
+
+class AccidentGrade(models.TextChoices):
+    """事故等级 (493号令 art. 3)."""
+
+    GENERAL = "general", _("一般事故")
+    LARGER = "larger", _("较大事故")
+    MAJOR = "major", _("重大事故")
+    ESPECIALLY_MAJOR = "especially_major", _("特别重大事故")
+
+    @classmethod
+    def of(cls, grade: Grade) -> AccidentGrade:
+        return _GRADES[grade]
+
+    @property
+    def grade(self) -> Grade:
+        return {v: k for k, v in _GRADES.items()}[self]
+
+    @property
+    def badge(self) -> str:
+        return {"general": "secondary", "larger": "warning", "major": "danger", "especially_major": "dark"}[
+            self.value
+        ]
+
+
+_GRADES = {
+    Grade.GENERAL: AccidentGrade.GENERAL,
+    Grade.LARGER: AccidentGrade.LARGER,
+    Grade.MAJOR: AccidentGrade.MAJOR,
+    Grade.ESPECIALLY_MAJOR: AccidentGrade.ESPECIALLY_MAJOR,
+}
+
+
+class AccidentType(models.TextChoices):
+    """事故类型; road traffic and fire have the 7-day follow-up window (493号令 art. 13)."""
+
+    ROAD_TRAFFIC = "road_traffic", _("道路交通")
+    FIRE = "fire", _("火灾")
+    MINE = "mine", _("矿山")
+    HAZARDOUS_CHEMICALS = "hazardous_chemicals", _("危险化学品")
+    CONSTRUCTION = "construction", _("建筑施工")
+    INDUSTRY_TRADE = "industry_trade", _("工贸")
+    OTHER = "other", _("其他")
+
+    @property
+    def has_short_follow_up(self) -> bool:
+        return self in (AccidentType.ROAD_TRAFFIC, AccidentType.FIRE)
+
+
+class AccidentStatus(models.TextChoices):
+    """reported → investigating → report submitted → replied → closed (结案)."""
+
+    REPORTED = "reported", _("已报告")
+    INVESTIGATING = "investigating", _("调查中")
+    REPORT_SUBMITTED = "report_submitted", _("调查报告已提交")
+    REPLIED = "replied", _("已批复")
+    CLOSED = "closed", _("已结案")
+
+    @property
+    def badge(self) -> str:
+        return {
+            "reported": "info",
+            "investigating": "primary",
+            "report_submitted": "secondary",
+            "replied": "success",
+            "closed": "dark",
+        }[self.value]
+
+    def can_follow_up(self) -> bool:
+        return self != AccidentStatus.CLOSED
+
+    def can_open_investigation(self) -> bool:
+        return self == AccidentStatus.REPORTED
+
+    def can_extend_investigation(self) -> bool:
+        return self == AccidentStatus.INVESTIGATING
+
+    def can_submit_investigation(self) -> bool:
+        return self == AccidentStatus.INVESTIGATING
+
+    def can_reply(self) -> bool:
+        return self == AccidentStatus.REPORT_SUBMITTED
+
+    def can_close(self) -> bool:
+        return self == AccidentStatus.REPLIED
+
+
+class ReportLevel(models.IntegerChoices):
+    """The level a report reaches (493号令 art. 9–10)."""
+
+    COUNTY = int(Level.COUNTY), _("县级应急管理部门")
+    CITY = int(Level.CITY), _("设区的市级应急管理部门")
+    PROVINCE = int(Level.PROVINCE), _("省级应急管理部门")
+    NATION = int(Level.NATION), _("国务院应急管理部门")
+
+
+class StepKind(models.TextChoices):
+    """A tracked deadline of an accident."""
+
+    REPORT = "report", _("逐级上报")
+    INVESTIGATION = "investigation", _("调查报告")
+    REPLY = "reply", _("政府批复")
+    CLOSING_EVALUATION = "closing_evaluation", _("结案半年评估")
+    REPLY_EVALUATION = "reply_evaluation", _("批复一年评估")
+
+
+class EvaluationPurpose(models.TextChoices):
+    """Which event-triggered duty an accident step raises for the investigation's lead unit."""
+
+    CLOSING_EVALUATION = "closing_evaluation", _("较大事故结案半年内评估")
+    REPLY_EVALUATION = "reply_evaluation", _("批复后一年内整改评估")
+
+
+class MisreportKind(models.TextChoices):
+    """瞒报/谎报/迟报/漏报 — recorded facts (493号令 art. 36, Safety Law art. 110)."""
+
+    CONCEALED = "concealed", _("瞒报")
+    FALSE = "false", _("谎报")
+    LATE = "late", _("迟报")
+    OMITTED = "omitted", _("漏报")
+
+    @property
+    def badge(self) -> str:
+        return "danger" if self in (MisreportKind.CONCEALED, MisreportKind.FALSE) else "warning"

@@ -1,0 +1,49 @@
+"""What enforcement adds to the pages and schedules of the lower apps, registered in EnforcementConfig.ready()."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anze.accounts.roles import Role
+from anze.core.navigation import NavItem, NavSection
+
+_READERS = frozenset(
+    {Role.OFFICE, Role.COUNTY, Role.UNIT, Role.INSPECTOR, Role.LEADER, Role.AUDITOR, Role.ENTERPRISE}
+)
+
+NAV_SECTION = NavSection(
+    _("执法与事故"),
+    (NavItem(_("生产安全事故"), "enforcement:accident_list", "exclamation-octagon", _READERS),),
+)
+
+
+def home_panel(request) -> dict[str, Any] | None:
+    """Open accident deadlines in the user's scope: overdue first."""
+    from anze.enforcement.models import AccidentStep
+
+    steps = AccidentStep.objects.restrict(request.user, "view").filter(done_at__isnull=True)
+    if not steps.exists():
+        return None
+    now = timezone.now()
+    return {
+        "open_steps": steps.count(),
+        "overdue_steps": steps.filter(due_at__lt=now).count(),
+        "url": reverse("enforcement:accident_list") + "?state=overdue",
+    }
+
+
+def deadlines_job(now: dt.datetime) -> int:
+    from anze.enforcement.services import mark_overdue_steps
+
+    return mark_overdue_steps(now=now)
+
+
+def demo(*, stdout, now: dt.datetime) -> None:
+    from anze.enforcement.demo import run
+
+    run(stdout=stdout, now=now)
