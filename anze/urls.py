@@ -32,6 +32,7 @@ urlpatterns = [
     path("enforcement/", include("anze.enforcement.urls")),
     path("tips/", include("anze.public.urls_office")),
     path("public/", include("anze.public.urls")),
+    path("public/enforcement/", include("anze.enforcement.urls_public")),
     path("api/", include((api_patterns, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -130,3 +130,59 @@ class MisreportKind(models.TextChoices):
     @property
     def badge(self) -> str:
         return "danger" if self in (MisreportKind.CONCEALED, MisreportKind.FALSE) else "warning"
+
+
+class CreditClass(models.TextChoices):
+    """信用风险分类 (A 低 … D 高): sets the ratio and frequency of random inspection."""
+
+    A = "A", _("A类（信用风险低）")
+    B = "B", _("B类（信用风险一般）")
+    C = "C", _("C类（信用风险较高）")
+    D = "D", _("D类（信用风险高）")
+
+
+class ConflictReason(models.TextChoices):
+    """回避事由 (行政处罚法 art. 43)."""
+
+    KINSHIP = "kinship", _("近亲属关系")
+    FORMER_EMPLOYER = "former_employer", _("曾在该企业任职")
+    SAME_HOUSEHOLD = "same_household", _("同一家庭成员任职")
+    OTHER = "other", _("其他可能影响公正执法的关系")
+
+
+class PlanStatus(models.TextChoices):
+    """年度监督检查计划: draft → approved (then draws may be committed)."""
+
+    DRAFT = "draft", _("草拟")
+    APPROVED = "approved", _("已批准")
+
+    @property
+    def badge(self) -> str:
+        return "success" if self == PlanStatus.APPROVED else "secondary"
+
+    def can_approve(self) -> bool:
+        return self == PlanStatus.DRAFT
+
+    def can_edit(self) -> bool:
+        return self == PlanStatus.DRAFT
+
+    def can_commit_draw(self) -> bool:
+        return self == PlanStatus.APPROVED
+
+
+class DrawStatus(models.TextChoices):
+    """committed (pool frozen, digests published) → drawn (seed revealed); a re-run supersedes, never deletes."""
+
+    COMMITTED = "committed", _("已公布承诺")
+    DRAWN = "drawn", _("已抽取")
+    SUPERSEDED = "superseded", _("已作废（重抽）")
+
+    @property
+    def badge(self) -> str:
+        return {"committed": "info", "drawn": "success", "superseded": "secondary"}[self.value]
+
+    def can_draw(self) -> bool:
+        return self == DrawStatus.COMMITTED
+
+    def can_rerun(self) -> bool:
+        return self in (DrawStatus.COMMITTED, DrawStatus.DRAWN)

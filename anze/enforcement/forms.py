@@ -117,3 +117,28 @@ class MisreportForm(forms.Form):
     kind = forms.ChoiceField(label=_("情形"), choices=MisreportKind.choices)
     found_on = forms.DateField(label=_("认定日期"), widget=_D)
     description = forms.CharField(label=_("事实"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CommitDrawForm(forms.Form):
+    """公布承诺: which sector and round, whose inspectors, 联合执法 / 异地执法."""
+
+    sector = forms.ModelChoiceField(label=_("抽查领域"), queryset=None, to_field_name="public_id")
+    round = forms.IntegerField(label=_("轮次"), min_value=1, initial=1)
+    departments = forms.ModelMultipleChoiceField(
+        label=_("参与部门"),
+        queryset=None,
+        required=False,
+        to_field_name="public_id",
+        help_text=_("空表示本部门；联合执法请选择两个以上部门"),
+    )
+    joint = forms.BooleanField(label=_("联合执法（每个部门至少一人）"), required=False)
+    remote = forms.BooleanField(label=_("异地执法（不抽取企业所在县区的执法人员）"), required=False)
+
+    def __init__(self, *args, sectors, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sector"].queryset = sectors
+        self.fields["departments"].queryset = departments
+
+
+class RerunForm(forms.Form):
+    reason = forms.CharField(label=_("重抽理由（公开）"), max_length=300)

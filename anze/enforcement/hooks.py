@@ -18,7 +18,15 @@ _READERS = frozenset(
 
 NAV_SECTION = NavSection(
     _("执法与事故"),
-    (NavItem(_("生产安全事故"), "enforcement:accident_list", "exclamation-octagon", _READERS),),
+    (
+        NavItem(_("生产安全事故"), "enforcement:accident_list", "exclamation-octagon", _READERS),
+        NavItem(
+            _("监督检查计划"),
+            "enforcement:plan_list",
+            "shuffle",
+            frozenset({Role.OFFICE, Role.COUNTY, Role.UNIT, Role.INSPECTOR, Role.LEADER, Role.AUDITOR}),
+        ),
+    ),
 )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anze.enforcement import views
+from anze.enforcement import views, views_draws
 
 app_name = "enforcement"
 
@@ -10,4 +10,10 @@ urlpatterns = [
     path("accidents/<uuid:public_id>/", views.accident_detail, name="accident_detail"),
     path("accidents/<uuid:public_id>/<slug:action>/", views.accident_action, name="accident_action"),
     path("accident-steps/<uuid:public_id>/complete/", views.step_complete, name="step_complete"),
+    path("plans/", views_draws.plan_list, name="plan_list"),
+    path("plans/<uuid:public_id>/", views_draws.plan_detail, name="plan_detail"),
+    path("plans/<uuid:public_id>/approve/", views_draws.plan_approve, name="plan_approve"),
+    path("plans/<uuid:public_id>/draws/new/", views_draws.draw_commit, name="draw_commit"),
+    path("draws/<uuid:public_id>/", views_draws.draw_detail, name="draw_detail"),
+    path("draws/<uuid:public_id>/<slug:action>/", views_draws.draw_action, name="draw_action"),
 ]

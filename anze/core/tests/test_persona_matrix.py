@@ -50,6 +50,7 @@ SLUGS = {
     "prevention:hidden_danger_action": {"action": "register"},
     "tips:reward_action": {"action": "approve"},
     "enforcement:accident_action": {"action": "misreport"},
+    "enforcement:draw_action": {"action": "draw"},
 }
 ID_NAMES = ("public_id", "pk", "id")
 
@@ -229,8 +230,15 @@ def _work_objects(region: Any, unit: Any, *, office: Any, unit_user: Any) -> lis
     from anze.enforcement.tests.factories import accident
 
     crash = accident(office, enterprise=enterprise, deaths=3)
+    # enforcement: the unit's approved inspection plan (a draw is public by design, so none is pooled)
+    from anze.enforcement import services as enforcement
+
+    inspection_plan = enforcement.create_plan(actor=office, department=unit, region=region, year=2026, title="检查计划")
+    enforcement.set_sector_share(actor=office, plan=inspection_plan, name="全部行业", ratios={"B": "1"})
+    enforcement.add_item(actor=office, plan=inspection_plan, code="01", title="许可证", basis="条例")
+    enforcement.approve_plan(actor=office, plan=inspection_plan)
     return [
-        crash, crash.steps.first(),
+        crash, crash.steps.first(), inspection_plan,
         plan, plan.current_version, duty_clause, staged, duty, occurrence, work, evidence, case, extension,
         enterprise, *kept, point, danger, photo, tip, tip.photos.get(), reward,
     ]  # fmt: skip

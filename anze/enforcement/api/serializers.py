@@ -5,7 +5,15 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from anze.enforcement.choices import AccidentType, MisreportKind, ReportLevel
-from anze.enforcement.models import Accident, AccidentFollowUp, AccidentStep, Misreport
+from anze.enforcement.models import (
+    Accident,
+    AccidentFollowUp,
+    AccidentStep,
+    Draw,
+    InspectionPlan,
+    Misreport,
+    SectorShare,
+)
 
 
 class AccidentStepSerializer(serializers.ModelSerializer):
@@ -136,3 +144,81 @@ class AccidentActionSerializer(serializers.Serializer):
 class EnforcementErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField()
+
+
+class SectorShareSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+
+    class Meta:
+        model = SectorShare
+        fields = [
+            "id",
+            "name",
+            "industry_prefix",
+            "ratios",
+            "frequency",
+            "listed_ratio",
+            "inspectors_per_inspection",
+        ]
+
+
+class InspectionPlanSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    department = serializers.UUIDField(source="department.public_id", read_only=True)
+    region = serializers.CharField(source="region.code", read_only=True)
+    sectors = SectorShareSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = InspectionPlan
+        fields = ["id", "department", "region", "year", "title", "status", "approved_at", "sectors"]
+
+
+class DrawSerializer(serializers.ModelSerializer):
+    """A draw; the seed only once drawn (before that only its digest)."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    plan = serializers.UUIDField(source="plan.public_id", read_only=True)
+    sector = serializers.UUIDField(source="sector.public_id", read_only=True)
+    seed = serializers.CharField(source="seed_revealed", read_only=True)
+    supersedes = serializers.UUIDField(source="supersedes.public_id", read_only=True, default=None)
+
+    class Meta:
+        model = Draw
+        fields = [
+            "id",
+            "plan",
+            "sector",
+            "round",
+            "label",
+            "status",
+            "joint",
+            "remote",
+            "pool_digest",
+            "seed_digest",
+            "seed",
+            "enterprise_count",
+            "inspector_count",
+            "committed_at",
+            "drawn_at",
+            "result",
+            "result_digest",
+            "supersedes",
+            "rerun_reason",
+        ]
+
+
+class CommitDrawSerializer(serializers.Serializer):
+    sector = serializers.UUIDField()
+    round = serializers.IntegerField(min_value=1)
+    departments = serializers.ListField(child=serializers.UUIDField(), required=False, default=list)
+    joint = serializers.BooleanField(default=False)
+    remote = serializers.BooleanField(default=False)
+
+
+class RerunSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+
+
+class VerificationSerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+    reasons = serializers.ListField(child=serializers.CharField())

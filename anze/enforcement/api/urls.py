@@ -6,5 +6,7 @@ from anze.enforcement.api import views
 
 router = SimpleRouter()
 router.register("accidents", views.AccidentViewSet, basename="accident")
+router.register("inspection-plans", views.InspectionPlanViewSet, basename="inspection-plan")
+router.register("draws", views.DrawViewSet, basename="draw")
 
 urlpatterns = router.urls

@@ -17,10 +17,15 @@ from anze.enforcement.api.serializers import (
     AccidentActionSerializer,
     AccidentReportSerializer,
     AccidentSerializer,
+    CommitDrawSerializer,
+    DrawSerializer,
     EnforcementErrorSerializer,
+    InspectionPlanSerializer,
+    RerunSerializer,
+    VerificationSerializer,
 )
 from anze.enforcement.filtersets import AccidentFilterSet
-from anze.enforcement.models import Accident, AccidentStep
+from anze.enforcement.models import Accident, AccidentStep, Draw, InspectionPlan
 from anze.enterprises.models import Enterprise
 from anze.org.models import Region, Unit
 
@@ -149,3 +154,136 @@ class AccidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         except errors.EnforcementError as exc:
             return _error(exc)
         return Response(AccidentSerializer(self.get_queryset().get(pk=accident.pk)).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List inspection plans", tags=["enforcement"]),
+    retrieve=extend_schema(
+        summary="Retrieve an inspection plan with its sector shares", tags=["enforcement"]
+    ),
+)
+class InspectionPlanViewSet(viewsets.ReadOnlyModelViewSet):
+    """年度监督检查计划；公布抽取承诺。"""
+
+    serializer_class = InspectionPlanSerializer
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    permission_action = "view"
+
+    def get_queryset(self):
+        return (
+            InspectionPlan.objects.restrict(self.request.user, "view")
+            .select_related("department", "region")
+            .prefetch_related("sectors")
+            .order_by("-year", "id")
+        )
+
+    @extend_schema(
+        summary="Freeze the pool and publish the commitment of a draw",
+        request=CommitDrawSerializer,
+        responses={
+            201: DrawSerializer,
+            400: EnforcementErrorSerializer,
+            404: EnforcementErrorSerializer,
+            409: EnforcementErrorSerializer,
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def commit(self, request: Request, id: str | None = None) -> Response:
+        set_source("api")
+        plan = InspectionPlan.objects.restrict(request.user, "change").filter(public_id=id).first()
+        if plan is None:
+            return _not_found()
+        body = CommitDrawSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        d = body.validated_data
+        sector = plan.sectors.filter(public_id=d["sector"]).first()
+        departments = list(Unit.objects.restrict(request.user, "view").filter(public_id__in=d["departments"]))
+        if sector is None or len(departments) != len(set(d["departments"])):
+            return _not_found()
+        try:
+            row = services.commit_draw(
+                actor=request.user,
+                plan=plan,
+                sector=sector,
+                round=d["round"],
+                departments=departments or None,
+                joint=d["joint"],
+                remote=d["remote"],
+            )
+        except errors.EnforcementError as exc:
+            return _error(exc)
+        return Response(DrawSerializer(row).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List draws", tags=["enforcement"]),
+    retrieve=extend_schema(summary="Retrieve a draw (the seed once drawn)", tags=["enforcement"]),
+)
+class DrawViewSet(viewsets.ReadOnlyModelViewSet):
+    """双随机抽取：抽取、重抽（留痕）、核验。"""
+
+    serializer_class = DrawSerializer
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    permission_action = "view"
+
+    def get_queryset(self):
+        return (
+            Draw.objects.restrict(self.request.user, "view")
+            .select_related("plan", "sector", "supersedes")
+            .order_by("-committed_at", "-id")
+        )
+
+    def _changeable(self, id):
+        return Draw.objects.restrict(self.request.user, "change").filter(public_id=id).first()
+
+    @extend_schema(
+        summary="Draw and reveal the seed",
+        request=None,
+        responses={200: DrawSerializer, 404: EnforcementErrorSerializer, 409: EnforcementErrorSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="draw")
+    def perform(self, request: Request, id: str | None = None) -> Response:
+        set_source("api")
+        row = self._changeable(id)
+        if row is None:
+            return _not_found()
+        try:
+            row = services.perform_draw(actor=request.user, draw=row)
+        except errors.EnforcementError as exc:
+            return _error(exc)
+        return Response(DrawSerializer(row).data)
+
+    @extend_schema(
+        summary="Re-run a draw: it is kept as superseded, with the reason, and a new one is committed",
+        request=RerunSerializer,
+        responses={
+            200: DrawSerializer,
+            400: EnforcementErrorSerializer,
+            404: EnforcementErrorSerializer,
+            409: EnforcementErrorSerializer,
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def rerun(self, request: Request, id: str | None = None) -> Response:
+        set_source("api")
+        row = self._changeable(id)
+        if row is None:
+            return _not_found()
+        body = RerunSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            row = services.rerun_draw(actor=request.user, draw=row, reason=body.validated_data["reason"])
+        except errors.EnforcementError as exc:
+            return _error(exc)
+        return Response(DrawSerializer(row).data)
+
+    @extend_schema(
+        summary="Reproduce a draw from its snapshot and seed", responses={200: VerificationSerializer}
+    )
+    @action(detail=True, methods=["get"])
+    def verify(self, request: Request, id: str | None = None) -> Response:
+        row = self.get_object()
+        check = services.verify_draw(row)
+        return Response({"ok": check.ok, "reasons": list(check.reasons)})

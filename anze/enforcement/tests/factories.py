@@ -75,3 +75,39 @@ def event_duty(
         event_unit="months",
         roll=roll,
     )
+
+
+def approved_plan(actor, org, enterprises, *, inspectors=4, ratios=None, **sector):
+    """A 兰山区应急局-style plan over the city: one sector with the given ratios, one item, approved; and
+    `inspectors` inspectors of the city emergency bureau split over the two counties."""
+    from anze.enforcement import services
+
+    plan = services.create_plan(
+        actor=actor,
+        department=org["city_emergency"],
+        region=org["linyi"],
+        year=2026,
+        title="2026年度监督检查计划",
+    )
+    share = services.set_sector_share(
+        actor=actor,
+        plan=plan,
+        name="危险化学品",
+        ratios=ratios or {"A": "1", "B": "1", "C": "1", "D": "1"},
+        **sector,
+    )
+    services.add_item(
+        actor=actor, plan=plan, code="WH-01", title="安全生产许可证", basis="《安全生产许可证条例》第二条"
+    )
+    people = [
+        services.add_inspector(
+            actor=actor,
+            name=f"执法{n}",
+            certificate=f"37130000{n:04d}",
+            department=org["city_emergency"],
+            region=org["lanshan"] if n % 2 else org["luozhuang"],
+        )
+        for n in range(inspectors)
+    ]
+    plan = services.approve_plan(actor=actor, plan=plan)
+    return plan, share, people

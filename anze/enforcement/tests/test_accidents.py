@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from anze.audit.models import AuditEvent
 from anze.duties.models import Occurrence
-from anze.enforcement import errors, services
+from anze.enforcement import errors, grading, services
 from anze.enforcement.choices import AccidentGrade, AccidentStatus, EvaluationPurpose, ReportLevel, StepKind
 from anze.enforcement.models import Accident, AccidentStep
 from anze.enforcement.tests.factories import accident, event_duty
@@ -122,7 +122,7 @@ def test_closing_a_larger_accident_raises_the_six_month_evaluation_duty_of_the_l
     a.refresh_from_db()
     assert a.status == AccidentStatus.CLOSED
     closing_step = a.steps.get(kind=StepKind.CLOSING_EVALUATION)
-    assert timezone.localtime(closing_step.due_at).date() == services.grading.add_months(
+    assert timezone.localtime(closing_step.due_at).date() == grading.add_months(
         day + dt.timedelta(days=62), 6
     )
     occurrence = Occurrence.objects.get(pk=closing_step.occurrence_id)

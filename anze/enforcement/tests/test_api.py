@@ -81,3 +81,37 @@ def test_api_report_is_refused_to_the_auditor(signed_in, dave, lanshan_enterpris
     )
     assert response.status_code == 403
     assert not Accident.objects.exists()
+
+
+def test_api_draw_hides_the_seed_until_drawn_and_verifies(signed_in, alice, org):
+    from anze.enforcement.tests.factories import approved_plan, make_enterprise
+
+    enterprises = [make_enterprise(org["lanshan"]) for _ in range(4)]
+    plan, share, _people = approved_plan(alice, org, enterprises)
+    c = signed_in(alice)
+    response = c.post(
+        f"/api/inspection-plans/{plan.public_id}/commit/",
+        {"sector": str(share.public_id), "round": 1},
+        content_type="application/json",
+    )
+    assert response.status_code == 201 and response.json()["seed"] == ""
+    draw_id = response.json()["id"]
+    assert c.get(f"/api/draws/{draw_id}/verify/").json()["ok"] is False
+    response = c.post(f"/api/draws/{draw_id}/draw/", content_type="application/json")
+    assert response.status_code == 200 and len(response.json()["seed"]) == 64
+    assert c.get(f"/api/draws/{draw_id}/verify/").json() == {"ok": True, "reasons": []}
+    response = c.post(f"/api/draws/{draw_id}/rerun/", {"reason": "名录有误"}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["supersedes"] == draw_id
+
+
+def test_api_draw_out_of_scope_is_404(signed_in, alice, bob, org):
+    from anze.enforcement.tests.factories import approved_plan, make_enterprise
+
+    plan, share, _people = approved_plan(alice, org, [make_enterprise(org["lanshan"])])
+    response = signed_in(bob).post(
+        f"/api/inspection-plans/{plan.public_id}/commit/",
+        {"sector": str(share.public_id), "round": 1},
+        content_type="application/json",
+    )
+    assert response.status_code == 404
+    assert not plan.draws.exists()

@@ -1,4 +1,4 @@
-"""State changes of enforcement. Each is atomic, takes `actor=`, checks its guard and writes one audit event.
+"""State changes of accidents. Each is atomic, takes `actor=`, checks its guard and writes one audit event.
 
 Accidents: a report is graded by 493号令 and gets its tracked steps (the report up each level, the
 investigation, the reply, the evaluations); a follow-up within the window may regrade and add levels; the
