@@ -186,3 +186,62 @@ class DrawStatus(models.TextChoices):
 
     def can_rerun(self) -> bool:
         return self in (DrawStatus.COMMITTED, DrawStatus.DRAWN)
+
+
+class InspectionKind(models.TextChoices):
+    """检查类型."""
+
+    RANDOM = "random", _("双随机抽查")
+    KEY = "key", _("重点检查")
+    COMPLAINT = "complaint", _("举报核查")
+    OTHER = "other", _("其他")
+
+
+class InspectionStatus(models.TextChoices):
+    """planned → completed."""
+
+    PLANNED = "planned", _("待检查")
+    COMPLETED = "completed", _("已完成")
+
+    @property
+    def badge(self) -> str:
+        return "success" if self == InspectionStatus.COMPLETED else "info"
+
+    def can_record(self) -> bool:
+        return self == InspectionStatus.PLANNED
+
+    def can_complete(self) -> bool:
+        return self == InspectionStatus.PLANNED
+
+
+class CheckResult(models.TextChoices):
+    PENDING = "pending", _("未检查")
+    COMPLIANT = "compliant", _("符合")
+    FINDING = "finding", _("发现问题")
+    NOT_APPLICABLE = "not_applicable", _("不适用")
+
+
+class FindingKind(models.TextChoices):
+    """A finding is a hidden danger (prevention's loop) or a violation (may lead to a penalty)."""
+
+    HIDDEN_DANGER = "hidden_danger", _("事故隐患")
+    VIOLATION = "violation", _("违法行为")
+
+
+class PartyKind(models.TextChoices):
+    """当事人: a unit, or a natural person whose personal data is masked on the public page."""
+
+    UNIT = "unit", _("单位")
+    PERSON = "person", _("自然人")
+
+
+class PenaltyType(models.TextChoices):
+    """行政处罚种类 (行政处罚法 art. 9, Safety Law)."""
+
+    WARNING = "warning", _("警告")
+    FINE = "fine", _("罚款")
+    CONFISCATION = "confiscation", _("没收违法所得")
+    SUSPENSION = "suspension", _("责令停产停业整顿")
+    PERMIT_SUSPENSION = "permit_suspension", _("暂扣许可证")
+    PERMIT_REVOCATION = "permit_revocation", _("吊销许可证")
+    CLOSURE = "closure", _("关闭")

@@ -7,7 +7,15 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from anze.enforcement.choices import AccidentType, MisreportKind, ReportLevel
+from anze.enforcement.choices import (
+    AccidentType,
+    CheckResult,
+    FindingKind,
+    MisreportKind,
+    PartyKind,
+    PenaltyType,
+    ReportLevel,
+)
 
 _DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 _D = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -142,3 +150,60 @@ class CommitDrawForm(forms.Form):
 
 class RerunForm(forms.Form):
     reason = forms.CharField(label=_("重抽理由（公开）"), max_length=300)
+
+
+class ChecklistForm(forms.Form):
+    """One result and note per checklist item of an inspection."""
+
+    def __init__(self, *args, checks, **kwargs):
+        super().__init__(*args, **kwargs)
+        for check in checks:
+            self.fields[f"result_{check.pk}"] = forms.ChoiceField(
+                label=check.title, choices=CheckResult.choices, initial=check.result
+            )
+            self.fields[f"note_{check.pk}"] = forms.CharField(
+                label=_("情况"), max_length=300, required=False, initial=check.note
+            )
+
+
+class FindingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("类别"), choices=FindingKind.choices)
+    description = forms.CharField(label=_("问题描述"), widget=forms.Textarea(attrs={"rows": 2}))
+    rectify_by = forms.DateField(label=_("整改期限（责令限期整改）"), widget=_D, required=False)
+    grade = forms.ChoiceField(
+        label=_("隐患等级"), choices=[("general", _("一般隐患")), ("major", _("重大隐患"))]
+    )
+    place = forms.CharField(label=_("部位"), max_length=200, required=False)
+    responsible_person = forms.CharField(label=_("整改责任人"), max_length=50, required=False)
+
+
+class CompleteInspectionForm(forms.Form):
+    inspected_on = forms.DateField(label=_("检查日期"), widget=_D)
+    summary = forms.CharField(label=_("检查情况"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PenaltyForm(forms.Form):
+    """行政处罚决定."""
+
+    decision_number = forms.CharField(label=_("决定书文号"), max_length=60)
+    enterprise = forms.ModelChoiceField(
+        label=_("企业"), queryset=None, required=False, to_field_name="public_id"
+    )
+    party_kind = forms.ChoiceField(label=_("当事人类型"), choices=PartyKind.choices)
+    party_name = forms.CharField(label=_("当事人"), max_length=200)
+    party_id_number = forms.CharField(label=_("证件号码（自然人，不公开）"), max_length=30, required=False)
+    department = forms.ModelChoiceField(label=_("处罚机关"), queryset=None, to_field_name="public_id")
+    county = forms.ModelChoiceField(label=_("县区"), queryset=None, required=False, to_field_name="code")
+    facts = forms.CharField(label=_("违法事实"), widget=forms.Textarea(attrs={"rows": 3}))
+    legal_basis = forms.CharField(label=_("处罚依据"), max_length=300)
+    penalty_type = forms.ChoiceField(label=_("处罚种类"), choices=PenaltyType.choices)
+    amount = forms.DecimalField(
+        label=_("罚款金额（元）"), min_value=Decimal(0), max_digits=14, decimal_places=2, initial=0
+    )
+    decided_on = forms.DateField(label=_("决定日期"), widget=_D)
+
+    def __init__(self, *args, enterprises, departments, counties, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = enterprises
+        self.fields["department"].queryset = departments
+        self.fields["county"].queryset = counties

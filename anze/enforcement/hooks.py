@@ -20,6 +20,19 @@ NAV_SECTION = NavSection(
     _("执法与事故"),
     (
         NavItem(_("生产安全事故"), "enforcement:accident_list", "exclamation-octagon", _READERS),
+        NavItem(_("今日检查"), "enforcement:inspection_today", "phone", frozenset({Role.INSPECTOR})),
+        NavItem(
+            _("执法检查"),
+            "enforcement:inspection_list",
+            "clipboard-check",
+            frozenset({Role.OFFICE, Role.COUNTY, Role.UNIT, Role.INSPECTOR, Role.AUDITOR, Role.ENTERPRISE}),
+        ),
+        NavItem(
+            _("行政处罚"),
+            "enforcement:penalty_list",
+            "hammer",
+            frozenset({Role.OFFICE, Role.COUNTY, Role.UNIT, Role.INSPECTOR, Role.AUDITOR, Role.ENTERPRISE}),
+        ),
         NavItem(
             _("监督检查计划"),
             "enforcement:plan_list",
@@ -46,9 +59,9 @@ def home_panel(request) -> dict[str, Any] | None:
 
 
 def deadlines_job(now: dt.datetime) -> int:
-    from anze.enforcement.services import mark_overdue_steps
+    from anze.enforcement.services import mark_overdue_findings, mark_overdue_steps
 
-    return mark_overdue_steps(now=now)
+    return mark_overdue_steps(now=now) + mark_overdue_findings(now=now)
 
 
 def demo(*, stdout, now: dt.datetime) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anze.enforcement import views, views_draws
+from anze.enforcement import views, views_draws, views_inspections
 
 app_name = "enforcement"
 
@@ -16,4 +16,20 @@ urlpatterns = [
     path("plans/<uuid:public_id>/draws/new/", views_draws.draw_commit, name="draw_commit"),
     path("draws/<uuid:public_id>/", views_draws.draw_detail, name="draw_detail"),
     path("draws/<uuid:public_id>/<slug:action>/", views_draws.draw_action, name="draw_action"),
+    path("inspections/", views_inspections.inspection_list, name="inspection_list"),
+    path("inspections/today/", views_inspections.inspection_today, name="inspection_today"),
+    path("inspections/<uuid:public_id>/", views_inspections.inspection_detail, name="inspection_detail"),
+    path(
+        "inspections/<uuid:public_id>/<slug:action>/",
+        views_inspections.inspection_action,
+        name="inspection_action",
+    ),
+    path(
+        "findings/<uuid:public_id>/rectified/", views_inspections.finding_rectified, name="finding_rectified"
+    ),
+    path("penalties/", views_inspections.penalty_list, name="penalty_list"),
+    path("penalties/new/", views_inspections.penalty_create, name="penalty_create"),
+    path("penalties/<uuid:public_id>/", views_inspections.penalty_detail, name="penalty_detail"),
+    path("penalties/<uuid:public_id>/publish/", views_inspections.penalty_publish, name="penalty_publish"),
+    path("penalties/<uuid:public_id>/decision.docx", views_inspections.penalty_docx, name="penalty_docx"),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from anze.enforcement import views_draws
+from anze.enforcement import views_draws, views_inspections
 
 app_name = "enforcement_public"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("draws/", views_draws.public_draw_list, name="draw_list"),
     path("draws/<uuid:public_id>/", views_draws.public_draw, name="draw"),
     path("draws/<uuid:public_id>/<slug:name>.json", views_draws.public_draw_file, name="draw_file"),
+    path("penalties/", views_inspections.public_penalty_list, name="penalty_list"),
 ]

@@ -51,6 +51,7 @@ SLUGS = {
     "tips:reward_action": {"action": "approve"},
     "enforcement:accident_action": {"action": "misreport"},
     "enforcement:draw_action": {"action": "draw"},
+    "enforcement:inspection_action": {"action": "finding"},
 }
 ID_NAMES = ("public_id", "pk", "id")
 
@@ -237,8 +238,25 @@ def _work_objects(region: Any, unit: Any, *, office: Any, unit_user: Any) -> lis
     enforcement.set_sector_share(actor=office, plan=inspection_plan, name="全部行业", ratios={"B": "1"})
     enforcement.add_item(actor=office, plan=inspection_plan, code="01", title="许可证", basis="条例")
     enforcement.approve_plan(actor=office, plan=inspection_plan)
+    officers = [
+        enforcement.add_inspector(
+            actor=office, name=f"执法{n}", certificate=f"{region.code}-{n}", department=unit, region=region
+        )
+        for n in range(2)
+    ]
+    inspection = enforcement.schedule_inspection(
+        actor=office, enterprise=enterprise, department=unit, inspectors=officers, scheduled_on=dt.date(2026, 3, 2)
+    )
+    finding = enforcement.add_finding(
+        actor=office, inspection=inspection, kind="violation", description="未培训", rectify_by=dt.date(2026, 12, 31)
+    )
+    decision = enforcement.decide_penalty(
+        actor=office, decision_number=f"{region.name}罚1号", department=unit, party_kind="unit",
+        party_name=enterprise.name, facts="未培训", legal_basis="安全生产法", penalty_type="warning",
+        decided_on=dt.date(2026, 3, 2), enterprise=enterprise,
+    )  # fmt: skip
     return [
-        crash, crash.steps.first(), inspection_plan,
+        crash, crash.steps.first(), inspection_plan, inspection, finding, decision,
         plan, plan.current_version, duty_clause, staged, duty, occurrence, work, evidence, case, extension,
         enterprise, *kept, point, danger, photo, tip, tip.photos.get(), reward,
     ]  # fmt: skip

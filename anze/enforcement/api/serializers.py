@@ -10,8 +10,10 @@ from anze.enforcement.models import (
     AccidentFollowUp,
     AccidentStep,
     Draw,
+    Inspection,
     InspectionPlan,
     Misreport,
+    Penalty,
     SectorShare,
 )
 
@@ -222,3 +224,78 @@ class RerunSerializer(serializers.Serializer):
 class VerificationSerializer(serializers.Serializer):
     ok = serializers.BooleanField()
     reasons = serializers.ListField(child=serializers.CharField())
+
+
+class InspectionSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    enterprise = serializers.UUIDField(source="enterprise.public_id", read_only=True)
+    department = serializers.UUIDField(source="department.public_id", read_only=True)
+    inspectors = serializers.SlugRelatedField(many=True, read_only=True, slug_field="certificate")
+    checks = serializers.SerializerMethodField()
+    findings = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Inspection
+        fields = [
+            "id",
+            "enterprise",
+            "department",
+            "kind",
+            "status",
+            "scheduled_on",
+            "inspected_on",
+            "summary",
+            "inspectors",
+            "checks",
+            "findings",
+        ]
+
+    def get_checks(self, obj) -> list[dict]:
+        return [{"title": c.title, "result": c.result, "note": c.note} for c in obj.checks.all()]
+
+    def get_findings(self, obj) -> list[dict]:
+        return [
+            {
+                "kind": f.kind,
+                "description": f.description,
+                "rectify_by": f.rectify_by,
+                "rectified_on": f.rectified_on,
+                "hidden_danger": f.hidden_danger.public_id if f.hidden_danger_id else None,
+            }
+            for f in obj.findings.all()
+        ]
+
+
+class PenaltySerializer(serializers.ModelSerializer):
+    """A penalty decision; a natural person's identity number is never served."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    enterprise = serializers.UUIDField(source="enterprise.public_id", read_only=True, default=None)
+    department = serializers.UUIDField(source="department.public_id", read_only=True)
+    county = serializers.CharField(source="county.code", read_only=True)
+    published_late = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Penalty
+        fields = [
+            "id",
+            "decision_number",
+            "enterprise",
+            "party_kind",
+            "party_name",
+            "credit_code",
+            "department",
+            "county",
+            "facts",
+            "legal_basis",
+            "penalty_type",
+            "amount",
+            "decided_on",
+            "disclosure_due",
+            "published_on",
+            "published_late",
+        ]
+
+
+class PublishSerializer(serializers.Serializer):
+    published_on = serializers.DateField()

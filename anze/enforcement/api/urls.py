@@ -8,5 +8,7 @@ router = SimpleRouter()
 router.register("accidents", views.AccidentViewSet, basename="accident")
 router.register("inspection-plans", views.InspectionPlanViewSet, basename="inspection-plan")
 router.register("draws", views.DrawViewSet, basename="draw")
+router.register("inspections", views.InspectionViewSet, basename="inspection")
+router.register("penalties", views.PenaltyViewSet, basename="penalty")
 
 urlpatterns = router.urls

@@ -21,11 +21,14 @@ from anze.enforcement.api.serializers import (
     DrawSerializer,
     EnforcementErrorSerializer,
     InspectionPlanSerializer,
+    InspectionSerializer,
+    PenaltySerializer,
+    PublishSerializer,
     RerunSerializer,
     VerificationSerializer,
 )
 from anze.enforcement.filtersets import AccidentFilterSet
-from anze.enforcement.models import Accident, AccidentStep, Draw, InspectionPlan
+from anze.enforcement.models import Accident, AccidentStep, Draw, Inspection, InspectionPlan, Penalty
 from anze.enterprises.models import Enterprise
 from anze.org.models import Region, Unit
 
@@ -287,3 +290,72 @@ class DrawViewSet(viewsets.ReadOnlyModelViewSet):
         row = self.get_object()
         check = services.verify_draw(row)
         return Response({"ok": check.ok, "reasons": list(check.reasons)})
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List inspections", tags=["enforcement"]),
+    retrieve=extend_schema(
+        summary="Retrieve an inspection with its checklist and findings", tags=["enforcement"]
+    ),
+)
+class InspectionViewSet(viewsets.ReadOnlyModelViewSet):
+    """执法检查。"""
+
+    serializer_class = InspectionSerializer
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    permission_action = "view"
+
+    def get_queryset(self):
+        return (
+            Inspection.objects.restrict(self.request.user, "view")
+            .select_related("enterprise", "department")
+            .prefetch_related("inspectors", "checks", "findings__hidden_danger")
+            .order_by("-scheduled_on", "-id")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List penalty decisions", tags=["enforcement"]),
+    retrieve=extend_schema(summary="Retrieve a penalty decision", tags=["enforcement"]),
+)
+class PenaltyViewSet(viewsets.ReadOnlyModelViewSet):
+    """行政处罚决定：查询与公开。"""
+
+    serializer_class = PenaltySerializer
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    permission_action = "view"
+
+    def get_queryset(self):
+        return (
+            Penalty.objects.restrict(self.request.user, "view")
+            .select_related("enterprise", "department", "county")
+            .order_by("-decided_on", "-id")
+        )
+
+    @extend_schema(
+        summary="Publish a decision (late after 7 working days)",
+        request=PublishSerializer,
+        responses={
+            200: PenaltySerializer,
+            400: EnforcementErrorSerializer,
+            404: EnforcementErrorSerializer,
+            409: EnforcementErrorSerializer,
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, id: str | None = None) -> Response:
+        set_source("api")
+        penalty = Penalty.objects.restrict(request.user, "change").filter(public_id=id).first()
+        if penalty is None:
+            return _not_found()
+        body = PublishSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            penalty = services.publish_penalty(
+                actor=request.user, penalty=penalty, published_on=body.validated_data["published_on"]
+            )
+        except errors.EnforcementError as exc:
+            return _error(exc)
+        return Response(PenaltySerializer(penalty).data)

@@ -30,8 +30,28 @@ from anze.enforcement.services.draws import (
     set_sector_share,
     verify_draw,
 )
+from anze.enforcement.services.inspections import (
+    add_finding,
+    complete_inspection,
+    confirm_rectified,
+    decide_penalty,
+    mark_overdue_findings,
+    publish_penalty,
+    record_check,
+    schedule_from_draw,
+    schedule_inspection,
+)
 
 __all__ = [
+    "add_finding",
+    "complete_inspection",
+    "confirm_rectified",
+    "decide_penalty",
+    "mark_overdue_findings",
+    "publish_penalty",
+    "record_check",
+    "schedule_from_draw",
+    "schedule_inspection",
     "add_follow_up",
     "add_inspector",
     "add_item",
