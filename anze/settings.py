@@ -345,6 +345,10 @@ SPECTACULAR_SETTINGS = {
         "ReportLevelEnum": "anze.enforcement.choices.ReportLevel",
         "StepKindEnum": "anze.enforcement.choices.StepKind",
         "MisreportKindEnum": "anze.enforcement.choices.MisreportKind",
+        "ListingStatusEnum": "anze.enforcement.choices.ListingStatus",
+        "ListingRuleEnum": "anze.enforcement.choices.ListingRule",
+        "UnitGroupRuleEnum": "anze.org.choices.UnitGroupRule",
+        "InspectionStatusEnum": "anze.enforcement.choices.InspectionStatus",
     },
 }
 

@@ -10,10 +10,7 @@ class EnforcementConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        try:
-            from anze.core import registry
-        except ImportError:  # the registry lands with the layering work; until then nothing is registered
-            return
+        from anze.core import registry
         from anze.enforcement import hooks
 
         registry.add_nav_section(hooks.NAV_SECTION, order=60)

@@ -245,3 +245,46 @@ class PenaltyType(models.TextChoices):
     PERMIT_SUSPENSION = "permit_suspension", _("暂扣许可证")
     PERMIT_REVOCATION = "permit_revocation", _("吊销许可证")
     CLOSURE = "closure", _("关闭")
+
+
+class ListingRule(models.TextChoices):
+    """列入情形 (应急管理部令第11号)."""
+
+    MAJOR_ACCIDENT = "major_accident", _("发生重大及以上生产安全事故")
+    TWO_LARGER_ACCIDENTS = "two_larger_accidents", _("12个月内发生2起以上较大生产安全事故")
+    CONCEALED_OR_FALSE_REPORT = "concealed_or_false_report", _("瞒报、谎报生产安全事故")
+    WITHOUT_PERMIT = "without_permit", _("未取得或在暂扣、吊销期间从事生产经营")
+
+
+class ListingStatus(models.TextChoices):
+    """proposed → noticed → listed (or dismissed); listed → repaired / expired; a fraudulent repair → listed."""
+
+    PROPOSED = "proposed", _("拟列入")
+    NOTICED = "noticed", _("已告知")
+    LISTED = "listed", _("已列入")
+    DISMISSED = "dismissed", _("不予列入")
+    REPAIRED = "repaired", _("信用修复移出")
+    EXPIRED = "expired", _("届满移出")
+
+    @property
+    def badge(self) -> str:
+        return {
+            "proposed": "info",
+            "noticed": "warning",
+            "listed": "danger",
+            "dismissed": "secondary",
+            "repaired": "success",
+            "expired": "secondary",
+        }[self.value]
+
+    def can_notify(self) -> bool:
+        return self == ListingStatus.PROPOSED
+
+    def can_decide(self) -> bool:
+        return self == ListingStatus.NOTICED
+
+    def can_repair(self) -> bool:
+        return self == ListingStatus.LISTED
+
+    def can_restore(self) -> bool:
+        return self == ListingStatus.REPAIRED

@@ -42,11 +42,13 @@ def run(*, stdout: Any, now: dt.datetime) -> None:
     with transaction.atomic():
         evaluation = _evaluation_duty(city, office, now)
         accident = _larger_accident(office, unit, enterprises[0], now)
+        listed, expired = _listings(office, unit, enterprises, now)
         draw, penalties = _inspection_chain(office, city, unit, enterprises, now)
     stdout.write(
         f"enforcement: 较大事故 “{accident.title}” with its steps"
         f"{' and six-month evaluation duty' if evaluation else ''}; draw {draw.label} "
-        f"({draw.selections.count()} inspections); {penalties} penalties published"
+        f"({draw.selections.count()} inspections); {penalties} penalties published; "
+        f"blacklist: {listed} listed, {expired} expired"
     )
 
 
@@ -125,6 +127,45 @@ def _larger_accident(office, unit, enterprise, now: dt.datetime):
     services.record_reply(actor=office, accident=accident, replied_on=day + dt.timedelta(days=66))
     services.close_accident(actor=office, accident=accident, closed_on=day + dt.timedelta(days=70))
     return accident
+
+
+def _listings(office, unit, enterprises, now: dt.datetime) -> tuple[int, int]:
+    """Two penalties for operating without a permit: one 20 months ago (listed now), one 40 months ago (its
+    three years have passed: removed at expiry, no longer published)."""
+    from anze.enforcement import services
+    from anze.enforcement.models import Listing
+
+    today = timezone.localtime(now).date()
+    for n, months in ((1, 20), (2, 40)):
+        enterprise = enterprises[4 + n]
+        decided = today - dt.timedelta(days=months * 30)
+        services.decide_penalty(
+            actor=office,
+            decision_number=f"（临）应急罚〔{decided.year}〕无证{n}号",
+            department=unit,
+            party_kind="unit",
+            party_name=enterprise.name,
+            facts="未取得安全生产许可证擅自从事危险化学品生产活动",
+            legal_basis="《安全生产许可证条例》第十九条",
+            penalty_type="fine",
+            amount=Decimal(100000),
+            decided_on=decided,
+            enterprise=enterprise,
+            without_permit=True,
+        )
+    services.propose_listings(actor=office)
+    for row in Listing.objects.filter(rule="without_permit", enterprise__in=enterprises[5:7]):
+        row = services.notify_listing(actor=office, listing_row=row, department=unit, noticed_on=row.fact_on)
+        services.decide_listing(
+            actor=office,
+            listing_row=row,
+            decided_on=row.fact_on + dt.timedelta(days=10),
+            list_it=True,
+            decision_number=f"临应急失信〔{row.fact_on.year}〕{row.pk}号",
+            objection="当事人未提出陈述申辩",
+        )
+    expired = services.expire_listings(now=now)
+    return Listing.objects.filter(status="listed").count(), expired
 
 
 def _inspection_chain(office, city, unit, enterprises, now: dt.datetime):

@@ -201,9 +201,36 @@ class PenaltyForm(forms.Form):
         label=_("罚款金额（元）"), min_value=Decimal(0), max_digits=14, decimal_places=2, initial=0
     )
     decided_on = forms.DateField(label=_("决定日期"), widget=_D)
+    without_permit = forms.BooleanField(
+        label=_("未取得安全生产许可或在暂扣、吊销期间生产经营"), required=False
+    )
 
     def __init__(self, *args, enterprises, departments, counties, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = enterprises
         self.fields["department"].queryset = departments
         self.fields["county"].queryset = counties
+
+
+class ListingNoticeForm(forms.Form):
+    department = forms.ModelChoiceField(label=_("决定部门"), queryset=None, to_field_name="public_id")
+    on = forms.DateField(label=_("告知日期"), widget=_D)
+    objection_days = forms.IntegerField(label=_("陈述申辩期限（日）"), min_value=1, max_value=30, initial=5)
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
+
+
+class ListingDecisionForm(forms.Form):
+    on = forms.DateField(label=_("决定日期"), widget=_D)
+    list_it = forms.BooleanField(label=_("列入严重失信主体名单"), required=False, initial=True)
+    decision_number = forms.CharField(label=_("决定书文号"), max_length=60, required=False)
+    objection = forms.CharField(
+        label=_("陈述申辩意见及采纳情况"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class ReasonForm(forms.Form):
+    on = forms.DateField(label=_("日期"), widget=_D)
+    reason = forms.CharField(label=_("理由"), max_length=300)

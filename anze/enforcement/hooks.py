@@ -34,6 +34,12 @@ NAV_SECTION = NavSection(
             frozenset({Role.OFFICE, Role.COUNTY, Role.UNIT, Role.INSPECTOR, Role.AUDITOR, Role.ENTERPRISE}),
         ),
         NavItem(
+            _("失信名单"),
+            "enforcement:listing_list",
+            "person-x",
+            frozenset({Role.OFFICE, Role.COUNTY, Role.UNIT, Role.INSPECTOR, Role.AUDITOR, Role.LEADER}),
+        ),
+        NavItem(
             _("监督检查计划"),
             "enforcement:plan_list",
             "shuffle",
@@ -59,9 +65,19 @@ def home_panel(request) -> dict[str, Any] | None:
 
 
 def deadlines_job(now: dt.datetime) -> int:
-    from anze.enforcement.services import mark_overdue_findings, mark_overdue_steps
+    from anze.enforcement.services import (
+        expire_listings,
+        mark_overdue_findings,
+        mark_overdue_steps,
+        propose_listings,
+    )
 
-    return mark_overdue_steps(now=now) + mark_overdue_findings(now=now)
+    return (
+        mark_overdue_steps(now=now)
+        + mark_overdue_findings(now=now)
+        + expire_listings(now=now)
+        + propose_listings(actor="job:enforcement.deadlines")
+    )
 
 
 def demo(*, stdout, now: dt.datetime) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anze.enforcement import views, views_draws, views_inspections
+from anze.enforcement import views, views_draws, views_inspections, views_listings
 
 app_name = "enforcement"
 
@@ -32,4 +32,7 @@ urlpatterns = [
     path("penalties/<uuid:public_id>/", views_inspections.penalty_detail, name="penalty_detail"),
     path("penalties/<uuid:public_id>/publish/", views_inspections.penalty_publish, name="penalty_publish"),
     path("penalties/<uuid:public_id>/decision.docx", views_inspections.penalty_docx, name="penalty_docx"),
+    path("listings/", views_listings.listing_list, name="listing_list"),
+    path("listings/<uuid:public_id>/", views_listings.listing_detail, name="listing_detail"),
+    path("listings/<uuid:public_id>/<slug:action>/", views_listings.listing_action, name="listing_action"),
 ]

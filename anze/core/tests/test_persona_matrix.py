@@ -52,6 +52,7 @@ SLUGS = {
     "enforcement:accident_action": {"action": "misreport"},
     "enforcement:draw_action": {"action": "draw"},
     "enforcement:inspection_action": {"action": "finding"},
+    "enforcement:listing_action": {"action": "notify"},
 }
 ID_NAMES = ("public_id", "pk", "id")
 
@@ -255,8 +256,13 @@ def _work_objects(region: Any, unit: Any, *, office: Any, unit_user: Any) -> lis
         party_name=enterprise.name, facts="未培训", legal_basis="安全生产法", penalty_type="warning",
         decided_on=dt.date(2026, 3, 2), enterprise=enterprise,
     )  # fmt: skip
+    enforcement.record_misreport(
+        actor=office, accident=crash, kind="concealed", found_on=dt.date(2026, 3, 2), description="隐瞒"
+    )
+    enforcement.propose_listings(actor=office)
+    proposal = crash.enterprise.listings.get()
     return [
-        crash, crash.steps.first(), inspection_plan, inspection, finding, decision,
+        crash, crash.steps.first(), inspection_plan, inspection, finding, decision, proposal,
         plan, plan.current_version, duty_clause, staged, duty, occurrence, work, evidence, case, extension,
         enterprise, *kept, point, danger, photo, tip, tip.photos.get(), reward,
     ]  # fmt: skip

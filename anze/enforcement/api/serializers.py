@@ -12,6 +12,7 @@ from anze.enforcement.models import (
     Draw,
     Inspection,
     InspectionPlan,
+    Listing,
     Misreport,
     Penalty,
     SectorShare,
@@ -299,3 +300,40 @@ class PenaltySerializer(serializers.ModelSerializer):
 
 class PublishSerializer(serializers.Serializer):
     published_on = serializers.DateField()
+
+
+class ListingSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    enterprise = serializers.UUIDField(source="enterprise.public_id", read_only=True)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    department = serializers.UUIDField(source="department.public_id", read_only=True, default=None)
+
+    class Meta:
+        model = Listing
+        fields = [
+            "id",
+            "enterprise",
+            "enterprise_name",
+            "rule",
+            "fact_key",
+            "fact_on",
+            "status",
+            "department",
+            "noticed_on",
+            "objection_until",
+            "decision_number",
+            "listed_on",
+            "expires_on",
+            "removed_on",
+            "removal_reason",
+        ]
+
+
+class ListingActionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=["notify", "decide", "repair", "restore"])
+    on = serializers.DateField(required=False)
+    department = serializers.UUIDField(required=False)
+    objection_days = serializers.IntegerField(min_value=1, max_value=30, default=5)
+    list_it = serializers.BooleanField(default=True)
+    decision_number = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="")

@@ -10,5 +10,6 @@ router.register("inspection-plans", views.InspectionPlanViewSet, basename="inspe
 router.register("draws", views.DrawViewSet, basename="draw")
 router.register("inspections", views.InspectionViewSet, basename="inspection")
 router.register("penalties", views.PenaltyViewSet, basename="penalty")
+router.register("listings", views.ListingViewSet, basename="listing")
 
 urlpatterns = router.urls

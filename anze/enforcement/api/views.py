@@ -22,13 +22,23 @@ from anze.enforcement.api.serializers import (
     EnforcementErrorSerializer,
     InspectionPlanSerializer,
     InspectionSerializer,
+    ListingActionSerializer,
+    ListingSerializer,
     PenaltySerializer,
     PublishSerializer,
     RerunSerializer,
     VerificationSerializer,
 )
 from anze.enforcement.filtersets import AccidentFilterSet
-from anze.enforcement.models import Accident, AccidentStep, Draw, Inspection, InspectionPlan, Penalty
+from anze.enforcement.models import (
+    Accident,
+    AccidentStep,
+    Draw,
+    Inspection,
+    InspectionPlan,
+    Listing,
+    Penalty,
+)
 from anze.enterprises.models import Enterprise
 from anze.org.models import Region, Unit
 
@@ -359,3 +369,76 @@ class PenaltyViewSet(viewsets.ReadOnlyModelViewSet):
         except errors.EnforcementError as exc:
             return _error(exc)
         return Response(PenaltySerializer(penalty).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List blacklist listings", tags=["enforcement"]),
+    retrieve=extend_schema(summary="Retrieve a listing", tags=["enforcement"]),
+)
+class ListingViewSet(viewsets.ReadOnlyModelViewSet):
+    """严重失信主体名单：告知、决定、信用修复、恢复列入。"""
+
+    serializer_class = ListingSerializer
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    permission_action = "view"
+
+    def get_queryset(self):
+        return (
+            Listing.objects.restrict(self.request.user, "view")
+            .select_related("enterprise", "department")
+            .order_by("-fact_on", "-id")
+        )
+
+    @extend_schema(
+        summary="One step of the listing procedure",
+        request=ListingActionSerializer,
+        responses={
+            200: ListingSerializer,
+            400: EnforcementErrorSerializer,
+            404: EnforcementErrorSerializer,
+            409: EnforcementErrorSerializer,
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def handle(self, request: Request, id: str | None = None) -> Response:
+        set_source("api")
+        row = Listing.objects.restrict(request.user, "change").filter(public_id=id).first()
+        if row is None:
+            return _not_found()
+        body = ListingActionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        d = body.validated_data
+        user = request.user
+        try:
+            if d["action"] != "restore" and d.get("on") is None:
+                raise errors.EnforcementError("此操作需要日期 on。", "date_required")
+            if d["action"] == "notify":
+                unit = Unit.objects.restrict(user, "view").filter(public_id=d.get("department")).first()
+                if unit is None:
+                    return _not_found()
+                row = services.notify_listing(
+                    actor=user,
+                    listing_row=row,
+                    department=unit,
+                    noticed_on=d["on"],
+                    objection_days=d["objection_days"],
+                )
+            elif d["action"] == "decide":
+                row = services.decide_listing(
+                    actor=user,
+                    listing_row=row,
+                    decided_on=d["on"],
+                    list_it=d["list_it"],
+                    decision_number=d["decision_number"],
+                    objection=d["reason"],
+                )
+            elif d["action"] == "repair":
+                row = services.repair_listing(
+                    actor=user, listing_row=row, repaired_on=d["on"], reason=d["reason"]
+                )
+            else:
+                row = services.restore_listing(actor=user, listing_row=row, reason=d["reason"])
+        except errors.EnforcementError as exc:
+            return _error(exc)
+        return Response(ListingSerializer(row).data)

@@ -41,8 +41,24 @@ from anze.enforcement.services.inspections import (
     schedule_from_draw,
     schedule_inspection,
 )
+from anze.enforcement.services.listings import (
+    decide_listing,
+    expire_listings,
+    listed_enterprise_ids,
+    notify_listing,
+    propose_listings,
+    repair_listing,
+    restore_listing,
+)
 
 __all__ = [
+    "decide_listing",
+    "expire_listings",
+    "listed_enterprise_ids",
+    "notify_listing",
+    "propose_listings",
+    "repair_listing",
+    "restore_listing",
     "add_finding",
     "complete_inspection",
     "confirm_rectified",

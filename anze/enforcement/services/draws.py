@@ -33,11 +33,9 @@ from anze.enforcement.models import (
     KeyInspection,
     SectorShare,
 )
+from anze.enforcement.services.listings import listed_enterprise_ids
 
 DEFAULT_CREDIT_CLASS = CreditClass.B
-# Hooks that add facts to the pool without this module importing them: a callable taking the enterprise ids
-# of the pool and returning the ids on the blacklist (set by the listing module).
-LISTED_ENTERPRISES: list[Any] = []
 
 
 def _person(actor: Any) -> Any:
@@ -220,9 +218,7 @@ def build_pool(
     classes = dict(
         CreditRating.objects.filter(enterprise__in=enterprises).values_list("enterprise_id", "credit_class")
     )
-    listed: set[int] = set()
-    for hook in LISTED_ENTERPRISES:
-        listed |= set(hook(enterprises))
+    listed = set(listed_enterprise_ids(enterprises))
     inspectors = list(
         Inspector.objects.filter(department__in=departments, is_active=True).values_list(
             "pk", "certificate", "department__public_id", "region__code"

@@ -262,6 +262,7 @@ def decide_penalty(
     county=None,
     inspection: Inspection | None = None,
     party_id_number: str = "",
+    without_permit: bool = False,
 ) -> Penalty:
     """行政处罚决定: with its disclosure deadline (7 working days)."""
     from anze.duties.calendar import CalendarRangeError
@@ -296,6 +297,7 @@ def decide_penalty(
         penalty_type=penalty_type,
         amount=Decimal(amount),
         decided_on=decided_on,
+        without_permit=without_permit,
         disclosure_due=due,
     )
     penalty.search_text = _search_text(penalty)
