@@ -7,6 +7,7 @@ app_name = "enforcement"
 urlpatterns = [
     path("accidents/", views.AccidentListView.as_view(), name="accident_list"),
     path("accidents/new/", views.accident_create, name="accident_create"),
+    path("accidents/export.xlsx", views.accident_export, name="accident_export"),
     path("accidents/<uuid:public_id>/", views.accident_detail, name="accident_detail"),
     path("accidents/<uuid:public_id>/<slug:action>/", views.accident_action, name="accident_action"),
     path("accident-steps/<uuid:public_id>/complete/", views.step_complete, name="step_complete"),
@@ -29,6 +30,7 @@ urlpatterns = [
     ),
     path("penalties/", views_inspections.penalty_list, name="penalty_list"),
     path("penalties/new/", views_inspections.penalty_create, name="penalty_create"),
+    path("penalties/export.xlsx", views_inspections.penalty_export, name="penalty_export"),
     path("penalties/<uuid:public_id>/", views_inspections.penalty_detail, name="penalty_detail"),
     path("penalties/<uuid:public_id>/publish/", views_inspections.penalty_publish, name="penalty_publish"),
     path("penalties/<uuid:public_id>/decision.docx", views_inspections.penalty_docx, name="penalty_docx"),

@@ -332,3 +332,17 @@ def public_penalty_list(request: HttpRequest) -> HttpResponse:
             "query": _without_page(request.GET),
         },
     )
+
+
+@declare("view")
+@login_required
+def penalty_export(request: HttpRequest) -> HttpResponse:
+    """行政处罚决定 .xlsx within the user's scope (a natural person's identity number is never exported)."""
+    from anze.enforcement.exports import PENALTY_HEADER, XLSX_TYPE, penalty_rows, rows_to_xlsx
+
+    rows = Penalty.objects.restrict(request.user, "view")
+    response = HttpResponse(
+        rows_to_xlsx("行政处罚决定", PENALTY_HEADER, penalty_rows(rows)), content_type=XLSX_TYPE
+    )
+    response["Content-Disposition"] = 'attachment; filename="penalties.xlsx"'
+    return response

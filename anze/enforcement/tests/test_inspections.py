@@ -293,3 +293,23 @@ def test_api_publishes_a_penalty_and_lists_inspections(signed_in, alice, org, la
         content_type="application/json",
     )
     assert response.status_code == 409
+
+
+def test_exports_hold_only_the_scope(signed_in, alice, bob, org, lanshan_enterprise, luozhuang_enterprise):
+    from openpyxl import load_workbook
+
+    from anze.enforcement.tests.factories import accident
+
+    penalty(alice, org, lanshan_enterprise)
+    penalty(
+        alice, org, luozhuang_enterprise, decision_number="（临）应急罚〔2026〕5号", party_name="罗庄机械"
+    )
+    accident(alice, enterprise=lanshan_enterprise, title="兰山事故", deaths=3)
+    accident(alice, enterprise=luozhuang_enterprise, title="罗庄事故")
+    c = signed_in(bob)
+    sheet = load_workbook(io.BytesIO(c.get(reverse("enforcement:penalty_export")).content)).active
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["（临）应急罚〔2026〕1号"]
+    sheet = load_workbook(
+        io.BytesIO(c.get(reverse("enforcement:accident_export") + "?grade=larger").content)
+    ).active
+    assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["兰山事故"]
