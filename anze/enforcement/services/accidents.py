@@ -347,6 +347,14 @@ def _raise_evaluation(accident: Accident, kind: str, event_on: dt.date, due_on: 
                 note=f"{accident.title}（{StepKind(kind).label}）",
             )
         except DutyError as exc:
+            if exc.code == "event_exists":
+                # Another accident with the same lead unit closed the same day: one occurrence covers both.
+                from anze.duties.models import Occurrence
+
+                occurrence = Occurrence.objects.get(duty=duty, unit=accident.lead_unit, period_start=event_on)
+                return AccidentStep.objects.create(
+                    accident=accident, kind=kind, due_at=end_of_day(due_on), occurrence=occurrence
+                )
             raise errors.EnforcementError(
                 f"无法生成评估职责：{exc.message_zh} 请检查“事故评估职责”配置。", "evaluation_duty_failed"
             ) from exc

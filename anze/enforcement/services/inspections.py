@@ -265,7 +265,7 @@ def decide_penalty(
     without_permit: bool = False,
 ) -> Penalty:
     """行政处罚决定: with its disclosure deadline (7 working days)."""
-    from anze.duties.calendar import CalendarRangeError
+    from anze.duties.holidays import refresh_calendar
 
     if penalty_type == PenaltyType.FINE and Decimal(amount) <= 0:
         raise errors.EnforcementError("罚款须写明金额。", "amount_required")
@@ -276,10 +276,9 @@ def decide_penalty(
     county = county or getattr(enterprise, "county", None)
     if county is None:
         raise errors.EnforcementError("请选择企业或县区。", "county_required")
-    try:
-        due = disclosure.disclosure_due(decided_on)
-    except CalendarRangeError as exc:
-        raise errors.EnforcementError(exc.message_zh, exc.code) from exc
+    # The office's holiday arrangements (节假日安排) as the duties app keeps them, then 7 working days.
+    refresh_calendar()
+    due = disclosure.disclosure_due(decided_on)
     penalty = Penalty(
         decision_number=decision_number,
         inspection=inspection,

@@ -60,8 +60,8 @@ def event_duty(
     title: str = "较大事故结案半年内评估事故处理意见落实情况",
     roll: str = "none",
 ):
-    """A confirmed event-triggered duty (via the duties test builders), due `months` after the event; calendar
-    months, not moved to a working day (the holiday data may not reach a year ahead)."""
+    """A confirmed event-triggered duty (via the duties test builders), due `months` after the event, in calendar
+    months (not moved to a working day, as the law counts them)."""
     from anze.duties.choices import DutyKind
     from anze.duties.tests.factories import make_clause, make_duty
 

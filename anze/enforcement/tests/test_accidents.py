@@ -189,24 +189,19 @@ def test_scope_county_sees_its_own_accidents(alice, bob, lanshan_enterprise, luo
     assert list(Accident.objects.restrict(bob, "view")) == [mine]
 
 
-def test_a_duty_that_cannot_be_scheduled_stops_the_reply_with_a_clear_error(alice, org, lanshan_enterprise):
-    reply = event_duty(
-        org["linyi"], [org["city_emergency"]], months=12, title="批复后一年内评估", roll="following"
-    )
+def test_two_accidents_closed_the_same_day_share_the_lead_units_occurrence(alice, org, lanshan_enterprise):
+    closing = event_duty(org["linyi"], [org["city_emergency"]], months=6)
     services.configure_evaluation_duty(
-        actor=alice, region=org["linyi"], purpose=EvaluationPurpose.REPLY_EVALUATION, duty=reply
+        actor=alice, region=org["linyi"], purpose=EvaluationPurpose.CLOSING_EVALUATION, duty=closing
     )
-    a = accident(alice, enterprise=lanshan_enterprise, deaths=3)
-    services.open_investigation(
-        actor=alice, accident=a, lead_unit=org["city_emergency"], opened_on=timezone.localdate()
-    )
-    services.submit_investigation(actor=alice, accident=a, submitted_on=timezone.localdate())
-    far = dt.date(2090, 1, 1)  # past any holiday data: the working-day roll cannot be computed
-    with pytest.raises(errors.EnforcementError) as exc:
-        services.record_reply(actor=alice, accident=a, replied_on=far)
-    assert exc.value.code == "evaluation_duty_failed" and "chinesecalendar" in exc.value.message_zh
-    a.refresh_from_db()
-    assert (
-        a.status == AccidentStatus.REPORT_SUBMITTED
-        and not a.steps.filter(kind=StepKind.REPLY_EVALUATION).exists()
-    )
+    day = timezone.localdate()
+    steps = []
+    for deaths in (3, 4):
+        a = accident(alice, enterprise=lanshan_enterprise, deaths=deaths)
+        services.open_investigation(actor=alice, accident=a, lead_unit=org["city_emergency"], opened_on=day)
+        services.submit_investigation(actor=alice, accident=a, submitted_on=day)
+        services.record_reply(actor=alice, accident=a, replied_on=day)
+        services.close_accident(actor=alice, accident=a, closed_on=day)
+        steps.append(a.steps.get(kind=StepKind.CLOSING_EVALUATION))
+    assert steps[0].occurrence_id is not None and steps[0].occurrence_id == steps[1].occurrence_id
+    assert Occurrence.objects.filter(duty=closing).count() == 1
