@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "anze.prevention",
     "anze.public",
     "anze.monitoring",
+    "anze.enforcement",
 ]
 
 MIDDLEWARE = [
@@ -347,6 +348,15 @@ SPECTACULAR_SETTINGS = {
         "EnterpriseStatusEnum": "anze.enterprises.choices.EnterpriseStatus",
         "ComplianceStatusEnum": "anze.enterprises.choices.ComplianceStatus",
         "RuleSetStatusEnum": "anze.enterprises.choices.RuleSetStatus",
+        "AccidentGradeEnum": "anze.enforcement.choices.AccidentGrade",
+        "AccidentStatusEnum": "anze.enforcement.choices.AccidentStatus",
+        "ReportLevelEnum": "anze.enforcement.choices.ReportLevel",
+        "StepKindEnum": "anze.enforcement.choices.StepKind",
+        "MisreportKindEnum": "anze.enforcement.choices.MisreportKind",
+        "ListingStatusEnum": "anze.enforcement.choices.ListingStatus",
+        "ListingRuleEnum": "anze.enforcement.choices.ListingRule",
+        "UnitGroupRuleEnum": "anze.org.choices.UnitGroupRule",
+        "InspectionStatusEnum": "anze.enforcement.choices.InspectionStatus",
     },
 }
 
