@@ -44,7 +44,10 @@ class ReportForm(forms.Form):
     evidence_on = forms.DateField(
         label=_("工作完成日期"),
         widget=_date_widget(),
-        help_text=_("会议召开、检查开展等的实际日期（不是上传日期），决定它属于哪个周期。"),
+        help_text=_(
+            "会议召开、检查开展等的实际日期（不是上传日期）；晚于本周期也照实填写。"
+            "是否逾期按系统收到报告的时间判断，与此日期无关。"
+        ),
     )
     files = MultipleFileField(
         label=_("佐证材料"),

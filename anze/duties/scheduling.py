@@ -20,7 +20,15 @@ from anze.audit.services import record
 from anze.duties.calendar import Roll, WorkingCalendar
 from anze.duties.choices import OPEN_STATUSES, DutyKind, DutyStatus, OccurrenceStatus, SubjectKind
 from anze.duties.holidays import refresh_calendar
-from anze.duties.models import CoverageCycle, CoverageVisit, Duty, DutyRule, JobRun, Occurrence
+from anze.duties.models import (
+    CoverageCycle,
+    CoverageVisit,
+    Duty,
+    DutyRule,
+    JobRun,
+    Occurrence,
+    overdue_q,
+)
 from anze.duties.recurrence import (
     Period,
     RuleError,
@@ -233,6 +241,9 @@ def materialize_duty(
     rules = list(duty.rules.all())
     try:
         scheduled = duty_periods(duty, rules, until=until)
+        parsed = {
+            rule.pk: parse_rule(rule.rrule) for rule in rules if rule.rrule and duty.kind != DutyKind.DEADLINE
+        }
     except RuleError as exc:
         result.errors.append(f"{duty.public_id}: {exc.code}")
         return
@@ -296,11 +307,10 @@ def materialize_occurrences(
 
 @transaction.atomic
 def mark_overdue(*, now: dt.datetime, actor: Any = JOB_ACTOR) -> int:
-    """Flag every open occurrence whose due date has passed: one UPDATE over the indexed (status, due_on)."""
+    """Flag every open occurrence whose deadline (due date or granted extension) has passed: one UPDATE over
+    the indexed (status, due_on)."""
     today = timezone.localdate(now)
-    count = Occurrence.objects.filter(status__in=OPEN_STATUSES, due_on__lt=today, late=False).update(
-        late=True, updated_at=now
-    )
+    count = Occurrence.objects.filter(overdue_q(today), late=False).update(late=True, updated_at=now)
     record(
         "duties.occurrence.mark_overdue",
         actor=actor,

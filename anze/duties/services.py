@@ -22,6 +22,7 @@ from anze.accounts.roles import Role
 from anze.audit.services import record, snapshot
 from anze.core import notices
 from anze.duties import evidence as evidence_files
+from anze.duties import lateness
 from anze.duties.calendar import Roll
 from anze.duties.choices import (
     DutyKind,
@@ -44,6 +45,7 @@ from anze.duties.models import (
     Report,
     Review,
     led_clauses,
+    reported_late,
 )
 from anze.duties.recurrence import RuleError, event_due_marked, parse_rule
 
@@ -423,19 +425,20 @@ def _submit(
     today = timezone.localdate(now)
     if evidence_on > today:
         raise DutyError("工作完成日期不能晚于今天。", "evidence_in_future")
-    if DutyKind(occurrence.duty.kind).uses_rule and not (
-        occurrence.period_start <= evidence_on <= occurrence.period_end
-    ):
+    # Work done after the period is accepted as it is (and shown so); work before the period began
+    # belongs to an earlier one.
+    if DutyKind(occurrence.duty.kind).uses_rule and evidence_on < occurrence.period_start:
         raise DutyError(
-            f"工作完成日期须在本周期内（{occurrence.period_start:%Y-%m-%d} 至 {occurrence.period_end:%Y-%m-%d}）。",
-            "evidence_outside_period",
+            f"工作完成日期不能早于本周期开始（{occurrence.period_start:%Y-%m-%d}）：更早完成的工作属于上一周期。",
+            "evidence_before_period",
         )
     if not files:
         raise DutyError("请至少上传一个佐证材料。", "evidence_required")
     if len(files) > evidence_files.max_files():
         raise DutyError(f"一次最多上传 {evidence_files.max_files()} 个文件。", "too_many_files")
     checked = [evidence_files.check_file(content, name) for name, content in files]
-    late = evidence_on > occurrence.due_on
+    # Lateness is when the report reached the server, never the date the unit gives for the work.
+    late = reported_late(now, occurrence.due_on, occurrence.extended_until)
     next_status = OccurrenceStatus.SUBMITTED if state.can_submit() else OccurrenceStatus.RESUBMITTED
     _claim(
         occurrence,
@@ -615,6 +618,19 @@ def sign_off(
     )
     record("duties.occurrence.sign_off", actor=actor, obj=occurrence, after={"signed_off_at": now})
     return review
+
+
+def apply_extension(occurrence_id: int, *, until: dt.date, now: dt.datetime | None = None) -> int:
+    """A granted 督办 extension (延期) moves the item's deadline to `until` and its lateness is reweighed.
+
+    Part of the decision that grants it, whose audit event records it, so it writes none of its own.
+    """
+    now = now or timezone.now()
+    items = Occurrence.objects.filter(pk=occurrence_id, due_on__lte=until)
+    changed = items.update(extended_until=until, updated_at=now)
+    if changed:
+        lateness.recompute(Occurrence, Report, today=timezone.localdate(now), occurrences=items)
+    return changed
 
 
 # --- events and coverage --------------------------------------------------------------------------

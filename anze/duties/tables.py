@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import django_tables2 as tables
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from anze.duties.choices import OPEN_STATUSES, badge
+from anze.duties.choices import badge
 from anze.duties.models import Duty, Occurrence
 
 
@@ -58,8 +57,10 @@ class OccurrenceTable(tables.Table):
         return status_badge(record.status, record.get_status_display())
 
     def render_late(self, value, record):
-        if record.status in OPEN_STATUSES and record.due_on < timezone.localdate():
+        if record.is_overdue:
             return format_html('<span class="badge text-bg-danger">{}</span>', _("逾期未办"))
+        if value and record.submitted_at:
+            return format_html('<span class="badge text-bg-warning">{}</span>', _("逾期报送"))
         return format_html('<span class="badge text-bg-warning">{}</span>', _("逾期")) if value else "—"
 
 

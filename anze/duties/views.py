@@ -21,9 +21,8 @@ from anze.core import registry
 from anze.core.params import int_param, month_param, paginate_table
 from anze.core.permissions import PUBLIC, declare
 from anze.duties import holidays, ics, stats
-from anze.duties.choices import OPEN_STATUSES
 from anze.duties.filtersets import OccurrenceFilterSet
-from anze.duties.models import CalendarFeed, Occurrence
+from anze.duties.models import CalendarFeed, Occurrence, overdue_q
 from anze.duties.scheduling import tick_health
 from anze.duties.services import feed_token_hash, issue_calendar_feed, revoke_calendar_feed
 from anze.duties.tables import OccurrenceTable
@@ -65,7 +64,7 @@ class OverdueListView(OccurrenceListView):
 
     def get_queryset(self):
         today = timezone.localdate()
-        return super().get_queryset().filter(status__in=OPEN_STATUSES, due_on__lt=today)
+        return super().get_queryset().filter(overdue_q(today))
 
 
 @declare("view")
@@ -198,8 +197,8 @@ def feed_revoke(request: HttpRequest) -> HttpResponse:
 
 
 def _feed_state(row: Occurrence, today: dt.date) -> str:
-    """逾期 for open items past their due date, else the status (待报送, 已报送 …)."""
-    if row.status in OPEN_STATUSES and row.due_on < today:
+    """逾期 for open items past their deadline (due date or granted extension), else the status."""
+    if row.state.is_open and row.deadline < today:
         return str(_("逾期"))
     return row.get_status_display()
 

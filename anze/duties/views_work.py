@@ -97,7 +97,7 @@ def occurrence_report(request: HttpRequest, public_id: str) -> HttpResponse:
             form.add_error("files", exc.message_zh)
         except DutyError as exc:
             field = {
-                "evidence_outside_period": "evidence_on",
+                "evidence_before_period": "evidence_on",
                 "evidence_in_future": "evidence_on",
                 "text_required": "text",
                 "evidence_required": "files",

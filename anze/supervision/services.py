@@ -409,6 +409,7 @@ def decide_extension(
         case.deadline = extension.requested_deadline
         case.extensions += 1
         case.save(update_fields=["deadline", "delay_days", "extensions", "updated_at"])
+        _extend_source_occurrence(case, now=now)
     if approve:
         body = _("同意延期，办理期限延至 %(deadline)s，请按新期限办结并报送。") % {"deadline": case.deadline}
     else:
@@ -506,6 +507,18 @@ def notify_sign_off_waiting(*, occurrence_id: int, review_id: int, now: dt.datet
             % {"unit": occurrence.unit.name, "title": occurrence.duty.title},
             body=_("报告已审核通过，请您签批。"),
         )
+
+
+def _extend_source_occurrence(case: Case, *, now: dt.datetime) -> None:
+    """A case opened on an overdue item: the granted extension is the item's deadline too (reporting by
+    then is on time)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from anze.duties.models import Occurrence
+    from anze.duties.services import apply_extension
+
+    if case.object_id and case.content_type_id == ContentType.objects.get_for_model(Occurrence).pk:
+        apply_extension(case.object_id, until=case.deadline, now=now)
 
 
 # -- inbox --------------------------------------------------------------------------------------------
