@@ -250,7 +250,9 @@ def materialize_duty(
     rows = []
     for period, rule in scheduled:
         # A year without a holiday arrangement gives a provisional due date, never a skipped period.
-        due, provisional = due_date_marked(period, Roll(rule.roll), calendar=calendar)
+        due, provisional = due_date_marked(
+            period, Roll(rule.roll), calendar=calendar, due_rule=parsed.get(rule.pk)
+        )
         if provisional:
             result.provisional += 1
             result.provisional_years.append(due.year)
