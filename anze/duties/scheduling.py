@@ -150,6 +150,62 @@ def duty_periods(duty: Duty, rules: list[DutyRule], *, until: dt.date) -> list[t
     return result
 
 
+# --- what a confirmation will create -------------------------------------------------------------------
+
+
+@dataclass
+class ConfirmationPreview:
+    """What confirming a duty will make the next tick create: its due dates and the items they give."""
+
+    dates: list[dt.date] = field(default_factory=list)  # every due date up to `until`
+    parties: int = 0  # responsible units (or committees) each period is owed by
+    until: dt.date | None = None
+    today: dt.date | None = None
+    skipped_out_of_range: int = 0  # periods whose due date is past the holiday data
+    waits_for_event: bool = False
+
+    @property
+    def count(self) -> int:
+        """How many items (办理事项) the first tick creates."""
+        return len(self.dates) * self.parties
+
+    @property
+    def overdue_at_once(self) -> int:
+        """Of those, how many are past due already (they count as overdue from the start)."""
+        return sum(1 for day in self.dates if self.today and day < self.today) * self.parties
+
+    @property
+    def upcoming(self) -> list[dt.date]:
+        return [day for day in self.dates if self.today is None or day >= self.today][:6]
+
+
+def confirmation_preview(
+    duty: Duty,
+    values: dict[str, Any],
+    rule_values: dict[str, Any],
+    *,
+    today: dt.date,
+    horizon_days: int = DEFAULT_HORIZON_DAYS,
+) -> ConfirmationPreview:
+    """The due dates and item count of a draft duty with `values` (its fields) and `rule_values` (its first
+    rule's), as the tick would create them up to today + horizon; nothing is written."""
+    draft = Duty(clause_id=duty.clause_id, region=duty.region, **values)
+    until = today + dt.timedelta(days=horizon_days)
+    preview = ConfirmationPreview(until=until, today=today)
+    if DutyKind(draft.kind) == DutyKind.EVENT:
+        preview.waits_for_event = True
+        return preview
+    rule = DutyRule(effective_from=draft.start_on, **rule_values)
+    parsed = parse_rule(rule.rrule) if rule.rrule and draft.kind != DutyKind.DEADLINE else None
+    for period, _rule in duty_periods(draft, [rule], until=until):
+        try:
+            preview.dates.append(due_date(period, Roll(rule.roll), parsed))
+        except CalendarRangeError:
+            preview.skipped_out_of_range += 1
+    preview.parties = parties(draft).count()
+    return preview
+
+
 # --- materializing ----------------------------------------------------------------------------------
 
 

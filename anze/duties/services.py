@@ -135,6 +135,56 @@ def validate_rule_fields(kind: str, fields: dict[str, Any]) -> None:
         raise DutyError("每周期次数至少为1。", "invalid_count")
 
 
+def validate_dates(values: dict[str, Any], rule_values: dict[str, Any]) -> None:
+    """Refuse dates that contradict each other (the duty would make no work, or work before it starts)."""
+    start = values.get("start_on")
+    if start is None:
+        raise DutyError("请填写开始日期。", "start_required")
+    end = values.get("end_on")
+    if end is not None and end < start:
+        raise DutyError(
+            f"结束日期（{end:%Y-%m-%d}）早于开始日期（{start:%Y-%m-%d}）：请改晚结束日期或留空。",
+            "end_before_start",
+        )
+    kind = DutyKind(values["kind"])
+    deadline = rule_values.get("deadline")
+    if kind == DutyKind.DEADLINE and deadline and deadline < start:
+        raise DutyError(
+            f"完成期限（{deadline:%Y-%m-%d}）早于开始日期（{start:%Y-%m-%d}）：这样不会生成任何办理事项。"
+            "请把完成期限改到开始日期之后，或把开始日期提前。",
+            "deadline_before_start",
+        )
+    if kind.uses_rule and rule_values.get("rrule"):
+        until = parse_rule(rule_values["rrule"]).until
+        if until is not None and until < start:
+            raise DutyError(
+                f"重复规则在 {until:%Y-%m-%d} 结束（UNTIL），早于开始日期 {start:%Y-%m-%d}：不会生成任何办理事项。",
+                "rule_ends_before_start",
+            )
+
+
+def confirmation_values(duty: Duty, changes: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The duty's and its first rule's fields as they would be after confirming with `changes`."""
+    changes = dict(changes)
+    changes.pop("coverage_groups", None)
+    rule_changes = {k: changes.pop(k) for k in list(changes) if k in RULE_FIELDS}
+    values = {field: getattr(duty, field) for field in DUTY_FIELDS} | {
+        k: v for k, v in changes.items() if k in DUTY_FIELDS
+    }
+    rule = duty.rules.order_by("effective_from").first()
+    rule_values = {field: getattr(rule, field) for field in RULE_FIELDS} if rule else {}
+    return values, rule_values | rule_changes
+
+
+def check_confirmation(duty: Duty, changes: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Every check confirm_duty makes on its input, without writing anything (for a preview)."""
+    values, rule_values = confirmation_values(duty, changes)
+    _validate_subject(values)
+    validate_rule_fields(values["kind"], rule_values)
+    validate_dates(values, rule_values)
+    return values, rule_values
+
+
 def _validate_subject(values: dict[str, Any]) -> None:
     kind = values.get("subject_kind")
     needed = {
@@ -186,6 +236,7 @@ def confirm_duty(
     rule_values = {field: getattr(rule, field) for field in RULE_FIELDS} if rule else {}
     rule_values |= rule_changes
     validate_rule_fields(values["kind"], rule_values)
+    validate_dates(values, rule_values)
     planned = Duty(**{f: getattr(duty, f) for f in ("pk", "clause_id", "region_id", "generate_from")})
     for name, value in values.items():
         setattr(planned, name, value)

@@ -157,12 +157,6 @@ def cards(head: dict[str, Any], *, year: int, extra: dict[str, Any] | None = Non
             "tone": "warning",
         },
         {
-            "label": _("逾期完成"),
-            "value": head["late"],
-            "url": list_url(year=year, state="closed_late", **extra),
-            "tone": "warning",
-        },
-        {
             "label": _("逾期未办"),
             "value": head["overdue"],
             "url": list_url(year=year, state="overdue", **extra),

@@ -64,6 +64,27 @@ class OccurrenceTable(tables.Table):
         return format_html('<span class="badge text-bg-warning">{}</span>', _("逾期")) if value else "—"
 
 
+class SelectColumn(tables.CheckBoxColumn):
+    """A checkbox per row that belongs to a form outside the table (the 交办 form of the overdue list)."""
+
+    @property
+    def header(self):
+        return _("选择")
+
+
+class OverdueTable(OccurrenceTable):
+    """逾期清单, with a checkbox per row to pick items for 交办."""
+
+    select = SelectColumn(
+        accessor="public_id",
+        attrs={"input": {"name": "occurrence", "form": "assign-form", "aria-label": _("选择此事项")}},
+        orderable=False,
+    )
+
+    class Meta(OccurrenceTable.Meta):
+        sequence = ("select", "...")
+
+
 class DutyTable(tables.Table):
     """职责。"""
 

@@ -11,12 +11,14 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from anze.accounts.roles import Role
 from anze.core import registry
 from anze.core.params import int_param, month_param, paginate_table
 from anze.core.permissions import PUBLIC, declare
@@ -25,7 +27,7 @@ from anze.duties.filtersets import OccurrenceFilterSet
 from anze.duties.models import CalendarFeed, Occurrence, overdue_q
 from anze.duties.scheduling import tick_health
 from anze.duties.services import feed_token_hash, issue_calendar_feed, revoke_calendar_feed
-from anze.duties.tables import OccurrenceTable
+from anze.duties.tables import OccurrenceTable, OverdueTable
 
 _LIST_RELATED = ("duty", "unit", "committee")
 
@@ -57,14 +59,40 @@ class OccurrenceListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         return context
 
 
+def may_assign(user: Any) -> bool:
+    """The office and county offices start 督办 by hand (交办); the service checks each item's county."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(a.role in (Role.OFFICE, Role.COUNTY) for a in user.active_assignments())
+
+
+def assign_url(user: Any) -> str | None:
+    """The 交办 page of the supervision app, when installed and the user may use it (no import of it here:
+    duties sits below supervision)."""
+    if not may_assign(user):
+        return None
+    try:
+        return reverse("supervision:occurrence_assign")
+    except NoReverseMatch:
+        return None
+
+
 class OverdueListView(OccurrenceListView):
-    """逾期清单 — open occurrences past their due date, oldest first."""
+    """逾期清单 — open occurrences past their deadline, oldest first; the office picks rows for 交办."""
 
     heading = _("逾期清单")
 
     def get_queryset(self):
         today = timezone.localdate()
         return super().get_queryset().filter(overdue_q(today))
+
+    def get_table_class(self):
+        return OverdueTable if assign_url(self.request.user) else OccurrenceTable
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["assign_url"] = assign_url(self.request.user)
+        return context
 
 
 @declare("view")
