@@ -178,6 +178,7 @@ class DutyConfirmForm(forms.Form):
         label=_("同时生成已逾期的事项"),
         required=False,
         help_text=_("开始日期早于今天时，以往周期的事项会立即生成并随即催办、督办；确需补记才勾选。"),
+    )
     schedule = forms.ChoiceField(
         label=_("周期"),
         choices=SCHEDULE_CHOICES,
