@@ -125,7 +125,11 @@ def test_the_lists_behind_the_rates_separate_on_time_from_late(q2, charlie, bob,
 def test_the_item_page_shows_the_late_report_and_the_completion_date_after_the_period(q2, charlie, signed_in):
     report(q2["luozhuang"], charlie, on="2025-11-20", evidence_on=dt.date(2025, 11, 20))
     with time_machine.travel(at("2025-11-21"), tick=False):
-        page = fresh(signed_in, charlie).get(q2["luozhuang"].get_absolute_url()).content.decode()
+        client = fresh(signed_in, charlie)
+        page = client.get(q2["luozhuang"].get_absolute_url()).content.decode()
+        mine = client.get(reverse("duties:my_duties")).content.decode()
+        api = client.get(f"/api/occurrences/{q2['luozhuang'].public_id}/").json()
+    assert "逾期报送" in mine and api["late"] is True
     assert "逾期报送" in page and "晚于本周期" in page
     assert "2025-11-20 10:00" in page  # when the server received it
     assert "按时报送" not in page
