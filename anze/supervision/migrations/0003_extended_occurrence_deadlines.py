@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
         ("duties", "0002_truthful_lateness"),
-        ("supervision", "0001_initial"),
+        ("supervision", "0002_endpoint_send"),
     ]
 
     operations = [migrations.RunPython(extend_occurrences, migrations.RunPython.noop, elidable=True)]
