@@ -161,7 +161,7 @@ class ConfirmationPreview:
     parties: int = 0  # responsible units (or committees) each period is owed by
     until: dt.date | None = None
     today: dt.date | None = None
-    skipped_out_of_range: int = 0  # periods whose due date is past the holiday data
+    provisional: int = 0  # periods whose due date rests on the provisional calendar (暂定)
     waits_for_event: bool = False
 
     @property
@@ -198,10 +198,9 @@ def confirmation_preview(
     rule = DutyRule(effective_from=draft.start_on, **rule_values)
     parsed = parse_rule(rule.rrule) if rule.rrule and draft.kind != DutyKind.DEADLINE else None
     for period, _rule in duty_periods(draft, [rule], until=until):
-        try:
-            preview.dates.append(due_date(period, Roll(rule.roll), parsed))
-        except CalendarRangeError:
-            preview.skipped_out_of_range += 1
+        due, provisional = due_date_marked(period, Roll(rule.roll), due_rule=parsed)
+        preview.dates.append(due)
+        preview.provisional += int(provisional)
     preview.parties = parties(draft).count()
     return preview
 

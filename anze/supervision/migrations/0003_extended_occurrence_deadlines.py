@@ -28,7 +28,7 @@ def extend_occurrences(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("duties", "0002_truthful_lateness"),
+        ("duties", "0003_truthful_lateness"),
         ("supervision", "0002_endpoint_send"),
     ]
 
