@@ -42,6 +42,7 @@ def form_data(duty: Duty, **changes):
         "schedule": "quarterly",
         "due_on_kind": "period_end",
         "event_unit": "",
+        "allow_overdue": "on",  # a start in January leaves some monthly items already past due
     }
     return data | changes
 

@@ -169,7 +169,7 @@ def test_the_data_migration_corrects_lateness_from_when_reports_were_received(q2
     # What the old rule (evidence date against due date) left behind, and a lost submission time.
     Report.objects.update(late=False)
     Occurrence.objects.filter(pk=q2["luozhuang"].pk).update(late=False, submitted_at=None)
-    migration = importlib.import_module("anze.duties.migrations.0003_truthful_lateness")
+    migration = importlib.import_module("anze.duties.migrations.0004_truthful_lateness")
     with time_machine.travel(at("2025-11-21"), tick=False):
         migration.recompute_lateness(django_apps, None)
     late_item = Occurrence.objects.get(pk=q2["luozhuang"].pk)

@@ -28,8 +28,8 @@ def extend_occurrences(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("duties", "0003_truthful_lateness"),
-        ("supervision", "0002_endpoint_send"),
+        ("duties", "0004_truthful_lateness"),
+        ("supervision", "0003_batch_hold"),
     ]
 
     operations = [migrations.RunPython(extend_occurrences, migrations.RunPython.noop, elidable=True)]

@@ -17,7 +17,7 @@ def recompute_lateness(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('duties', '0002_holiday_arrangements'),
+        ('duties', '0003_duty_revision'),
         ('org', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
