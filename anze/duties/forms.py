@@ -181,6 +181,7 @@ class DutyConfirmForm(forms.Form):
     )
     schedule = forms.ChoiceField(
         label=_("周期"),
+        required=False,  # without a choice the rule text is used as typed
         choices=SCHEDULE_CHOICES,
         initial=Frequency.QUARTERLY,
         widget=forms.Select(attrs={"class": "form-select"}),
@@ -194,6 +195,7 @@ class DutyConfirmForm(forms.Form):
     )
     due_on_kind = forms.ChoiceField(
         label=_("截止日"),
+        required=False,
         choices=DUE_CHOICES,
         initial=DueOn.PERIOD_END,
         widget=forms.Select(attrs={"class": "form-select"}),
