@@ -124,13 +124,16 @@ class _Story:
     def _reviewer(self, occurrence: Occurrence) -> Any:
         return self._first_able((COUNTY_USER, OFFICE_USER), services.can_review, occurrence)
 
-    def report(self, occurrence: Occurrence) -> bool:
+    def report(self, occurrence: Occurrence, *, late: bool = False) -> bool:
+        """Report two days after the work; late work was done (and reported) about two weeks after the due date."""
         reporter = self._reporter(occurrence)
         if reporter is None:
             return False
         done_on = max(
             occurrence.period_start, min(occurrence.period_end, occurrence.due_on) - dt.timedelta(days=7)
         )
+        if late:
+            done_on = min(occurrence.due_on + dt.timedelta(days=12), timezone.localdate(self.now))
         text = REPORT_TEXT if reporter.username != OFFICE_USER else REPORT_TEXT + ENTERED_BY_OFFICE
         name = f"{occurrence.unit.short_name or occurrence.unit.name}-{occurrence.period_start:%Y%m%d}.pdf"
         content = evidence_pdf(f"Anze demo evidence {occurrence.public_id} {done_on:%Y-%m-%d}")
@@ -145,28 +148,33 @@ class _Story:
         occurrence.refresh_from_db()
         return True
 
-    def _reported_for_review(self, occurrence: Occurrence) -> Any:
+    def _reported_for_review(self, occurrence: Occurrence, *, late: bool = False) -> Any:
         """Report, and return who decides it; None when nothing was reported or no account may review it
         (then it stays awaiting review)."""
-        if not self.report(occurrence):
+        if not self.report(occurrence, late=late):
             return None
         reviewer = self._reviewer(occurrence)
         if reviewer is None:
             self.counts["awaiting_review"] += 1
         return reviewer
 
-    def accept(self, occurrence: Occurrence) -> None:
-        reviewer = self._reported_for_review(occurrence)
+    def accept(self, occurrence: Occurrence, *, late: bool = False) -> None:
+        reviewer = self._reported_for_review(occurrence, late=late)
         if reviewer is None:
             return
         moment = _at(timezone.localdate(occurrence.submitted_at) + dt.timedelta(days=3), 15, self.now)
         services.accept_report(occurrence, actor=reviewer, now=moment)
         self.counts["accepted"] += 1
+        self.counts["accepted_late"] += int(late)
         leader = self.users.get(LEADER_USER)
         occurrence.refresh_from_db()
         if leader is not None and occurrence.awaits_sign_off and services.can_sign_off(leader, occurrence):
             services.sign_off(occurrence, actor=leader, now=moment)
             self.counts["signed_off"] += 1
+
+    def accept_late(self, occurrence: Occurrence) -> None:
+        """Done and reported after the due date (then accepted): it counts as completed, not on time."""
+        self.accept(occurrence, late=True)
 
     def submit(self, occurrence: Occurrence) -> None:
         if self.report(occurrence):
@@ -182,15 +190,16 @@ class _Story:
 
 
 # What happens to a unit's past occurrences, oldest first, by the unit's place in a cycle of four: one
-# keeps up, one has its latest report awaiting review, one reported once and is late since, one reported
-# nothing. The demo unit account's own unit gets every state, so its 我的职责 page shows each of them.
+# keeps up, one has its latest report awaiting review (an earlier one came in late), one reported once,
+# late, and is overdue since, one reported nothing. The demo unit account's own unit gets every state, so
+# its 我的职责 page shows each of them.
 def _steps(pattern: str, count: int) -> list[str]:
     if pattern == "keeps_up":
         return ["accept"] * count
     if pattern == "awaiting":
-        return ["accept"] * (count - 1) + ["submit"] if count else []
+        return (["accept_late"] + ["accept"] * (count - 2) + ["submit"])[-count:] if count else []
     if pattern == "slipping":
-        return ["accept"][:count]
+        return ["accept_late"][:count]
     if pattern == "own_unit":
         return ["accept", "submit", "send_back"][:count]
     return []

@@ -7,8 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anze.duties.choices import OPEN_STATUSES, DutyKind, DutyStatus, OccurrenceStatus
-from anze.duties.models import Duty, Occurrence
+from anze.duties.choices import DutyKind, DutyStatus, OccurrenceStatus
+from anze.duties.models import Duty, Occurrence, overdue_q
 from anze.plans.choices import LEADER_ROLES
 
 # Accepted, and waiting for a leader's 签批 (Occurrence.awaits_sign_off, as a filter).
@@ -20,6 +20,7 @@ STATE_CHOICES = [
     ("open", _("未办结")),
     ("closed", _("已通过")),
     ("on_time", _("按时完成")),
+    ("closed_late", _("逾期完成")),
     ("late", _("逾期")),
     ("review", _("待审核")),
     ("sign_off", _("待签批")),
@@ -68,7 +69,7 @@ class OccurrenceFilterSet(django_filters.FilterSet):
         if value == "due":
             return queryset.filter(due_on__lte=today)
         if value == "overdue":
-            return queryset.filter(status__in=OPEN_STATUSES, due_on__lt=today)
+            return queryset.filter(overdue_q(today))
         if value == "open":
             return queryset.exclude(status=OccurrenceStatus.ACCEPTED)
         if value == "closed":
@@ -77,6 +78,8 @@ class OccurrenceFilterSet(django_filters.FilterSet):
             return queryset.filter(status=OccurrenceStatus.ACCEPTED, late=False)
         if value == "late":
             return queryset.filter(late=True)
+        if value == "closed_late":
+            return queryset.filter(status=OccurrenceStatus.ACCEPTED, late=True)
         if value == "review":
             return queryset.filter(status__in=[OccurrenceStatus.SUBMITTED, OccurrenceStatus.RESUBMITTED])
         if value == "sign_off":

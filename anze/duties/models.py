@@ -10,12 +10,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anze.accounts.roles import Role
 from anze.core.models import BaseModel
 from anze.core.restrict import RestrictedQuerySet, Scope
 from anze.duties.choices import (
+    OPEN_STATUSES,
     ArrangementSource,
     DutyKind,
     DutyStatus,
@@ -47,6 +49,28 @@ WORK_ROLES: dict[str, frozenset[str]] = {
     Role.INSPECTOR.value: _NONE,
     Role.ENTERPRISE.value: _NONE,
 }
+
+
+def deadline_of(due_on: dt.date, extended_until: dt.date | None) -> dt.date:
+    """An item's deadline: its due date, or a granted extension's later date."""
+    return max(due_on, extended_until) if extended_until else due_on
+
+
+def reported_late(submitted_at: dt.datetime, due_on: dt.date, extended_until: dt.date | None = None) -> bool:
+    """A report is late when the server received it after the deadline's day, whatever its evidence date."""
+    return timezone.localdate(submitted_at) > deadline_of(due_on, extended_until)
+
+
+def past_deadline_q(today: dt.date, prefix: str = "") -> Q:
+    """Rows whose deadline (the due date, or a granted extension) lies before `today`."""
+    return Q(**{f"{prefix}due_on__lt": today}) & (
+        Q(**{f"{prefix}extended_until__isnull": True}) | Q(**{f"{prefix}extended_until__lt": today})
+    )
+
+
+def overdue_q(today: dt.date, prefix: str = "") -> Q:
+    """逾期未办: still owed (pending or returned) and past the deadline."""
+    return Q(**{f"{prefix}status__in": list(OPEN_STATUSES)}) & past_deadline_q(today, prefix)
 
 
 class LeaderScopedQuerySet(RestrictedQuerySet):
@@ -362,11 +386,19 @@ class Occurrence(BaseModel):
     period_start = models.DateField(_("周期开始"))
     period_end = models.DateField(_("周期结束"))
     due_on = models.DateField(_("截止日期"))
+    extended_until = models.DateField(
+        _("延期至"),
+        null=True,
+        blank=True,
+        help_text=_("督办延期获批后的办理期限；在此之前报送不算逾期"),
+    )
     event_note = models.CharField(_("触发事件"), max_length=300, blank=True)
     status = models.CharField(
         _("状态"), max_length=12, choices=OccurrenceStatus.choices, default=OccurrenceStatus.PENDING
     )
-    late = models.BooleanField(_("逾期"), default=False)
+    late = models.BooleanField(
+        _("逾期"), default=False, help_text=_("截止日期（含获批延期）后才报送，或至今逾期未报送")
+    )
     # Computed under the provisional calendar (the year's holiday arrangement not yet entered).
     # db_default too: rows written by hand-written SQL (benchmarks, bulk loads) are not provisional either.
     due_provisional = models.BooleanField(_("截止日期暂定"), default=False, db_default=False)
@@ -414,6 +446,10 @@ class Occurrence(BaseModel):
                 condition=Q(period_end__gte=F("period_start")), name="occurrence_period_ordered"
             ),
             models.CheckConstraint(
+                condition=Q(extended_until__isnull=True) | Q(extended_until__gte=F("due_on")),
+                name="occurrence_extension_not_earlier",
+            ),
+            models.CheckConstraint(
                 condition=Q(status=OccurrenceStatus.PENDING) | Q(touched=True),
                 name="occurrence_acted_is_touched",
             ),
@@ -433,6 +469,16 @@ class Occurrence(BaseModel):
     @property
     def state(self) -> OccurrenceStatus:
         return OccurrenceStatus(self.status)
+
+    @property
+    def deadline(self) -> dt.date:
+        """The due date, or the later date a granted extension (延期) moved it to."""
+        return deadline_of(self.due_on, self.extended_until)
+
+    @property
+    def is_overdue(self) -> bool:
+        """Still owed and past its deadline (逾期未办)."""
+        return self.state.is_open and self.deadline < timezone.localdate()
 
     @property
     def is_closed(self) -> bool:
@@ -463,7 +509,11 @@ class Report(BaseModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("报送人")
     )
     submitted_at = models.DateTimeField(_("报送时间"))
-    late = models.BooleanField(_("逾期报送"), default=False)
+    late = models.BooleanField(
+        _("逾期报送"),
+        default=False,
+        help_text=_("服务器收到报告时已过截止日期（含获批延期），与工作完成日期无关"),
+    )
 
     objects = ReportQuerySet.as_manager()
     scope = Scope(region="occurrence__unit__region__path", unit="occurrence__unit_id", roles=WORK_ROLES)
@@ -479,6 +529,11 @@ class Report(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.occurrence} · 第{self.number}次报送"
+
+    @property
+    def done_after_period(self) -> bool:
+        """The work was done after the period it answers for (allowed, and shown)."""
+        return self.evidence_on > self.occurrence.period_end
 
 
 class ImmutableRecordError(RuntimeError):

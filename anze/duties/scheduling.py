@@ -20,7 +20,15 @@ from anze.audit.services import record
 from anze.duties.calendar import Roll, WorkingCalendar
 from anze.duties.choices import OPEN_STATUSES, DutyKind, DutyStatus, OccurrenceStatus, SubjectKind
 from anze.duties.holidays import refresh_calendar
-from anze.duties.models import CoverageCycle, CoverageVisit, Duty, DutyRule, JobRun, Occurrence
+from anze.duties.models import (
+    CoverageCycle,
+    CoverageVisit,
+    Duty,
+    DutyRule,
+    JobRun,
+    Occurrence,
+    overdue_q,
+)
 from anze.duties.recurrence import (
     Period,
     RuleError,
@@ -142,6 +150,61 @@ def duty_periods(duty: Duty, rules: list[DutyRule], *, until: dt.date) -> list[t
     return result
 
 
+# --- what a confirmation will create -------------------------------------------------------------------
+
+
+@dataclass
+class ConfirmationPreview:
+    """What confirming a duty will make the next tick create: its due dates and the items they give."""
+
+    dates: list[dt.date] = field(default_factory=list)  # every due date up to `until`
+    parties: int = 0  # responsible units (or committees) each period is owed by
+    until: dt.date | None = None
+    today: dt.date | None = None
+    provisional: int = 0  # periods whose due date rests on the provisional calendar (暂定)
+    waits_for_event: bool = False
+
+    @property
+    def count(self) -> int:
+        """How many items (办理事项) the first tick creates."""
+        return len(self.dates) * self.parties
+
+    @property
+    def overdue_at_once(self) -> int:
+        """Of those, how many are past due already (they count as overdue from the start)."""
+        return sum(1 for day in self.dates if self.today and day < self.today) * self.parties
+
+    @property
+    def upcoming(self) -> list[dt.date]:
+        return [day for day in self.dates if self.today is None or day >= self.today][:6]
+
+
+def confirmation_preview(
+    duty: Duty,
+    values: dict[str, Any],
+    rule_values: dict[str, Any],
+    *,
+    today: dt.date,
+    horizon_days: int = DEFAULT_HORIZON_DAYS,
+) -> ConfirmationPreview:
+    """The due dates and item count of a draft duty with `values` (its fields) and `rule_values` (its first
+    rule's), as the tick would create them up to today + horizon; nothing is written."""
+    draft = Duty(clause_id=duty.clause_id, region=duty.region, **values)
+    until = today + dt.timedelta(days=horizon_days)
+    preview = ConfirmationPreview(until=until, today=today)
+    if DutyKind(draft.kind) == DutyKind.EVENT:
+        preview.waits_for_event = True
+        return preview
+    rule = DutyRule(effective_from=draft.start_on, **rule_values)
+    parsed = parse_rule(rule.rrule) if rule.rrule and draft.kind != DutyKind.DEADLINE else None
+    for period, _rule in duty_periods(draft, [rule], until=until):
+        due, provisional = due_date_marked(period, Roll(rule.roll), due_rule=parsed)
+        preview.dates.append(due)
+        preview.provisional += int(provisional)
+    preview.parties = parties(draft).count()
+    return preview
+
+
 # --- materializing ----------------------------------------------------------------------------------
 
 
@@ -233,13 +296,18 @@ def materialize_duty(
     rules = list(duty.rules.all())
     try:
         scheduled = duty_periods(duty, rules, until=until)
+        parsed = {
+            rule.pk: parse_rule(rule.rrule) for rule in rules if rule.rrule and duty.kind != DutyKind.DEADLINE
+        }
     except RuleError as exc:
         result.errors.append(f"{duty.public_id}: {exc.code}")
         return
     rows = []
     for period, rule in scheduled:
         # A year without a holiday arrangement gives a provisional due date, never a skipped period.
-        due, provisional = due_date_marked(period, Roll(rule.roll), calendar=calendar)
+        due, provisional = due_date_marked(
+            period, Roll(rule.roll), calendar=calendar, due_rule=parsed.get(rule.pk)
+        )
         if provisional:
             result.provisional += 1
             result.provisional_years.append(due.year)
@@ -296,11 +364,10 @@ def materialize_occurrences(
 
 @transaction.atomic
 def mark_overdue(*, now: dt.datetime, actor: Any = JOB_ACTOR) -> int:
-    """Flag every open occurrence whose due date has passed: one UPDATE over the indexed (status, due_on)."""
+    """Flag every open occurrence whose deadline (due date or granted extension) has passed: one UPDATE over
+    the indexed (status, due_on)."""
     today = timezone.localdate(now)
-    count = Occurrence.objects.filter(status__in=OPEN_STATUSES, due_on__lt=today, late=False).update(
-        late=True, updated_at=now
-    )
+    count = Occurrence.objects.filter(overdue_q(today), late=False).update(late=True, updated_at=now)
     record(
         "duties.occurrence.mark_overdue",
         actor=actor,

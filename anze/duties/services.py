@@ -22,6 +22,7 @@ from anze.accounts.roles import Role
 from anze.audit.services import record, snapshot
 from anze.core import notices
 from anze.duties import evidence as evidence_files
+from anze.duties import lateness
 from anze.duties.calendar import Roll
 from anze.duties.choices import (
     DutyKind,
@@ -44,6 +45,7 @@ from anze.duties.models import (
     Report,
     Review,
     led_clauses,
+    reported_late,
 )
 from anze.duties.recurrence import RuleError, event_due_marked, parse_rule
 
@@ -133,6 +135,56 @@ def validate_rule_fields(kind: str, fields: dict[str, Any]) -> None:
         raise DutyError("每周期次数至少为1。", "invalid_count")
 
 
+def validate_dates(values: dict[str, Any], rule_values: dict[str, Any]) -> None:
+    """Refuse dates that contradict each other (the duty would make no work, or work before it starts)."""
+    start = values.get("start_on")
+    if start is None:
+        raise DutyError("请填写开始日期。", "start_required")
+    end = values.get("end_on")
+    if end is not None and end < start:
+        raise DutyError(
+            f"结束日期（{end:%Y-%m-%d}）早于开始日期（{start:%Y-%m-%d}）：请改晚结束日期或留空。",
+            "end_before_start",
+        )
+    kind = DutyKind(values["kind"])
+    deadline = rule_values.get("deadline")
+    if kind == DutyKind.DEADLINE and deadline and deadline < start:
+        raise DutyError(
+            f"完成期限（{deadline:%Y-%m-%d}）早于开始日期（{start:%Y-%m-%d}）：这样不会生成任何办理事项。"
+            "请把完成期限改到开始日期之后，或把开始日期提前。",
+            "deadline_before_start",
+        )
+    if kind.uses_rule and rule_values.get("rrule"):
+        until = parse_rule(rule_values["rrule"]).until
+        if until is not None and until < start:
+            raise DutyError(
+                f"重复规则在 {until:%Y-%m-%d} 结束（UNTIL），早于开始日期 {start:%Y-%m-%d}：不会生成任何办理事项。",
+                "rule_ends_before_start",
+            )
+
+
+def confirmation_values(duty: Duty, changes: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The duty's and its first rule's fields as they would be after confirming with `changes`."""
+    changes = dict(changes)
+    changes.pop("coverage_groups", None)
+    rule_changes = {k: changes.pop(k) for k in list(changes) if k in RULE_FIELDS}
+    values = {field: getattr(duty, field) for field in DUTY_FIELDS} | {
+        k: v for k, v in changes.items() if k in DUTY_FIELDS
+    }
+    rule = duty.rules.order_by("effective_from").first()
+    rule_values = {field: getattr(rule, field) for field in RULE_FIELDS} if rule else {}
+    return values, rule_values | rule_changes
+
+
+def check_confirmation(duty: Duty, changes: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Every check confirm_duty makes on its input, without writing anything (for a preview)."""
+    values, rule_values = confirmation_values(duty, changes)
+    _validate_subject(values)
+    validate_rule_fields(values["kind"], rule_values)
+    validate_dates(values, rule_values)
+    return values, rule_values
+
+
 def _validate_subject(values: dict[str, Any]) -> None:
     kind = values.get("subject_kind")
     needed = {
@@ -184,6 +236,7 @@ def confirm_duty(
     rule_values = {field: getattr(rule, field) for field in RULE_FIELDS} if rule else {}
     rule_values |= rule_changes
     validate_rule_fields(values["kind"], rule_values)
+    validate_dates(values, rule_values)
     planned = Duty(**{f: getattr(duty, f) for f in ("pk", "clause_id", "region_id", "generate_from")})
     for name, value in values.items():
         setattr(planned, name, value)
@@ -423,19 +476,20 @@ def _submit(
     today = timezone.localdate(now)
     if evidence_on > today:
         raise DutyError("工作完成日期不能晚于今天。", "evidence_in_future")
-    if DutyKind(occurrence.duty.kind).uses_rule and not (
-        occurrence.period_start <= evidence_on <= occurrence.period_end
-    ):
+    # Work done after the period is accepted as it is (and shown so); work before the period began
+    # belongs to an earlier one.
+    if DutyKind(occurrence.duty.kind).uses_rule and evidence_on < occurrence.period_start:
         raise DutyError(
-            f"工作完成日期须在本周期内（{occurrence.period_start:%Y-%m-%d} 至 {occurrence.period_end:%Y-%m-%d}）。",
-            "evidence_outside_period",
+            f"工作完成日期不能早于本周期开始（{occurrence.period_start:%Y-%m-%d}）：更早完成的工作属于上一周期。",
+            "evidence_before_period",
         )
     if not files:
         raise DutyError("请至少上传一个佐证材料。", "evidence_required")
     if len(files) > evidence_files.max_files():
         raise DutyError(f"一次最多上传 {evidence_files.max_files()} 个文件。", "too_many_files")
     checked = [evidence_files.check_file(content, name) for name, content in files]
-    late = evidence_on > occurrence.due_on
+    # Lateness is when the report reached the server, never the date the unit gives for the work.
+    late = reported_late(now, occurrence.due_on, occurrence.extended_until)
     next_status = OccurrenceStatus.SUBMITTED if state.can_submit() else OccurrenceStatus.RESUBMITTED
     _claim(
         occurrence,
@@ -615,6 +669,19 @@ def sign_off(
     )
     record("duties.occurrence.sign_off", actor=actor, obj=occurrence, after={"signed_off_at": now})
     return review
+
+
+def apply_extension(occurrence_id: int, *, until: dt.date, now: dt.datetime | None = None) -> int:
+    """A granted 督办 extension (延期) moves the item's deadline to `until` and its lateness is reweighed.
+
+    Part of the decision that grants it, whose audit event records it, so it writes none of its own.
+    """
+    now = now or timezone.now()
+    items = Occurrence.objects.filter(pk=occurrence_id, due_on__lte=until)
+    changed = items.update(extended_until=until, updated_at=now)
+    if changed:
+        lateness.recompute(Occurrence, Report, today=timezone.localdate(now), occurrences=items)
+    return changed
 
 
 # --- events and coverage --------------------------------------------------------------------------

@@ -36,4 +36,5 @@ urlpatterns = [
     path("revisions/<uuid:public_id>/retire/", views_revision.revision_retire, name="revision_retire"),
     path("<uuid:public_id>/", views_work.duty_detail, name="duty_detail"),
     path("<uuid:public_id>/confirm/", views_work.duty_confirm, name="duty_confirm"),
+    path("<uuid:public_id>/confirm/preview/", views_work.duty_confirm_preview, name="duty_confirm_preview"),
 ]

@@ -11,22 +11,23 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from anze.accounts.roles import Role
 from anze.core import registry
 from anze.core.params import int_param, month_param, paginate_table
 from anze.core.permissions import PUBLIC, declare
 from anze.duties import holidays, ics, stats
-from anze.duties.choices import OPEN_STATUSES
 from anze.duties.filtersets import OccurrenceFilterSet
-from anze.duties.models import CalendarFeed, Occurrence
+from anze.duties.models import CalendarFeed, Occurrence, overdue_q
 from anze.duties.scheduling import tick_health
 from anze.duties.services import feed_token_hash, issue_calendar_feed, revoke_calendar_feed
-from anze.duties.tables import OccurrenceTable
+from anze.duties.tables import OccurrenceTable, OverdueTable
 
 _LIST_RELATED = ("duty", "unit", "committee")
 
@@ -58,14 +59,40 @@ class OccurrenceListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         return context
 
 
+def may_assign(user: Any) -> bool:
+    """The office and county offices start 督办 by hand (交办); the service checks each item's county."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(a.role in (Role.OFFICE, Role.COUNTY) for a in user.active_assignments())
+
+
+def assign_url(user: Any) -> str | None:
+    """The 交办 page of the supervision app, when installed and the user may use it (no import of it here:
+    duties sits below supervision)."""
+    if not may_assign(user):
+        return None
+    try:
+        return reverse("supervision:occurrence_assign")
+    except NoReverseMatch:
+        return None
+
+
 class OverdueListView(OccurrenceListView):
-    """逾期清单 — open occurrences past their due date, oldest first."""
+    """逾期清单 — open occurrences past their deadline, oldest first; the office picks rows for 交办."""
 
     heading = _("逾期清单")
 
     def get_queryset(self):
         today = timezone.localdate()
-        return super().get_queryset().filter(status__in=OPEN_STATUSES, due_on__lt=today)
+        return super().get_queryset().filter(overdue_q(today))
+
+    def get_table_class(self):
+        return OverdueTable if assign_url(self.request.user) else OccurrenceTable
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["assign_url"] = assign_url(self.request.user)
+        return context
 
 
 @declare("view")
@@ -198,8 +225,8 @@ def feed_revoke(request: HttpRequest) -> HttpResponse:
 
 
 def _feed_state(row: Occurrence, today: dt.date) -> str:
-    """逾期 for open items past their due date, else the status (待报送, 已报送 …)."""
-    if row.status in OPEN_STATUSES and row.due_on < today:
+    """逾期 for open items past their deadline (due date or granted extension), else the status."""
+    if row.state.is_open and row.deadline < today:
         return str(_("逾期"))
     return row.get_status_display()
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anze.supervision import views, views_batches, views_settings
+from anze.supervision import views, views_assign, views_batches, views_settings
 
 app_name = "supervision"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("cases/<uuid:public_id>/notice.docx", views.case_notice, name="case_notice"),
     path("cases/<uuid:public_id>/extension/", views.case_extension_request, name="case_extension_request"),
     path("cases/<uuid:public_id>/close/", views.case_close, name="case_close"),
+    path("assign/", views_assign.occurrence_assign, name="occurrence_assign"),
     path("reminders/", views.ReminderListView.as_view(), name="reminder_list"),
     path("deliveries/", views.DeliveryListView.as_view(), name="delivery_list"),
     path("circulars/", views.CircularListView.as_view(), name="circular_list"),

@@ -132,6 +132,7 @@ class OccurrenceSerializer(serializers.ModelSerializer):
             "period_end",
             "due_on",
             "due_provisional",
+            "extended_until",
             "status",
             "late",
             "version",
