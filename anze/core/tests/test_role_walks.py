@@ -234,10 +234,16 @@ def _county(browser, url: str) -> None:
 
 def _enterprise(browser, url: str) -> None:
     """The enterprise sees its compliance card and hidden dangers, and reports a hidden danger."""
+    from anze.enterprises.models import EnterpriseMembership
+    from anze.prevention.models import HiddenDanger
+
     walk = _signed_in(browser, url, "demo_enterprise")
     assert "企业合规卡" in walk.main() and "查看完整合规卡与台账" in walk.main()
     assert "隐患排查治理" in walk.main()
-    name = walk.page.locator("section[aria-labelledby='home-enterprises'] .card-header a").first.inner_text()
+    bound = EnterpriseMembership.objects.get(user__username="demo_enterprise").enterprise
+    cards = walk.page.locator("section[aria-labelledby='home-enterprises'] .card-header a")
+    assert cards.all_inner_texts() == [bound.name]  # its own enterprise's card, and no other
+    name = bound.name
     open_before = int(walk.card("未销号隐患"))
 
     walk.go("/prevention/hidden-dangers/new/")
@@ -254,6 +260,7 @@ def _enterprise(browser, url: str) -> None:
     walk.submit("main form[method=post]")
     assert "配电室灭火器过期" in walk.main(), walk.main()[:500]
 
+    assert HiddenDanger.objects.get(title="配电室灭火器过期").enterprise == bound
     walk.go("/")
     assert int(walk.card("未销号隐患")) == open_before + 1
     assert "配电室灭火器过期" in walk.main()  # among the dangers whose deadline comes first
