@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "anze.enterprises",
     "anze.prevention",
     "anze.public",
+    "anze.monitoring",
+    "anze.enforcement",
 ]
 
 MIDDLEWARE = [
@@ -164,6 +166,8 @@ ANZE_SECURITY = {
     "PASSWORD_HISTORY": env.int("ANZE_PASSWORD_HISTORY", 5, minimum=5),
     "LOCKOUT_FAILURES": env.int("ANZE_LOCKOUT_FAILURES", 5, minimum=1),
     "LOCKOUT_MINUTES": env.int("ANZE_LOCKOUT_MINUTES", 30, minimum=1),
+    # Failed sign-ins from one client address within the lockout window before the address is throttled.
+    "LOCKOUT_ADDRESS_FAILURES": env.int("ANZE_LOCKOUT_ADDRESS_FAILURES", 30, minimum=1),
     "SESSION_IDLE_MINUTES": env.int("ANZE_SESSION_IDLE_MINUTES", 30, minimum=1),
     "SESSION_ABSOLUTE_HOURS": env.int("ANZE_SESSION_ABSOLUTE_HOURS", 12, minimum=1),
     "ACCOUNT_IDLE_DAYS": env.int("ANZE_ACCOUNT_IDLE_DAYS", 90, minimum=1),
@@ -172,6 +176,12 @@ ANZE_SECURITY = {
 # The Cybersecurity Law keeps network logs at least six months: 184 days covers the longest six.
 ANZE_AUDIT_MIN_RETENTION_DAYS = 184
 ANZE_AUDIT_RETENTION_DAYS = env.int("ANZE_AUDIT_RETENTION_DAYS", 3650)
+# The chain's witness outside the database (anze/audit/witness.py): where the signed head goes, how often.
+ANZE_AUDIT_WITNESS_DIR = Path(env.str("ANZE_AUDIT_WITNESS_DIR", str(DATA_DIR / "audit-witness")))
+ANZE_AUDIT_WITNESS_KEY_FILE = Path(env.str("ANZE_AUDIT_WITNESS_KEY_FILE", str(DATA_DIR / "audit_witness_key")))
+ANZE_AUDIT_WITNESS_EMAILS = env.list("ANZE_AUDIT_WITNESS_EMAILS", [])
+ANZE_AUDIT_WITNESS_HOURS = env.int("ANZE_AUDIT_WITNESS_HOURS", 24, minimum=1)
+ANZE_AUDIT_TSA_URL = env.url("ANZE_AUDIT_TSA_URL", "", schemes=("http", "https"))
 if ANZE_AUDIT_RETENTION_DAYS < ANZE_AUDIT_MIN_RETENTION_DAYS:
     raise ImproperlyConfigured(
         f"ANZE_AUDIT_RETENTION_DAYS={ANZE_AUDIT_RETENTION_DAYS} keeps less than six months; "
@@ -295,6 +305,10 @@ else:
         "immediate": TESTING,
     }
 
+# Monitoring readings arrive over MQTT when ANZE_MQTT_URL is set (anze.monitoring.mqtt).
+MQTT_URL = env.url("ANZE_MQTT_URL", "", schemes=("mqtt", "tcp"))
+MQTT_PREFIX = env.str("ANZE_MQTT_PREFIX", "anze/v1")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "anze.accounts.api.authentication.ExpiringTokenAuthentication",
@@ -303,7 +317,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["anze.core.api.permissions.RestrictedPermission"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "anze.core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "anze.core.api.exceptions.exception_handler",
 }
@@ -334,6 +348,15 @@ SPECTACULAR_SETTINGS = {
         "EnterpriseStatusEnum": "anze.enterprises.choices.EnterpriseStatus",
         "ComplianceStatusEnum": "anze.enterprises.choices.ComplianceStatus",
         "RuleSetStatusEnum": "anze.enterprises.choices.RuleSetStatus",
+        "AccidentGradeEnum": "anze.enforcement.choices.AccidentGrade",
+        "AccidentStatusEnum": "anze.enforcement.choices.AccidentStatus",
+        "ReportLevelEnum": "anze.enforcement.choices.ReportLevel",
+        "StepKindEnum": "anze.enforcement.choices.StepKind",
+        "MisreportKindEnum": "anze.enforcement.choices.MisreportKind",
+        "ListingStatusEnum": "anze.enforcement.choices.ListingStatus",
+        "ListingRuleEnum": "anze.enforcement.choices.ListingRule",
+        "UnitGroupRuleEnum": "anze.org.choices.UnitGroupRule",
+        "InspectionStatusEnum": "anze.enforcement.choices.InspectionStatus",
     },
 }
 
@@ -353,6 +376,9 @@ ANZE_WEBHOOK_CA_BUNDLE = env.str("ANZE_WEBHOOK_CA_BUNDLE", "")
 ANZE_WEBHOOK_PER_MINUTE = env.int("ANZE_WEBHOOK_PER_MINUTE", 15, minimum=1)
 # More than this many messages waiting for one channel go out as one digest listing them all.
 ANZE_NOTICE_DIGEST_AFTER = env.int("ANZE_NOTICE_DIGEST_AFTER", 3, minimum=1)
+# A batch (the items one duty confirmation made) that would open more 督办 cases than this in one run is
+# held until the office releases or withdraws it: a brake for mistaken confirmations.
+ANZE_SUPERVISION_CASE_BRAKE = env.int("ANZE_SUPERVISION_CASE_BRAKE", 20, minimum=1)
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 

@@ -15,6 +15,7 @@ api_patterns = [
     path("", include("anze.supervision.api.urls")),
     path("", include("anze.prevention.api.urls")),
     path("", include("anze.enterprises.api.urls")),
+    path("", include("anze.enforcement.api.urls")),
 ]
 
 urlpatterns = [
@@ -27,8 +28,11 @@ urlpatterns = [
     path("supervision/", include("anze.supervision.urls")),
     path("enterprises/", include("anze.enterprises.urls")),
     path("prevention/", include("anze.prevention.urls")),
+    path("monitoring/", include("anze.monitoring.urls")),
+    path("enforcement/", include("anze.enforcement.urls")),
     path("tips/", include("anze.public.urls_office")),
     path("public/", include("anze.public.urls")),
+    path("public/enforcement/", include("anze.enforcement.urls_public")),
     path("api/", include((api_patterns, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -9,6 +9,11 @@ database of its own (anze_bench_duties, dropped afterwards):
 - duties_unit_dashboard: the server time of a unit's 我的职责 page (median of 7 requests), and its query
   count, which must equal the count with 10× fewer rows.
 
+Beside each, `…_vs_raw` (bench/raw.py): the same occurrences written by one INSERT … SELECT (parties × the
+duties' periods) into a table with the same indexes; the same rows flagged by one hand-written UPDATE; the
+page's data (headline counts, first page of open items) read by two hand-written SELECTs.
+ANZE_BENCH_SCALE (0–1) shrinks the province for a quick check.
+
 Each backend runs in its own subprocess (Django is configured once per process). Nothing is printed by run().
 """
 
@@ -25,7 +30,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-UNITS = 20_000
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from raw import drop, scaled, scratch_like, timed, versus  # noqa: E402
+
+UNITS = scaled(20_000)
 DUTIES = 300
 PG_NAME = "anze_bench_duties"
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -148,7 +156,7 @@ def _province():
     sizes = {0: 1500, 1: 1000, 2: 2000}  # quarterly, half-yearly, yearly groups
     memberships = []
     for g, group in enumerate(groups):
-        size = sizes[g % 3]
+        size = min(scaled(sizes[g % 3]), UNITS)
         start = (g * 677) % UNITS
         members = {unit_ids[(start + j) % UNITS] for j in range(size - 1)} | {unit_ids[0]}
         memberships += [UnitGroupMembership(group=group, unit_id=u) for u in members]
@@ -239,6 +247,63 @@ def _dashboard(user) -> tuple[float, int]:
     return statistics.median(timings) * 1000, len(queries)
 
 
+def _raw_materialize(backend: str, now) -> float:
+    """One INSERT … SELECT writing the year's occurrences: each duty's group members × its periods."""
+    from django.db import connection
+
+    from anze.duties.models import Occurrence
+    from anze.org.models import UnitGroupMembership
+
+    table = Occurrence._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT DISTINCT o.duty_id, o.rule_id, o.period_start, o.period_end, o.due_on, d.subject_group_id "
+            f"FROM {table} o JOIN duties_duty d ON d.id = o.duty_id"
+        )
+        periods = cursor.fetchall()
+    scratch = scratch_like(table)
+    pg = backend == "pg"
+    date = "CAST(%s AS date)" if pg else "%s"
+    values = ", ".join([f"(%s, %s, {date}, {date}, {date}, %s)"] * len(periods))
+    uuid = "gen_random_uuid()" if pg else "lower(hex(randomblob(16)))"
+    false = "false" if pg else "0"
+    membership = UnitGroupMembership._meta.db_table
+    sql = (
+        f"INSERT INTO {scratch} (public_id, created_at, updated_at, duty_id, rule_id, unit_id, period_start, "
+        f"period_end, due_on, due_provisional, event_note, status, late, touched, version) "
+        f"WITH d(duty_id, rule_id, ps, pe, due, group_id) AS (VALUES {values}) "
+        f"SELECT {uuid}, %s, %s, d.duty_id, d.rule_id, m.unit_id, d.ps, d.pe, d.due, {false}, '', 'pending', "
+        f"{false}, {false}, 1 FROM d JOIN {membership} m ON m.group_id = d.group_id"
+    )
+    params = [value for row in periods for value in row] + [now, now]
+    try:
+        return timed(sql, params)
+    finally:
+        drop(scratch)
+
+
+def _raw_dashboard(unit_id: int) -> float:
+    """The data of the unit's page by hand-written SQL, median of 7, in milliseconds."""
+    import datetime as dt
+
+    year = dt.date.today().year
+    counts = (
+        "SELECT COUNT(*), SUM(CASE WHEN status = 'accepted' THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN late THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN status IN ('submitted', 'resubmitted') THEN 1 ELSE 0 END) "
+        "FROM duties_occurrence WHERE unit_id = %s AND due_on BETWEEN %s AND %s"
+    )
+    page = (
+        "SELECT o.id, o.public_id, o.due_on, o.period_start, o.period_end, o.status, o.late, d.title, u.name "
+        "FROM duties_occurrence o JOIN duties_duty d ON d.id = o.duty_id JOIN org_unit u ON u.id = o.unit_id "
+        "WHERE o.unit_id = %s AND o.status <> 'accepted' ORDER BY o.due_on, o.id LIMIT 25"
+    )
+    args = [unit_id, dt.date(year, 1, 1), dt.date(year, 12, 31)]
+    timed(counts, args, statements=[(page, [unit_id])])  # warm up
+    timings = [timed(counts, args, statements=[(page, [unit_id])]) for _ in range(7)]
+    return statistics.median(timings) * 1000
+
+
 def _analyze() -> None:
     from django.db import connection
 
@@ -279,8 +344,10 @@ def _measure(backend: str) -> dict:
         result = materialize_occurrences(now=now, horizon_days=364)
         materialize_seconds = time.perf_counter() - began
     total = Occurrence.objects.count()
-    if total < 900_000 or result.created != total:
+    if total < scaled(900_000) or result.created != total:
         raise RuntimeError(f"expected about a million occurrences, got {total} ({result.as_dict()})")
+
+    raw_materialize = _raw_materialize(backend, now)
 
     # History up to the Q2 due date: Q1 accepted; of what is due on 2025-06-30, 90 % already submitted.
     table = Occurrence._meta.db_table
@@ -301,8 +368,19 @@ def _measure(backend: str) -> dict:
         overdue_seconds = time.perf_counter() - began
     if marked == 0:
         raise RuntimeError("the overdue scan marked nothing")
+    true, false = ("true", "false") if backend == "pg" else ("1", "0")
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET late = {false} WHERE late = {true}")
+    _analyze()
+    raw_overdue = timed(
+        f"UPDATE {table} SET late = {true}, updated_at = %s "
+        f"WHERE status IN ('pending', 'returned') AND due_on < %s AND late = {false}",
+        [now, dt.date(2025, 7, 1)],
+        keep=True,
+    )
 
     dashboard_ms, queries_full = _dashboard(user)
+    raw_dashboard_ms = _raw_dashboard(unit_id)
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE id % 10 <> 0")
     _analyze()
@@ -313,8 +391,21 @@ def _measure(backend: str) -> dict:
             "unit": "s",
             "target": 60,
         },
+        f"duties_materialize_year{suffix}_vs_raw": versus(
+            materialize_seconds,
+            raw_materialize,
+            "the same occurrences by one INSERT … SELECT (parties × periods) into a table with the same indexes",
+        ),
         f"duties_overdue_scan_1m{suffix}": {"value": round(overdue_seconds, 3), "unit": "s", "target": 1},
+        f"duties_overdue_scan_1m{suffix}_vs_raw": versus(
+            overdue_seconds, raw_overdue, "the same rows flagged by one hand-written UPDATE"
+        ),
         f"duties_unit_dashboard{suffix}": {"value": round(dashboard_ms, 1), "unit": "ms", "target": 300},
+        f"duties_unit_dashboard{suffix}_vs_raw": versus(
+            dashboard_ms / 1000,
+            raw_dashboard_ms / 1000,
+            "the page's data by hand-written SQL: headline counts and the first page of open items (median of 7)",
+        ),
         f"duties_unit_dashboard_queries{suffix}": {
             "value": queries_full,
             "unit": "queries",

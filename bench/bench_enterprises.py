@@ -2,6 +2,9 @@
 of every rule over all of them (SQLite file; and PostgreSQL when one answers at 127.0.0.1:5432, in a
 database of its own that is created and dropped), and the re-evaluation of one enterprise.
 
+Beside each, `…_vs_raw` (bench/raw.py): the same result rows written by one INSERT … SELECT into a table with
+the same indexes (all of them; one enterprise's). ANZE_BENCH_SCALE (0–1) shrinks the data for a quick check.
+
 bench/run.py calls run() in a subprocess; run() starts one worker process per database (Django is set up
 once per process) and prints nothing.
 """
@@ -17,8 +20,11 @@ import tempfile
 import time
 from pathlib import Path
 
-ENTERPRISES = int(os.environ.get("ANZE_BENCH_ENTERPRISES", "200000"))
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from raw import copy_seconds, scaled, versus  # noqa: E402
+
+ENTERPRISES = int(os.environ.get("ANZE_BENCH_ENTERPRISES", "0")) or scaled(200_000)
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 PG_NAME = "anze_bench_enterprises"
 MARK = "@@BENCH@@"
@@ -75,12 +81,19 @@ def _worker(database_url: str, data_dir: str) -> dict:
             began = time.perf_counter()
             engine.reevaluate(enterprise, now=now)
             timings.append((time.perf_counter() - began) * 1000)
+        table = ComplianceResult._meta.db_table
+        raw_all = copy_seconds(table)
+        raw_one = statistics.median(
+            copy_seconds(table, "WHERE enterprise_id = %s", [pk]) * 1000 for pk in sample
+        )
     connections.close_all()
     return {
         "evaluate_seconds": evaluate_seconds,
         "reevaluate_ms": statistics.median(timings),
         "generate_seconds": generate_seconds,
         "results": counts["results"],
+        "raw_all_seconds": raw_all,
+        "raw_one_ms": raw_one,
     }
 
 
@@ -128,6 +141,7 @@ def run() -> dict:
         "unit": "ms",
         "target": 50,
     }
+    figures.update(_versus(sqlite, "_sqlite", ""))
     if _postgres_answers():
         _pg_admin(f"DROP DATABASE IF EXISTS {PG_NAME}")
         _pg_admin(f"CREATE DATABASE {PG_NAME}")
@@ -146,7 +160,23 @@ def run() -> dict:
             "unit": "ms",
             "target": 50,
         }
+        figures.update(_versus(pg, "_pg", "_pg"))
     return figures
+
+
+def _versus(worker: dict, evaluate_suffix: str, one_suffix: str) -> dict:
+    return {
+        f"enterprises_evaluate_all{evaluate_suffix}_vs_raw": versus(
+            worker["evaluate_seconds"],
+            worker["raw_all_seconds"],
+            "the same result rows written by one INSERT … SELECT into a table with the same indexes",
+        ),
+        f"enterprises_reevaluate_one{one_suffix}_vs_raw": versus(
+            worker["reevaluate_ms"] / 1000,
+            worker["raw_one_ms"] / 1000,
+            "one enterprise's result rows written by one INSERT … SELECT (median of the same 20 enterprises)",
+        ),
+    }
 
 
 if __name__ == "__main__":

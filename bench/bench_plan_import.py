@@ -1,6 +1,9 @@
 """Plan import benchmark: the Linyi seed (parse, resolve names, write the tree, audit) and a generated
 200-page plan, on a temporary SQLite database with the Linyi demo organization loaded.
 
+Beside each, `…_vs_raw` (bench/raw.py): the rows the import wrote (plan, version, sections, tasks, clauses,
+assignments …) written again by one INSERT … SELECT per table into tables with the same indexes.
+
 bench/run.py calls run() in a subprocess; nothing is printed.
 """
 
@@ -14,6 +17,9 @@ from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_DIR = BENCH_DIR.parent
+sys.path.insert(0, str(BENCH_DIR))
+from raw import copy_written, row_counts, versus  # noqa: E402
+
 SEED_CANDIDATES = (
     REPO_DIR / "anze" / "plans" / "tests" / "data" / "linyi-2020-23.txt",
     Path("/work/shared/seed/linyi-2020-23.txt"),
@@ -62,10 +68,17 @@ def run() -> dict:
         load()
         city = Region.objects.get(code="371300")
 
+        before = row_counts("plans")
         seed_seconds, result = _timed_import(_seed(), "linyi-2020-23.txt", city)
         if not result.created or result.unresolved:
             raise RuntimeError(f"seed import incomplete: unresolved {result.unresolved}")
-        figures = {"plan_import_seed": {"value": round(seed_seconds, 3), "unit": "s", "target": 60}}
+        raw_seed, _tables = copy_written("plans", before)
+        figures = {
+            "plan_import_seed": {"value": round(seed_seconds, 3), "unit": "s", "target": 60},
+            "plan_import_seed_vs_raw": versus(
+                seed_seconds, raw_seed, "the rows the import wrote, by one INSERT … SELECT per table"
+            ),
+        }
 
         try:
             from bench_parse import generate_plan
@@ -73,8 +86,13 @@ def run() -> dict:
             generate_plan = None
         if generate_plan is not None:
             text = generate_plan()
+            before = row_counts("plans")
             big_seconds, big = _timed_import(text.encode("utf-8"), "generated-200-pages.txt", city)
+            raw_big, _tables = copy_written("plans", before, column="version_id", value=big.version.pk)
             figures["plan_import_200_pages"] = {"value": round(big_seconds, 3), "unit": "s", "target": None}
+            figures["plan_import_200_pages_vs_raw"] = versus(
+                big_seconds, raw_big, "the rows the import wrote, by one INSERT … SELECT per table"
+            )
             figures["plan_import_200_pages_clauses"] = {
                 "value": float(big.version.clauses.count()),
                 "unit": "clauses",

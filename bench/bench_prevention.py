@@ -10,6 +10,11 @@ test Client signed in as the city office (whole city in scope):
   the summary table the nightly job rebuilds;
 - prevention_stats_refresh_2m_pg: that rebuild (one INSERT … SELECT … GROUP BY over the 2,000,000 rows), seconds.
 
+Beside each, `…_vs_raw` (bench/raw.py): the list's data (capped headline counts, first page) and the
+statistics (per quarter, county, top enterprises of the summary) read by hand-written SELECTs, and the
+summary rebuilt by one hand-written INSERT … SELECT … GROUP BY into a table with the same indexes.
+ANZE_BENCH_SCALE (0–1) shrinks the data for a quick check.
+
 The run happens in a subprocess (Django is configured once per process). run() prints nothing.
 """
 
@@ -27,8 +32,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PG_NAME = "anze_bench_prevention"
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
-HIDDEN_DANGERS = 2_000_000
-ENTERPRISES = 20_000
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from raw import drop, scaled, scratch_like, timed, versus  # noqa: E402
+
+HIDDEN_DANGERS = scaled(2_000_000)
+ENTERPRISES = scaled(20_000)
 COUNTIES = 12
 TARGET_MS = 300
 
@@ -226,6 +234,7 @@ def _child() -> dict:
                 cursor.execute("VACUUM ANALYZE prevention_hiddendangertally")
             list_ms = _median_ms(client, reverse("prevention:hidden_danger_list"))
             stats_ms = _median_ms(client, reverse("prevention:hidden_danger_stats"))
+            raw_list_ms, raw_stats_ms, raw_refresh_s = _raw(city)
         finally:
             from django.db import connections
 
@@ -235,7 +244,87 @@ def _child() -> dict:
         "prevention_list_2m_pg": {"value": list_ms, "unit": "ms", "target": TARGET_MS},
         "prevention_stats_2m_pg": {"value": stats_ms, "unit": "ms", "target": TARGET_MS},
         "prevention_stats_refresh_2m_pg": {"value": refresh_s, "unit": "s"},
+        "prevention_list_2m_pg_vs_raw": versus(
+            list_ms / 1000,
+            raw_list_ms / 1000,
+            "hand-written SQL: the four capped counts in one SELECT, the first page in one",
+        ),
+        "prevention_stats_2m_pg_vs_raw": versus(
+            stats_ms / 1000,
+            raw_stats_ms / 1000,
+            "hand-written SELECTs over the summary: per quarter, per county, top enterprises",
+        ),
+        "prevention_stats_refresh_2m_pg_vs_raw": versus(
+            refresh_s,
+            raw_refresh_s,
+            "one hand-written INSERT … SELECT … GROUP BY into a table with the same indexes",
+        ),
     }
+
+
+def _raw(city) -> tuple[float, float, float]:
+    """The same work by hand-written SQL: list data and statistics (median ms of 5), the rebuild (s)."""
+    import datetime as dt
+
+    from anze.prevention.choices import OPEN_STATUSES
+
+    today = dt.date.today()
+    path = city.path + "%"
+    open_list = list(OPEN_STATUSES)
+    capped = "(SELECT COUNT(*) FROM (SELECT 1 FROM prevention_hiddendanger WHERE region_path LIKE %s AND {} LIMIT 10001) c)"
+    counts = "SELECT " + ", ".join(
+        capped.format(condition)
+        for condition in (
+            "status = ANY(%s)",
+            "status = ANY(%s) AND deadline < %s",
+            "status = ANY(%s) AND grade = 'major'",
+            "status = 'awaiting_acceptance'",
+        )
+    )
+    counts_args = [path, open_list, path, open_list, today, path, open_list, path]
+    page = (
+        "SELECT h.id, h.public_id, h.title, h.status, h.grade, h.found_on, h.deadline, e.name "
+        "FROM prevention_hiddendanger h JOIN enterprises_enterprise e ON e.id = h.enterprise_id "
+        "WHERE h.region_path LIKE %s ORDER BY h.id DESC LIMIT 25"
+    )
+    sums = "SUM(total), SUM(major), SUM(closed), SUM(open), SUM(overdue)"
+    where = "FROM prevention_hiddendangertally WHERE region_path LIKE %s AND year = %s"
+    stats = [
+        (f"SELECT quarter, {sums} {where} GROUP BY quarter", [path, today.year]),
+        (f"SELECT county_id, {sums} {where} GROUP BY county_id", [path, today.year]),
+        (
+            f"SELECT enterprise_id, SUM(total) AS n {where} GROUP BY enterprise_id ORDER BY n DESC LIMIT 10",
+            [path, today.year],
+        ),
+    ]
+
+    def median_ms(first, args, more) -> float:
+        timed(first, args, statements=more)
+        return statistics.median(timed(first, args, statements=more) for _ in range(5)) * 1000
+
+    list_ms = median_ms(counts, counts_args, [(page, [path])])
+    stats_ms = median_ms(stats[0][0], stats[0][1], stats[1:])
+    scratch = scratch_like("prevention_hiddendangertally")
+    try:
+        refresh_s = timed(
+            "SET LOCAL work_mem = '256MB'",  # as the rebuild does
+            statements=[
+                (
+                    f"INSERT INTO {scratch} (year, quarter, enterprise_id, county_id, region_path, supervising_unit_id, "
+                    "as_of, total, major, closed, open, open_major, overdue) "
+                    "SELECT EXTRACT(YEAR FROM found_on), EXTRACT(QUARTER FROM found_on), enterprise_id, county_id, "
+                    "region_path, supervising_unit_id, %s, COUNT(*), COUNT(*) FILTER (WHERE grade = 'major'), "
+                    "COUNT(*) FILTER (WHERE status = 'closed'), COUNT(*) FILTER (WHERE status = ANY(%s)), "
+                    "COUNT(*) FILTER (WHERE status = ANY(%s) AND grade = 'major'), "
+                    "COUNT(*) FILTER (WHERE status = ANY(%s) AND deadline < %s) FROM prevention_hiddendanger "
+                    "GROUP BY 1, 2, enterprise_id, county_id, region_path, supervising_unit_id",
+                    [today, open_list, open_list, open_list, today],
+                )
+            ],
+        )
+    finally:
+        drop(scratch)
+    return list_ms, stats_ms, refresh_s
 
 
 if __name__ == "__main__" and "--child" in sys.argv:

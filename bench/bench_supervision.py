@@ -6,6 +6,10 @@ occurrences generated with INSERT … SELECT generate_series: due dates spread o
 The ladder then runs for 1 July 2026 (≈ 50,000 overdue → 催办 and 督办 cases, reminders for the days ahead),
 set-based. Figure: the wall time of that first, heaviest run; the second run (nothing new) is reported too.
 
+Beside each, `…_vs_raw` (bench/raw.py): the rows the first run wrote (cases, notices, reminders …) written
+again by one INSERT … SELECT per table into tables with the same indexes; for the rerun, one SELECT finding
+the open overdue items. ANZE_BENCH_SCALE (0–1) shrinks the data for a quick check.
+
 run() prints nothing; it runs the work in a subprocess (Django is configured once per process).
 """
 
@@ -22,9 +26,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PG_NAME = "anze_bench_supervision"
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
-UNITS = 20_000
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from raw import copy_seconds, scaled, timed, versus  # noqa: E402
+
+UNITS = scaled(20_000)
 DUTIES = 300
-OCCURRENCES = 1_000_000
+OCCURRENCES = scaled(1_000_000)
 
 
 def run() -> dict:
@@ -158,6 +165,10 @@ def _child() -> dict:
             import datetime as dt
 
             now = timezone.make_aware(dt.datetime(2026, 7, 1, 9, 0))
+            from django.apps import apps
+
+            models = [m for m in apps.get_app_config("supervision").get_models() if not m._meta.proxy]
+            before = {m._meta.db_table: m.objects.count() for m in models}
             started = time.perf_counter()
             first = run_ladder(now=now, send=False)
             elapsed = time.perf_counter() - started
@@ -167,6 +178,13 @@ def _child() -> dict:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT COUNT(*) FROM duties_occurrence")
                 rows = cursor.fetchone()[0]
+            written = [m._meta.db_table for m in models if m.objects.count() > before[m._meta.db_table]]
+            raw_first = sum(copy_seconds(table) for table in written)
+            raw_rerun = timed(
+                "SELECT id, unit_id, duty_id, due_on FROM duties_occurrence "
+                "WHERE status IN ('pending', 'returned') AND due_on < %s",
+                [now.date()],
+            )
             return {
                 "supervision_ladder_1m_pg": {
                     "value": round(elapsed, 2),
@@ -177,6 +195,14 @@ def _child() -> dict:
                     "notifications": Notification.objects.count(),
                     "statements": first["statements"],
                 },
+                "supervision_ladder_1m_pg_vs_raw": versus(
+                    elapsed,
+                    raw_first,
+                    f"the rows the run wrote ({', '.join(written)}) written again by one INSERT … SELECT per table",
+                ),
+                "supervision_ladder_1m_pg_rerun_vs_raw": versus(
+                    again, raw_rerun, "one SELECT finding the open overdue items"
+                ),
                 "supervision_ladder_1m_pg_rerun": {
                     "value": round(again, 2),
                     "unit": "s",

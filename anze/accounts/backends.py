@@ -19,16 +19,31 @@ from anze.audit.services import record
 
 
 class Refusal(models.TextChoices):
-    """Why a sign-in was refused; the page and the API turn it into a message and a code."""
+    """Why a sign-in was refused; the page and the API turn it into a message and a code.
 
-    INVALID = "invalid_credentials", _("用户名或密码错误。")
+    A wrong password, an unknown name, a locked account, a throttled address and (at sign-in) a missing or
+    wrong OTP all answer as INVALID (`answered_as`), so the answer tells nobody which names exist, which are
+    locked or whether an administrator's password was right.
+    """
+
+    INVALID = "invalid_credentials", _(
+        "用户名或密码错误（管理员还须动态口令），或连续失败次数过多暂时不能登录，请稍后再试。"
+    )
     OTP_INVALID = "invalid_otp", _("动态口令错误或已使用过。")
-    LOCKED = "account_locked", _("连续登录失败次数过多，账号已锁定，请稍后再试或联系安全管理员。")
+    LOCKED = "account_locked", _(
+        "连续登录失败次数过多，账号已锁定，请稍后再试或联系安全管理员；管理员可在登录页同时填写密码和动态口令登录。"
+    )
     INACTIVE = "account_inactive", _("账号已停用，请联系安全管理员。")
     EXPIRED = "account_expired", _("账号已过有效期，请联系安全管理员。")
 
 
 ANONYMOUS_ACTOR = "anonymous"
+# What a sign-in attempt (page or token endpoint) answers, whatever the reason recorded in the audit trail.
+SAME_ANSWER = frozenset({Refusal.INVALID, Refusal.LOCKED, Refusal.OTP_INVALID})
+
+
+def answered_as(refusal: Refusal) -> Refusal:
+    return Refusal.INVALID if refusal in SAME_ANSWER else refusal
 
 
 def _note_refusal(request: Any, refusal: Refusal, user: Any = None) -> None:
@@ -41,9 +56,9 @@ def _user_ref(user: Any, username: str) -> Any:
     return user if user is not None else ("accounts.user", "", username[:150])
 
 
-def refuse(request: Any, refusal: Refusal, *, user: Any = None, username: str = "") -> None:
+def refuse(request: Any, refusal: Refusal, *, user: Any = None, username: str = "", reason: str = "") -> None:
     """Record a refused attempt that does not count towards lockout (locked, inactive, expired, unknown)."""
-    record_refusal = {
+    record_refusal = reason or {
         Refusal.INVALID: "unknown user",
         Refusal.LOCKED: "account locked",
         Refusal.INACTIVE: "account inactive",
@@ -110,7 +125,7 @@ def register_failure(user: Any, *, reason: str, request: Any = None) -> bool:
     return locked
 
 
-def register_success(user: Any, *, pending_otp: bool) -> None:
+def register_success(user: Any, *, pending_otp: bool, reason: str = "") -> None:
     """Record the sign-in; the failure count resets only when every factor has been passed."""
     User = get_user_model()
     now = timezone.now()
@@ -125,7 +140,7 @@ def register_success(user: Any, *, pending_otp: bool) -> None:
             "auth.login",
             actor=user,
             obj=user,
-            reason="password verified, awaiting OTP" if pending_otp else "",
+            reason="password verified, awaiting OTP" if pending_otp else reason,
         )
 
 
@@ -140,10 +155,15 @@ def verify_otp(user: Any, token: str) -> Any:
 
 
 class LockoutModelBackend(ModelBackend):
-    """Username (case-insensitive) and password, with lockout, validity and an optional TOTP.
+    """Username (case-insensitive) and password, with lockout, address throttle, validity and an optional TOTP.
 
-    `otp=None` (the page) verifies the password only and leaves the second factor to the OTP page;
-    a string (the API) must be a valid token for users who need a second factor.
+    `otp=None` (the page without a code) verifies the password only and leaves the second factor to the OTP
+    page; a string (the API, or the page with a code) must be a valid token for users who need a second factor.
+
+    A locked account or a throttled address refuses everything, with one exception that stops anyone from
+    locking the administrators out: an administrator who gives the right password and a valid TOTP code in
+    the same attempt signs in (the code is throttled per device by django-otp and is tried only after the
+    right password). Every known or unknown name costs one password hash, so timing tells nothing either.
     """
 
     def authenticate(
@@ -154,36 +174,61 @@ class LockoutModelBackend(ModelBackend):
         otp: str | None = None,
         **kwargs: Any,
     ) -> Any:
+        from anze.accounts import throttle
+
         User = get_user_model()
         if username is None:
             username = kwargs.get(User.USERNAME_FIELD)
         if not username or password is None:
             return None
+        address = throttle.address_of(request)
         user = User.objects.filter(username__iexact=username).first()
         if user is None:
             User().set_password(password)  # the same work as a real check, so timing tells nothing
+            throttle.note_failure(address)
             refuse(request, Refusal.INVALID, username=username)
             return None
-        if policy.is_locked(user):
-            refuse(request, Refusal.LOCKED, user=user)
-            return None
-        if not user.check_password(password):
+        password_ok = user.check_password(password)
+        needs_otp = policy.otp_required(user)
+        locked, throttled = policy.is_locked(user), throttle.is_throttled(address)
+        if locked or throttled:
+            device = verify_otp(user, otp) if (password_ok and needs_otp and otp) else None
+            if device is None:
+                throttle.note_failure(address)
+                refuse(request, Refusal.LOCKED, user=user, reason="account locked" if locked else "address throttled")
+                return None
+            return self._admit(request, user, device, reason="both factors given while locked or throttled")
+        if not password_ok:
+            throttle.note_failure(address)
             register_failure(user, reason="password", request=request)
             return None
-        if not user.is_active:
-            refuse(request, Refusal.INACTIVE, user=user)
-            return None
-        if policy.is_expired(user):
-            refuse(request, Refusal.EXPIRED, user=user)
-            return None
-        needs_otp = policy.otp_required(user)
         if otp is not None and needs_otp:
             device = verify_otp(user, otp)
             if device is None:
+                throttle.note_failure(address)
                 register_failure(user, reason="otp", request=request)
                 return None
-            user.otp_device = device
+            return self._admit(request, user, device)
+        if not self._valid(request, user):
+            return None
         register_success(user, pending_otp=needs_otp and otp is None)
+        return user
+
+    def _valid(self, request: Any, user: Any) -> bool:
+        if not user.is_active:
+            refuse(request, Refusal.INACTIVE, user=user)
+            return False
+        if policy.is_expired(user):
+            refuse(request, Refusal.EXPIRED, user=user)
+            return False
+        return True
+
+    def _admit(self, request: Any, user: Any, device: Any, reason: str = "") -> Any:
+        """Both factors passed: the failure count and any lock end with the sign-in."""
+        if not self._valid(request, user):
+            return None
+        user.otp_device = device
+        register_success(user, pending_otp=False, reason=reason)
         return user
 
     def user_can_authenticate(self, user: Any) -> bool:

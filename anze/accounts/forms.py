@@ -52,6 +52,16 @@ class LoginForm(BootstrapFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
     )
     password = _password(_("密码"))
+    otp = forms.CharField(
+        label=_("动态口令（管理员，可选）"),
+        max_length=10,
+        required=False,
+        help_text=_("管理员可在此一并输入认证器上的 6 位数字；账号被锁定时须这样登录。"),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def clean_otp(self) -> str | None:
+        return self.cleaned_data["otp"].replace(" ", "") or None
 
 
 class PasswordChangeForm(BootstrapFormMixin, forms.Form):

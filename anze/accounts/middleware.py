@@ -22,8 +22,6 @@ from django.utils.translation import gettext as _
 from anze.accounts import policy
 from anze.core.middleware import client_ip
 
-LOGIN_AT_KEY = "anze_login_at"
-SEEN_AT_KEY = "anze_seen_at"
 # Paths treated as administration: the Django admin and the account management pages and API.
 DEFAULT_ADMIN_PATHS = ("/admin/", "/accounts/manage/", "/api/manage/")
 
@@ -66,11 +64,11 @@ class SessionLimitsMiddleware(_Middleware):
         if user is None or session is None or not user.is_authenticated:
             return self.get_response(request)
         now = timezone.now().timestamp()
-        login_at = session.get(LOGIN_AT_KEY)
-        seen_at = session.get(SEEN_AT_KEY)
+        login_at = session.get(policy.LOGIN_AT_KEY)
+        seen_at = session.get(policy.SEEN_AT_KEY)
         if login_at is None or seen_at is None:  # a session started without the login page (force_login)
             login_at = seen_at = now
-            session[LOGIN_AT_KEY] = now
+            session[policy.LOGIN_AT_KEY] = now
         reason = ""
         if policy.is_locked(user):  # locked while signed in (e.g. wrong OTPs in another session)
             reason = "account locked"
@@ -86,7 +84,7 @@ class SessionLimitsMiddleware(_Middleware):
                 return self.get_response(request)  # continues as anonymous; the API answers 401/403
             query = urlencode({"next": request.get_full_path(), "expired": "1"})
             return redirect_to(request, f"{reverse(settings.LOGIN_URL)}?{query}")
-        session[SEEN_AT_KEY] = now
+        session[policy.SEEN_AT_KEY] = now
         return self.get_response(request)
 
 

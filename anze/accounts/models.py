@@ -182,3 +182,20 @@ class PasswordHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} @ {self.created_at:%Y-%m-%d}"
+
+
+class AddressFailureCount(models.Model):
+    """Failed sign-ins from one client address in a five-minute bucket (来源地址限流): the throttle beside the
+    per-account lock, so one address cannot try many names. Never reset by a success."""
+
+    address = models.CharField(max_length=64)
+    bucket = models.DateTimeField()
+    failures = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["address", "bucket"], name="accounts_address_failure_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.address} @ {self.bucket:%Y-%m-%d %H:%M}: {self.failures}"

@@ -10,6 +10,10 @@ from django.utils import timezone
 
 from anze.accounts.roles import OTP_REQUIRED_ROLES
 
+# Session keys: when the user signed in and when they were last seen (the session limits read them).
+LOGIN_AT_KEY = "anze_login_at"
+SEEN_AT_KEY = "anze_seen_at"
+
 # Names nobody may take: the default accounts an assessor tries first (等保 L3-CES1-06).
 RESERVED_USERNAMES = frozenset(
     {

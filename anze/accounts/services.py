@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from anze.accounts import policy
 from anze.accounts.backends import register_failure, verify_otp
 from anze.accounts.errors import AccountError, AccountPermissionError, AdminRoleConflictError
-from anze.accounts.middleware import LOGIN_AT_KEY, SEEN_AT_KEY
 from anze.accounts.models import PasswordHistory, RoleAssignment, User
 from anze.accounts.roles import ADMIN_ROLES, Role
 from anze.audit.services import record, record_standalone, snapshot
@@ -408,9 +407,14 @@ def reset_otp(*, actor: Any, user: User) -> None:
 def sign_in(request: HttpRequest, user: User) -> None:
     """Start a session for an authenticated user: a new session key, and the clock for the session limits."""
     django_login(request, user, backend="anze.accounts.backends.LockoutModelBackend")
+    device = getattr(user, "otp_device", None)
+    if device is not None:  # both factors in one attempt: the session is verified from the start
+        import django_otp
+
+        django_otp.login(request, device)
     now = timezone.now().timestamp()
-    request.session[LOGIN_AT_KEY] = now
-    request.session[SEEN_AT_KEY] = now
+    request.session[policy.LOGIN_AT_KEY] = now
+    request.session[policy.SEEN_AT_KEY] = now
 
 
 def sign_out(request: HttpRequest, *, reason: str = "") -> None:

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
 from anze.accounts import otp, policy, services
-from anze.accounts.backends import Refusal
+from anze.accounts.backends import Refusal, answered_as
 from anze.accounts.errors import AccountError, AccountPermissionError
 from anze.accounts.filtersets import UserFilterSet
 from anze.accounts.forms import (
@@ -71,16 +71,19 @@ def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user = authenticate(
-            request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+            request,
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["password"],
+            otp=form.cleaned_data["otp"],
         )
         if user is not None:
             services.sign_in(request, user)
-            if policy.otp_required(user):
+            if policy.otp_required(user) and getattr(user, "otp_device", None) is None:
                 target = "accounts:otp_verify" if otp.confirmed_device(user) else "accounts:otp_setup"
                 return HttpResponseRedirect(_with_next(target, next_url))
             return HttpResponseRedirect(next_url)
         refusal = getattr(request, "anze_login_refusal", Refusal.INVALID)
-        form.add_error(None, refusal.label)
+        form.add_error(None, answered_as(refusal).label)
     return render(
         request,
         "accounts/login.html",

@@ -29,6 +29,7 @@ ACTION_LABELS: dict[str, str] = {
     "access.denied": _("越权访问被拒绝"),
     "audit.export": _("导出审计日志"),
     "audit.verify": _("校验审计链"),
+    "audit.witness": _("发布审计链见证"),
     "audit.purge_refused": _("拒绝清除审计日志"),
     # Codes whose words name no model of their app.
     "prevention.accept_rectification": _("验收隐患整改"),

@@ -205,3 +205,20 @@ def record_denied(user: Any, model: type[models.Model], lookup: dict[str, Any], 
         reason=f"{action} outside scope",
         scope_path=scope_path_of(target) if target is not None else "",
     )
+
+
+def record_denied_request(user: Any, path: str, reason: str) -> None:
+    """An API request refused (not signed in, no right): kept as an event."""
+    record_standalone("access.denied", actor=user, obj=("api", path, ""), success=False, reason=reason)
+
+
+def on_object_denied(
+    sender: type[models.Model], *, user: Any, lookup: dict[str, Any], action: str, **kwargs: Any
+) -> None:
+    """Receiver of core's `object_denied`."""
+    record_denied(user, sender, lookup, action)
+
+
+def on_request_denied(sender: Any, *, user: Any, path: str, reason: str, **kwargs: Any) -> None:
+    """Receiver of core's `request_denied`."""
+    record_denied_request(user, path, reason)

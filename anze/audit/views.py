@@ -28,10 +28,12 @@ from anze.audit.history import HISTORY_PAGE_SIZE, changes_of, history_context
 from anze.audit.services import record_standalone
 from anze.audit.tables import AuditEventTable, export_csv, export_xlsx
 from anze.audit.verify import verify_chain, verify_event
+from anze.core.params import int_param
 from anze.core.permissions import declare
 from anze.core.restrict import get_restricted_or_404
 
 EXPORT_FORMATS = ("csv", "xlsx")
+MAX_PAGE = 10**9
 SORTABLE = {"sequence", "-sequence", "occurred_at", "-occurred_at"}
 
 
@@ -63,6 +65,8 @@ class AuditEventListView(SingleTableMixin, FilterView):
         return access.visible_events(self.request.user)
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # The lazy pager computes the offset before asking: a page number no column can hold is a 400.
+        int_param(request, "page", 1, minimum=1, maximum=MAX_PAGE)
         export = request.GET.get("export")
         if export in EXPORT_FORMATS:
             return self.export(export)

@@ -13,3 +13,9 @@ class CoreConfig(AppConfig):
         from django.db.models import fields
 
         fields.BLANK_CHOICE_LABEL = _("请选择")
+
+        from anze.core import registry
+        from anze.core.navigation import HOME, SYSTEM
+
+        registry.add_nav_section(HOME, order=0)
+        registry.add_nav_section(SYSTEM, order=1000)

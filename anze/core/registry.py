@@ -13,6 +13,7 @@ adds in its `AppConfig.ready()`, and `core` assembles what is registered:
     registry.add_job("enforcement.deadlines", run_deadlines, order=60)   # run_deadlines(now)
     registry.add_clause_indicator("enforcement", indicators)       # indicators(user, clause_ids)
     registry.add_notice_handler("supervision", deliver_notice)     # deliver_notice(kind, facts)
+    registry.add_health_check("schedule", schedule_health)         # schedule_health() -> {"ok": bool, ...}
 
 Every reader returns the entries sorted by `order`, then by the order they were registered. Registering
 the same key (or an equal navigation section) again replaces the earlier entry, so a `ready()` that runs
@@ -53,11 +54,17 @@ class HomePanel:
 
 @dataclass(frozen=True)
 class DemoStep:
-    """A part of `anze demo`: `func(*, stdout, now)` loads the app's demo data, safe to run again."""
+    """A part of `anze demo`: `func(*, stdout, now)` loads the app's demo data, safe to run again.
+
+    `needs` names the steps whose data this one builds on: when one of them is skipped (`anze demo
+    --skip KEY`, `--no-plan`, `--no-users`) or not registered, this step is skipped too. A step may also
+    take a keyword option the command offers (`enterprises`: how many demo enterprises to generate).
+    """
 
     key: str
     func: Callable[..., Any]
     order: int = 50
+    needs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,15 @@ class NoticeHandler:
 
 
 @dataclass(frozen=True)
+class HealthCheck:
+    """A part `/healthz` reports: `func()` -> {"ok": bool, ...plain facts}; no secrets, no error texts."""
+
+    key: str
+    func: Callable[[], dict[str, Any]]
+    order: int = 50
+
+
+@dataclass(frozen=True)
 class NavEntry:
     """A registered navigation section with its place."""
 
@@ -111,6 +127,7 @@ class _Registry:
     jobs: dict[str, tuple[int, Job]] = field(default_factory=dict)
     indicators: dict[str, tuple[int, ClauseIndicator]] = field(default_factory=dict)
     notices: dict[str, tuple[int, NoticeHandler]] = field(default_factory=dict)
+    health: dict[str, tuple[int, HealthCheck]] = field(default_factory=dict)
 
 
 _registry = _Registry()
@@ -163,10 +180,12 @@ def home_panels() -> list[HomePanel]:
 # --- demo data -----------------------------------------------------------------------------------------
 
 
-def add_demo_step(key: str, func: Callable[..., Any], *, order: int = 50) -> None:
-    """Add a step to `anze demo`: `func(*, stdout, now)`."""
+def add_demo_step(
+    key: str, func: Callable[..., Any], *, order: int = 50, needs: tuple[str, ...] = ()
+) -> None:
+    """Add a step to `anze demo`: `func(*, stdout, now)`, run after the steps it `needs`."""
     _check_key("demo step", key)
-    _put(_registry.demo, key, DemoStep(key=key, func=func, order=order))
+    _put(_registry.demo, key, DemoStep(key=key, func=func, order=order, needs=tuple(needs)))
 
 
 def demo_steps() -> list[DemoStep]:
@@ -250,21 +269,41 @@ def notice_handlers() -> list[NoticeHandler]:
     return _sorted(_registry.notices)
 
 
+# --- health checks ------------------------------------------------------------------------------------
+
+
+def add_health_check(key: str, func: Callable[[], dict[str, Any]], *, order: int = 50) -> None:
+    """Add a part to `/healthz`: `func()` -> {"ok": bool, ...}."""
+    _check_key("health check", key)
+    _put(_registry.health, key, HealthCheck(key=key, func=func, order=order))
+
+
+def health_checks() -> list[HealthCheck]:
+    """The registered health checks, by order."""
+    return _sorted(_registry.health)
+
+
 # --- tests ---------------------------------------------------------------------------------------------
 
 
 @contextmanager
-def isolated() -> Iterator[None]:
-    """Run a block whose registrations are undone after it (for tests that register their own)."""
+def isolated(*, keep: bool = True) -> Iterator[None]:
+    """Run a block whose registrations are undone after it (for tests that register their own); with
+    `keep=False` the block starts with nothing registered."""
     global _registry
     saved = _registry
-    _registry = _Registry(
-        nav=dict(saved.nav),
-        panels=dict(saved.panels),
-        demo=dict(saved.demo),
-        jobs=dict(saved.jobs),
-        indicators=dict(saved.indicators),
-        notices=dict(saved.notices),
+    _registry = (
+        _Registry(
+            nav=dict(saved.nav),
+            panels=dict(saved.panels),
+            demo=dict(saved.demo),
+            jobs=dict(saved.jobs),
+            indicators=dict(saved.indicators),
+            notices=dict(saved.notices),
+            health=dict(saved.health),
+        )
+        if keep
+        else _Registry()
     )
     try:
         yield

@@ -15,13 +15,12 @@ exports, form choices and jobs all see the same rows, and an out-of-scope object
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
 
-if TYPE_CHECKING:
-    from anze.accounts.models import User
+from anze.core.signals import object_denied
 
 ACTIONS = ("view", "add", "change", "delete")
 
@@ -42,7 +41,7 @@ class Scope:
 class RestrictedQuerySet(models.QuerySet):
     """A queryset that can be narrowed to what a user may do."""
 
-    def restrict(self, user: User | Any, action: str = "view") -> RestrictedQuerySet:
+    def restrict(self, user: Any, action: str = "view") -> RestrictedQuerySet:
         if action not in ACTIONS:
             raise ValueError(f"unknown action {action!r}; use one of {ACTIONS}")
         q = scope_q(self.model, user, action)
@@ -60,7 +59,7 @@ class _All:
 ALL: Any = _All()
 
 
-def scope_q(model: type[models.Model], user: User | Any, action: str) -> Q | Any | None:
+def scope_q(model: type[models.Model], user: Any, action: str) -> Q | Any | None:
     """The filter that limits `model` to `user`'s grants for `action`: ALL, a Q, or None (nothing)."""
     from anze.accounts.roles import GLOBAL_ROLES, Role, actions_for, is_internal_role
 
@@ -111,14 +110,13 @@ def _enterprise_ids(user: Any) -> Any:
 
 
 def get_restricted_or_404(queryset: models.QuerySet, user: Any, action: str, **lookup: Any) -> Any:
-    """Fetch one object within the user's scope; an out-of-scope one answers 404 and is audited."""
+    """Fetch one object within the user's scope; an out-of-scope one answers 404 and is audited (the audit
+    app receives `object_denied`)."""
     from django.http import Http404
-
-    from anze.audit.services import record_denied
 
     try:
         return queryset.restrict(user, action).get(**lookup)
     except queryset.model.DoesNotExist:
         if queryset.filter(**lookup).exists():
-            record_denied(user, queryset.model, lookup, action)
+            object_denied.send(sender=queryset.model, user=user, lookup=lookup, action=action)
         raise Http404(f"No {queryset.model._meta.verbose_name} matches the given query.") from None

@@ -5,11 +5,14 @@ from __future__ import annotations
 import logging
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
-from anze.core.permissions import declare
+from anze.core import registry
+from anze.core.permissions import PUBLIC, declare
 
 logger = logging.getLogger("anze.errors")
 
@@ -17,23 +20,45 @@ logger = logging.getLogger("anze.errors")
 @declare("view")
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    from anze.core.dashboard import home_cards
+    return render(request, "core/home.html", {"panels": home_panels(request)})
 
-    return render(request, "core/home.html", {"cards": home_cards(request.user)})
+
+def home_panels(request: HttpRequest) -> list[str]:
+    """The registered home panels that have something for this user, each rendered with its own context."""
+    rendered = []
+    for panel in registry.home_panels():
+        context = panel.context(request)
+        if context is not None:
+            rendered.append(render_to_string(panel.template, context, request=request))
+    return rendered
 
 
 def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
     error_id = getattr(request, "request_id", "")
+    # A signed-in user keeps the navigation (no dead end); a server error keeps the plain layout, which
+    # needs no database.
+    user = getattr(request, "user", None)
+    signed_in = status < 500 and user is not None and user.is_authenticated
     return render(
         request,
         "core/error.html",
-        {"status": status, "title": title, "message": message, "error_id": error_id},
+        {
+            "status": status,
+            "title": title,
+            "message": message,
+            "error_id": error_id,
+            "layout": "base.html" if signed_in else "base_public.html",
+        },
         status=status,
     )
 
 
 @requires_csrf_token
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    from anze.core.params import BadQueryParameter
+
+    if isinstance(exception, BadQueryParameter):  # our own message; others may carry internal detail
+        return _error(request, 400, "请求有误", exception.message_zh)
     return _error(request, 400, "请求有误", "请求的格式或内容不正确，请检查后重试。")
 
 
@@ -51,3 +76,15 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 def server_error(request: HttpRequest) -> HttpResponse:
     logger.error("server error, error id %s", getattr(request, "request_id", ""))
     return _error(request, 500, "系统错误", "系统处理请求时出错，已记录。请把错误编号告诉管理员。")
+
+
+@declare(PUBLIC)
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For a load balancer and monitoring: 200 when every part is healthy, 503 naming the failing ones."""
+    from anze.core.health import run_checks
+
+    report = run_checks()
+    return JsonResponse(
+        report, status=503 if report["failing"] else 200, json_dumps_params={"ensure_ascii": False}
+    )

@@ -38,6 +38,21 @@ class DutyStatus(models.TextChoices):
     def can_update(self) -> bool:
         return self in (DutyStatus.DRAFT, DutyStatus.CONFIRMED)
 
+    def can_retire(self) -> bool:
+        return self == DutyStatus.CONFIRMED
+
+
+class RevisionDecision(models.TextChoices):
+    """What the office decided for a duty whose clause a revised plan changed (方案修订处理)."""
+
+    PENDING = "pending", _("方案已修订")
+    KEPT = "kept", _("保留原职责")
+    UPDATED = "updated", _("按修订更新")
+    RETIRED = "retired", _("停用")
+
+    def can_decide(self) -> bool:
+        return self == RevisionDecision.PENDING
+
 
 class SubjectKind(models.TextChoices):
     """Who owes the duty (主体)."""
@@ -101,6 +116,20 @@ class EventUnit(models.TextChoices):
     MONTHS = "months", _("个月")
 
 
+class HolidayDayKind(models.TextChoices):
+    """A day named in the year's holiday arrangement (节假日安排)."""
+
+    HOLIDAY = "holiday", _("放假")
+    WORKDAY = "workday", _("调休上班")
+
+
+class ArrangementSource(models.TextChoices):
+    """How the office entered a year's holiday arrangement."""
+
+    ENTERED = "entered", _("页面录入")
+    IMPORTED = "imported", _("文件导入")
+
+
 _BADGES: dict[str, str] = {
     DutyKind.RECURRING: "primary",
     DutyKind.DEADLINE: "warning",
@@ -110,6 +139,9 @@ _BADGES: dict[str, str] = {
     DutyStatus.DRAFT: "warning",
     DutyStatus.CONFIRMED: "success",
     DutyStatus.RETIRED: "secondary",
+    RevisionDecision.PENDING: "warning",
+    RevisionDecision.KEPT: "secondary",
+    RevisionDecision.UPDATED: "primary",
     OccurrenceStatus.PENDING: "secondary",
     OccurrenceStatus.SUBMITTED: "info",
     OccurrenceStatus.RETURNED: "danger",

@@ -26,7 +26,7 @@ from anze.duties.suggest import suggest_duties
 
 CITY_CODE = "371300"
 PLAN_DOC_NUMBER = "办字〔2020〕23号"
-# The demo accounts of anze.org.demo_users that act in the story: a unit reports for itself, the county
+# The demo accounts of anze.accounts.demo that act in the story: a unit reports for itself, the county
 # office for the units of its county, the city office enters the other units' reports (代为录入) and reviews.
 OFFICE_USER, COUNTY_USER, UNIT_USER, LEADER_USER = "demo_office", "demo_county", "demo_unit", "demo_leader"
 
@@ -94,7 +94,8 @@ def _confirm(version: Any, *, actor: Any, year_start: dt.date) -> int:
         if duty.kind == DutyKind.DEADLINE and rule and rule.deadline and rule.deadline < year_start:
             continue  # a deadline years past: the office leaves it for a decision, not for work items
         try:
-            services.confirm_duty(duty, actor=actor)
+            # The demo owes this year's periods from January on: overdue ones are intended.
+            services.confirm_duty(duty, actor=actor, allow_overdue=True)
         except DutyError:
             continue  # a suggestion the office would have to edit first stays a draft
         confirmed += 1
@@ -123,13 +124,16 @@ class _Story:
     def _reviewer(self, occurrence: Occurrence) -> Any:
         return self._first_able((COUNTY_USER, OFFICE_USER), services.can_review, occurrence)
 
-    def report(self, occurrence: Occurrence) -> bool:
+    def report(self, occurrence: Occurrence, *, late: bool = False) -> bool:
+        """Report two days after the work; late work was done (and reported) about two weeks after the due date."""
         reporter = self._reporter(occurrence)
         if reporter is None:
             return False
         done_on = max(
             occurrence.period_start, min(occurrence.period_end, occurrence.due_on) - dt.timedelta(days=7)
         )
+        if late:
+            done_on = min(occurrence.due_on + dt.timedelta(days=12), timezone.localdate(self.now))
         text = REPORT_TEXT if reporter.username != OFFICE_USER else REPORT_TEXT + ENTERED_BY_OFFICE
         name = f"{occurrence.unit.short_name or occurrence.unit.name}-{occurrence.period_start:%Y%m%d}.pdf"
         content = evidence_pdf(f"Anze demo evidence {occurrence.public_id} {done_on:%Y-%m-%d}")
@@ -144,28 +148,33 @@ class _Story:
         occurrence.refresh_from_db()
         return True
 
-    def _reported_for_review(self, occurrence: Occurrence) -> Any:
+    def _reported_for_review(self, occurrence: Occurrence, *, late: bool = False) -> Any:
         """Report, and return who decides it; None when nothing was reported or no account may review it
         (then it stays awaiting review)."""
-        if not self.report(occurrence):
+        if not self.report(occurrence, late=late):
             return None
         reviewer = self._reviewer(occurrence)
         if reviewer is None:
             self.counts["awaiting_review"] += 1
         return reviewer
 
-    def accept(self, occurrence: Occurrence) -> None:
-        reviewer = self._reported_for_review(occurrence)
+    def accept(self, occurrence: Occurrence, *, late: bool = False) -> None:
+        reviewer = self._reported_for_review(occurrence, late=late)
         if reviewer is None:
             return
         moment = _at(timezone.localdate(occurrence.submitted_at) + dt.timedelta(days=3), 15, self.now)
         services.accept_report(occurrence, actor=reviewer, now=moment)
         self.counts["accepted"] += 1
+        self.counts["accepted_late"] += int(late)
         leader = self.users.get(LEADER_USER)
         occurrence.refresh_from_db()
         if leader is not None and occurrence.awaits_sign_off and services.can_sign_off(leader, occurrence):
             services.sign_off(occurrence, actor=leader, now=moment)
             self.counts["signed_off"] += 1
+
+    def accept_late(self, occurrence: Occurrence) -> None:
+        """Done and reported after the due date (then accepted): it counts as completed, not on time."""
+        self.accept(occurrence, late=True)
 
     def submit(self, occurrence: Occurrence) -> None:
         if self.report(occurrence):
@@ -181,15 +190,16 @@ class _Story:
 
 
 # What happens to a unit's past occurrences, oldest first, by the unit's place in a cycle of four: one
-# keeps up, one has its latest report awaiting review, one reported once and is late since, one reported
-# nothing. The demo unit account's own unit gets every state, so its 我的职责 page shows each of them.
+# keeps up, one has its latest report awaiting review (an earlier one came in late), one reported once,
+# late, and is overdue since, one reported nothing. The demo unit account's own unit gets every state, so
+# its 我的职责 page shows each of them.
 def _steps(pattern: str, count: int) -> list[str]:
     if pattern == "keeps_up":
         return ["accept"] * count
     if pattern == "awaiting":
-        return ["accept"] * (count - 1) + ["submit"] if count else []
+        return (["accept_late"] + ["accept"] * (count - 2) + ["submit"])[-count:] if count else []
     if pattern == "slipping":
-        return ["accept"][:count]
+        return ["accept_late"][:count]
     if pattern == "own_unit":
         return ["accept", "submit", "send_back"][:count]
     return []
@@ -246,11 +256,11 @@ def load(actor: Any = None, *, now: dt.datetime | None = None) -> dict[str, int]
             counts["suggested"] = len(suggest_duties(version, actor=office, start_on=year_start))
         counts["confirmed"] = _confirm(version, actor=office, year_start=year_start)
     if counts["confirmed"]:
-        # What `anze tick` runs, over this year only (the holiday calendar ends in 2026).
+        # What `anze tick` runs, over this year only.
         tick = run_tick(now=now, horizon_days=(year_end - today).days)
         counts["occurrences"] = tick["materialized"]["created"]
-        # Periods past the holiday data are skipped, as the tick does; the summary line shows how many.
-        counts["skipped_out_of_range"] = tick["materialized"]["skipped_out_of_range"]
+        # Due dates in a year whose holiday arrangement is not entered yet are provisional (暂定).
+        counts["provisional"] = tick["materialized"]["provisional"]
     occurrences = Occurrence.objects.filter(duty__clause__version=version)
     if (
         users.get(OFFICE_USER)
@@ -264,3 +274,10 @@ def load(actor: Any = None, *, now: dt.datetime | None = None) -> dict[str, int]
     if counts["occurrences"] or counts["accepted"] or counts["awaiting_review"]:
         counts["late"] = occurrences.filter(late=True).count()
     return {key: value for key, value in counts.items() if value}
+
+
+def demo_step(*, stdout: Any, now: dt.datetime) -> None:
+    """`anze demo`: confirm the Linyi plan's duties, materialize this year's work items and act them out."""
+    from anze.core.demo import write_counts
+
+    write_counts(stdout, "职责演示数据", load(actor=None, now=now))

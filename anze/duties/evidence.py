@@ -11,9 +11,13 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
+
+from anze.core.uploads import UploadTooLargeError, read_limited
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_FILES = 10
@@ -39,6 +43,10 @@ class EvidenceError(ValueError):
         self.code = code
         self.message_zh = message_zh
         super().__init__(f"{code}: {message_zh}")
+
+    @property
+    def http_status(self) -> int:
+        return 413 if self.code == "file_too_large" else 400
 
 
 @dataclass(frozen=True)
@@ -133,16 +141,38 @@ def safe_name(name: str, content_type: str) -> str:
     return f"{stem}.{ALLOWED_TYPES[content_type]}"
 
 
+def _too_large(name: str, size: int, limit: int) -> EvidenceError:
+    return EvidenceError(
+        "file_too_large",
+        f"文件“{name}”有 {size / 1048576:.1f} MB，超过上限 {limit / 1048576:.0f} MB。",
+    )
+
+
+def read_uploads(uploads: Sequence[Any]) -> list[tuple[str, bytes]]:
+    """(name, bytes) of each uploaded file: the count and each declared size are checked before anything is
+    read, and each file is read in chunks that stop as soon as it passes the size limit."""
+    if len(uploads) > max_files():
+        raise EvidenceError("too_many_files", f"一次最多上传 {max_files()} 个文件。")
+    limit = max_bytes()
+    for upload in uploads:
+        if getattr(upload, "size", 0) > limit:
+            raise _too_large(upload.name, upload.size, limit)
+    files = []
+    for upload in uploads:
+        try:
+            files.append((upload.name, read_limited(upload, limit)))
+        except UploadTooLargeError as exc:
+            raise _too_large(upload.name, exc.size, limit) from None
+    return files
+
+
 def check_file(content: bytes, name: str) -> CheckedFile:
     """Check one upload: not empty, within the size limit, of an allowed type by its content."""
     if not content:
         raise EvidenceError("empty_file", f"文件“{name}”是空的。")
     limit = max_bytes()
     if len(content) > limit:
-        raise EvidenceError(
-            "file_too_large",
-            f"文件“{name}”有 {len(content) / 1048576:.1f} MB，超过上限 {limit / 1048576:.0f} MB。",
-        )
+        raise _too_large(name, len(content), limit)
     content_type = sniff(content)
     if content_type is None:
         raise EvidenceError(

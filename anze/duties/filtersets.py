@@ -7,9 +7,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anze.duties.choices import OPEN_STATUSES, DutyKind, DutyStatus, OccurrenceStatus
-from anze.duties.models import Duty, Occurrence
+from anze.duties.choices import DutyKind, DutyStatus, OccurrenceStatus
+from anze.duties.models import Duty, Occurrence, overdue_q
 from anze.plans.choices import LEADER_ROLES
+
+# Accepted, and waiting for a leader's 签批 (Occurrence.awaits_sign_off, as a filter).
+AWAITS_SIGN_OFF = Q(status=OccurrenceStatus.ACCEPTED, duty__needs_sign_off=True, signed_off_at__isnull=True)
 
 STATE_CHOICES = [
     ("due", _("已到期")),
@@ -17,6 +20,7 @@ STATE_CHOICES = [
     ("open", _("未办结")),
     ("closed", _("已通过")),
     ("on_time", _("按时完成")),
+    ("closed_late", _("逾期完成")),
     ("late", _("逾期")),
     ("review", _("待审核")),
     ("sign_off", _("待签批")),
@@ -26,7 +30,9 @@ STATE_CHOICES = [
 class OccurrenceFilterSet(django_filters.FilterSet):
     """办理事项筛选：年度、状态、口径、任务、单位、县区、领导、职责、截止日期。"""
 
-    year = django_filters.NumberFilter(field_name="due_on__year", label=_("年度"))
+    year = django_filters.NumberFilter(
+        field_name="due_on__year", label=_("年度"), min_value=2000, max_value=2100
+    )
     status = django_filters.ChoiceFilter(choices=OccurrenceStatus.choices, label=_("状态"))
     state = django_filters.ChoiceFilter(choices=STATE_CHOICES, method="by_state", label=_("口径"))
     task = django_filters.UUIDFilter(field_name="duty__clause__task__public_id", label=_("任务"))
@@ -34,8 +40,10 @@ class OccurrenceFilterSet(django_filters.FilterSet):
     region = django_filters.CharFilter(method="by_region", label=_("县区代码"))
     leader = django_filters.UUIDFilter(method="by_leader", label=_("领导"))
     duty = django_filters.UUIDFilter(field_name="duty__public_id", label=_("职责"))
+    clause = django_filters.UUIDFilter(field_name="duty__clause__public_id", label=_("条款"))
     due_after = django_filters.DateFilter(field_name="due_on", lookup_expr="gte", label=_("截止日期从"))
     due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lte", label=_("截止日期至"))
+    provisional = django_filters.BooleanFilter(field_name="due_provisional", label=_("截止日期暂定"))
     q = django_filters.CharFilter(method="search", label=_("关键词"))
 
     class Meta:
@@ -49,8 +57,10 @@ class OccurrenceFilterSet(django_filters.FilterSet):
             "region",
             "leader",
             "duty",
+            "clause",
             "due_after",
             "due_before",
+            "provisional",
             "q",
         ]
 
@@ -59,7 +69,7 @@ class OccurrenceFilterSet(django_filters.FilterSet):
         if value == "due":
             return queryset.filter(due_on__lte=today)
         if value == "overdue":
-            return queryset.filter(status__in=OPEN_STATUSES, due_on__lt=today)
+            return queryset.filter(overdue_q(today))
         if value == "open":
             return queryset.exclude(status=OccurrenceStatus.ACCEPTED)
         if value == "closed":
@@ -68,12 +78,12 @@ class OccurrenceFilterSet(django_filters.FilterSet):
             return queryset.filter(status=OccurrenceStatus.ACCEPTED, late=False)
         if value == "late":
             return queryset.filter(late=True)
+        if value == "closed_late":
+            return queryset.filter(status=OccurrenceStatus.ACCEPTED, late=True)
         if value == "review":
             return queryset.filter(status__in=[OccurrenceStatus.SUBMITTED, OccurrenceStatus.RESUBMITTED])
         if value == "sign_off":
-            return queryset.filter(
-                status=OccurrenceStatus.ACCEPTED, duty__needs_sign_off=True, signed_off_at__isnull=True
-            )
+            return queryset.filter(AWAITS_SIGN_OFF)
         return queryset
 
     def by_region(self, queryset, name, value):

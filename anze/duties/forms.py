@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from anze.duties.choices import DutyKind, EventUnit, RollRule, SubjectKind
 from anze.duties.evidence import max_bytes, max_files
+from anze.duties.recurrence import MAX_YEARS
+from anze.duties.schedule_choices import ChoiceError, DueOn, Frequency, ScheduleChoice, from_rule, to_rule
 from anze.org.models import Person, Unit, UnitGroup
 
 
@@ -44,7 +46,10 @@ class ReportForm(forms.Form):
     evidence_on = forms.DateField(
         label=_("工作完成日期"),
         widget=_date_widget(),
-        help_text=_("会议召开、检查开展等的实际日期（不是上传日期），决定它属于哪个周期。"),
+        help_text=_(
+            "会议召开、检查开展等的实际日期（不是上传日期）；晚于本周期也照实填写。"
+            "是否逾期按系统收到报告的时间判断，与此日期无关。"
+        ),
     )
     files = MultipleFileField(
         label=_("佐证材料"),
@@ -88,6 +93,22 @@ def _model_choice(queryset: Any, label: str) -> forms.ModelChoiceField:
         widget=forms.Select(attrs={"class": "form-select"}),
         empty_label=_("请选择"),
     )
+
+
+SCHEDULE_CHOICES = [
+    (Frequency.MONTHLY.value, _("每月")),
+    (Frequency.QUARTERLY.value, _("每季度")),
+    (Frequency.HALF_YEARLY.value, _("每半年")),
+    (Frequency.YEARLY.value, _("每年")),
+    (Frequency.YEARS.value, _("每N年")),
+    (Frequency.EVENT.value, _("事件发生后N日内")),
+    (Frequency.CUSTOM.value, _("自定义规则（RFC 5545）")),
+]
+DUE_CHOICES = [
+    (DueOn.PERIOD_END.value, _("周期最后一天")),
+    (DueOn.LAST_WORKDAY.value, _("周期最后一个工作日")),
+    (DueOn.DAY.value, _("指定日期")),
+]
 
 
 class DutyConfirmForm(forms.Form):
@@ -153,6 +174,47 @@ class DutyConfirmForm(forms.Form):
     roll = forms.ChoiceField(
         label=_("节假日调整"), choices=RollRule.choices, widget=forms.Select(attrs={"class": "form-select"})
     )
+    allow_overdue = forms.BooleanField(
+        label=_("同时生成已逾期的事项"),
+        required=False,
+        help_text=_("开始日期早于今天时，以往周期的事项会立即生成并随即催办、督办；确需补记才勾选。"),
+    )
+    schedule = forms.ChoiceField(
+        label=_("周期"),
+        required=False,  # without a choice the rule text is used as typed
+        choices=SCHEDULE_CHOICES,
+        initial=Frequency.QUARTERLY,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    every_years = forms.IntegerField(
+        label=_("每几年"),
+        required=False,
+        min_value=2,
+        max_value=MAX_YEARS,
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
+    )
+    due_on_kind = forms.ChoiceField(
+        label=_("截止日"),
+        required=False,
+        choices=DUE_CHOICES,
+        initial=DueOn.PERIOD_END,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    due_month = forms.TypedChoiceField(
+        label=_("截止月份"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "—"), *[(m, _("%(m)s月") % {"m": m}) for m in range(1, 13)]],
+        widget=forms.Select(attrs={"class": "form-select"}),
+        help_text=_("按年的职责：截止日所在的月份（每N年的，在周期的最后一年）。"),
+    )
+    due_day = forms.IntegerField(
+        label=_("截止日期（几日）"),
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
+        help_text=_("每期最后一个月的几日前完成（按月的 1–28 日；按年的为所选月份的日期）。"),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     RULE_FIELDS = (
@@ -164,6 +226,7 @@ class DutyConfirmForm(forms.Form):
         "cycle_years",
         "roll",
     )
+    CHOICE_FIELDS = ("schedule", "every_years", "due_on_kind", "due_month", "due_day")
 
     def __init__(self, *args: Any, duty: Any = None, **kwargs: Any) -> None:
         if duty is not None and not kwargs.get("initial") and not args:
@@ -181,15 +244,71 @@ class DutyConfirmForm(forms.Form):
             }
             if rule:
                 initial |= {f: getattr(rule, f) for f in self.RULE_FIELDS}
+                initial |= _choice_initial(
+                    from_rule(rule.rrule, rule.roll, rule.event_within, rule.event_unit)
+                )
             kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
+        self.fields["rrule"].label = _("自定义规则（RFC 5545）")
+        self.fields["rrule"].help_text = _(
+            "只在“周期”选“自定义规则”时使用，例如 FREQ=MONTHLY;INTERVAL=2（每两个月）。"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == DutyKind.DEADLINE or not kind:
+            return data
+        if kind == DutyKind.EVENT:
+            choice = ScheduleChoice(
+                Frequency.EVENT,
+                event_within=data.get("event_within"),
+                event_unit=data.get("event_unit") or "",
+                roll=data.get("roll") or RollRule.FOLLOWING,
+            )
+        elif data.get("schedule") == Frequency.EVENT:
+            self.add_error("schedule", _("事件触发的职责请把“类型”选为“事件触发”。"))
+            return data
+        elif not data.get("schedule"):
+            return data
+        else:
+            choice = ScheduleChoice(
+                Frequency(data["schedule"]),
+                years=data.get("every_years"),
+                due=DueOn(data.get("due_on_kind") or DueOn.PERIOD_END),
+                day=data.get("due_day"),
+                month=data.get("due_month"),
+                roll=data.get("roll") or RollRule.FOLLOWING,
+                rrule=data.get("rrule") or "",
+            )
+        try:
+            fields = to_rule(choice)
+        except ChoiceError as exc:
+            self.add_error(exc.field if exc.field in self.fields else None, exc.message_zh)
+            return data
+        data["rrule"], data["roll"] = fields.rrule, fields.roll
+        if fields.is_event:
+            data["event_within"], data["event_unit"] = fields.event_within, fields.event_unit
+        return data
 
     def changes(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data.pop("version", None)
+        for name in self.CHOICE_FIELDS:
+            data.pop(name, None)
         data["event_unit"] = data.get("event_unit") or ""
         data["rrule"] = (data.get("rrule") or "").strip().upper()
         return data
+
+
+def _choice_initial(choice: ScheduleChoice) -> dict[str, Any]:
+    return {
+        "schedule": choice.frequency.value,
+        "every_years": choice.years,
+        "due_on_kind": choice.due.value,
+        "due_day": choice.day,
+        "due_month": choice.month,
+    }
 
 
 class CoverageVisitForm(forms.Form):
@@ -200,3 +319,67 @@ class CoverageVisitForm(forms.Form):
         max_length=300,
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
+
+
+class HolidayArrangementForm(forms.Form):
+    """节假日安排：通知文号、逐行填写的放假和调休上班日期，或导入文件（txt、csv、xlsx）。"""
+
+    MAX_BYTES = 1024 * 1024
+
+    notice = forms.CharField(
+        label=_("通知文号或标题"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "国办发明电〔2026〕X号"}),
+    )
+    days = forms.CharField(
+        label=_("放假和调休上班日期"),
+        required=False,
+        widget=forms.Textarea(attrs={"class": "form-control font-monospace", "rows": 10}),
+        help_text=_(
+            "每行一项：日期或日期区间、“休”或“班”、节日名称，例如 <code>2027-02-06~2027-02-13 休 春节</code>、"
+            "<code>2027-01-31 班 春节</code>。以 # 开头的是注释。"
+        ),
+    )
+    file = forms.FileField(
+        label=_("或导入文件"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".txt,.csv,.xlsx"}),
+        help_text=_(
+            "文本、CSV 或 xlsx，三列：日期、类型（休/班）、节日；有无表头均可。导入的文件优先于上面的文本。"
+        ),
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, year: int, **kwargs: Any) -> None:
+        self.year = year
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        from anze.duties.holiday_format import ArrangementFormatError, parse_arrangement, read_rows
+
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        text = cleaned.get("days") or ""
+        field = "file" if upload else "days"
+        try:
+            if upload:
+                if upload.size > self.MAX_BYTES:
+                    raise ArrangementFormatError([(0, _("文件超过 1 MB，不像是一年的节假日安排。"))])
+                rows = read_rows(upload.read(), upload.name)
+            elif text.strip():
+                rows = read_rows(text.encode("utf-8"), "")
+            else:
+                self.add_error("days", _("请逐行填写放假和调休上班日期，或导入文件。"))
+                return cleaned
+            cleaned["parsed"] = parse_arrangement(rows, year=self.year)
+        except ArrangementFormatError as exc:
+            for line, message in exc.errors:
+                self.add_error(
+                    field,
+                    _("第 %(line)s 行：%(message)s") % {"line": line, "message": message}
+                    if line
+                    else message,
+                )
+        cleaned["source_name"] = upload.name if upload else ""
+        return cleaned

@@ -10,17 +10,22 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anze.accounts.roles import Role
 from anze.core.models import BaseModel
 from anze.core.restrict import RestrictedQuerySet, Scope
 from anze.duties.choices import (
+    OPEN_STATUSES,
+    ArrangementSource,
     DutyKind,
     DutyStatus,
     EventUnit,
+    HolidayDayKind,
     OccurrenceStatus,
     ReviewDecision,
+    RevisionDecision,
     RollRule,
     SubjectKind,
 )
@@ -44,6 +49,28 @@ WORK_ROLES: dict[str, frozenset[str]] = {
     Role.INSPECTOR.value: _NONE,
     Role.ENTERPRISE.value: _NONE,
 }
+
+
+def deadline_of(due_on: dt.date, extended_until: dt.date | None) -> dt.date:
+    """An item's deadline: its due date, or a granted extension's later date."""
+    return max(due_on, extended_until) if extended_until else due_on
+
+
+def reported_late(submitted_at: dt.datetime, due_on: dt.date, extended_until: dt.date | None = None) -> bool:
+    """A report is late when the server received it after the deadline's day, whatever its evidence date."""
+    return timezone.localdate(submitted_at) > deadline_of(due_on, extended_until)
+
+
+def past_deadline_q(today: dt.date, prefix: str = "") -> Q:
+    """Rows whose deadline (the due date, or a granted extension) lies before `today`."""
+    return Q(**{f"{prefix}due_on__lt": today}) & (
+        Q(**{f"{prefix}extended_until__isnull": True}) | Q(**{f"{prefix}extended_until__lt": today})
+    )
+
+
+def overdue_q(today: dt.date, prefix: str = "") -> Q:
+    """逾期未办: still owed (pending or returned) and past the deadline."""
+    return Q(**{f"{prefix}status__in": list(OPEN_STATUSES)}) & past_deadline_q(today, prefix)
 
 
 class LeaderScopedQuerySet(RestrictedQuerySet):
@@ -141,6 +168,12 @@ class Duty(BaseModel):
     evidence_required = models.TextField(_("佐证材料要求"), blank=True)
     start_on = models.DateField(_("开始日期"))
     end_on = models.DateField(_("结束日期"), null=True, blank=True)
+    generate_from = models.DateField(
+        _("事项生成起点"),
+        null=True,
+        blank=True,
+        help_text=_("修订后自该日起按新规则和新的责任单位生成事项；此前的周期不再补生成"),
+    )
     needs_sign_off = models.BooleanField(_("需领导签批"), default=False)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -247,6 +280,76 @@ class DutyRule(BaseModel):
         return f"{self.duty} · {self.effective_from:%Y-%m-%d}"
 
 
+class DutyRevision(BaseModel):
+    """方案修订待核对 — a confirmed duty whose clause a newer plan version changed or removed, and the office's
+    decision: keep it, update it from an effective date, or retire it."""
+
+    duty = models.ForeignKey(Duty, on_delete=models.PROTECT, related_name="revisions", verbose_name=_("职责"))
+    version = models.ForeignKey(
+        "plans.PlanVersion", on_delete=models.PROTECT, related_name="+", verbose_name=_("修订后的版本")
+    )
+    old_clause = models.ForeignKey(
+        "plans.Clause", on_delete=models.PROTECT, related_name="+", verbose_name=_("原条款")
+    )
+    new_clause = models.ForeignKey(
+        "plans.Clause",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("修订后的条款"),
+        help_text=_("为空表示修订后的方案删除了该条款"),
+    )
+    new_suggestion = models.ForeignKey(
+        "plans.ClauseDuty",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("修订后的建议职责"),
+    )
+    diff = models.JSONField(_("条款差异"), default=dict)
+    decision = models.CharField(
+        _("处理"), max_length=10, choices=RevisionDecision.choices, default=RevisionDecision.PENDING
+    )
+    effective_from = models.DateField(_("生效日期"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("处理人"),
+    )
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+
+    scope = Scope(region="duty__region__path", internal_view=True, roles=DUTY_ROLES)
+
+    class Meta:
+        verbose_name = _("方案修订待核对")
+        verbose_name_plural = _("方案修订待核对")
+        ordering = ["version", "old_clause__task__order", "old_clause__order", "duty_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["duty", "version"], name="dutyrevision_unique_duty_version"),
+            models.CheckConstraint(
+                condition=Q(decision=RevisionDecision.PENDING) | Q(decided_at__isnull=False),
+                name="dutyrevision_decided_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(decision=RevisionDecision.UPDATED)
+                | (Q(effective_from__isnull=False) & Q(new_clause__isnull=False)),
+                name="dutyrevision_update_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.duty} · {self.get_decision_display()}"
+
+    @property
+    def state(self) -> RevisionDecision:
+        return RevisionDecision(self.decision)
+
+
 class Occurrence(BaseModel):
     """办理事项 — what one unit owes for one period of a duty, with its due date and review state."""
 
@@ -283,11 +386,22 @@ class Occurrence(BaseModel):
     period_start = models.DateField(_("周期开始"))
     period_end = models.DateField(_("周期结束"))
     due_on = models.DateField(_("截止日期"))
+    extended_until = models.DateField(
+        _("延期至"),
+        null=True,
+        blank=True,
+        help_text=_("督办延期获批后的办理期限；在此之前报送不算逾期"),
+    )
     event_note = models.CharField(_("触发事件"), max_length=300, blank=True)
     status = models.CharField(
         _("状态"), max_length=12, choices=OccurrenceStatus.choices, default=OccurrenceStatus.PENDING
     )
-    late = models.BooleanField(_("逾期"), default=False)
+    late = models.BooleanField(
+        _("逾期"), default=False, help_text=_("截止日期（含获批延期）后才报送，或至今逾期未报送")
+    )
+    # Computed under the provisional calendar (the year's holiday arrangement not yet entered).
+    # db_default too: rows written by hand-written SQL (benchmarks, bulk loads) are not provisional either.
+    due_provisional = models.BooleanField(_("截止日期暂定"), default=False, db_default=False)
     touched = models.BooleanField(_("已处理过"), default=False)
     version = models.PositiveIntegerField(_("版本"), default=1)
     submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
@@ -313,6 +427,9 @@ class Occurrence(BaseModel):
             models.Index(fields=["status", "due_on"], name="occurrence_status_due_idx"),
             models.Index(fields=["due_on"], name="occurrence_due_idx"),
             models.Index(fields=["unit", "due_on"], name="occurrence_unit_due_idx"),
+            models.Index(
+                fields=["due_on"], condition=Q(due_provisional=True), name="occurrence_provisional_due_idx"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -327,6 +444,10 @@ class Occurrence(BaseModel):
             ),
             models.CheckConstraint(
                 condition=Q(period_end__gte=F("period_start")), name="occurrence_period_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(extended_until__isnull=True) | Q(extended_until__gte=F("due_on")),
+                name="occurrence_extension_not_earlier",
             ),
             models.CheckConstraint(
                 condition=Q(status=OccurrenceStatus.PENDING) | Q(touched=True),
@@ -348,6 +469,16 @@ class Occurrence(BaseModel):
     @property
     def state(self) -> OccurrenceStatus:
         return OccurrenceStatus(self.status)
+
+    @property
+    def deadline(self) -> dt.date:
+        """The due date, or the later date a granted extension (延期) moved it to."""
+        return deadline_of(self.due_on, self.extended_until)
+
+    @property
+    def is_overdue(self) -> bool:
+        """Still owed and past its deadline (逾期未办)."""
+        return self.state.is_open and self.deadline < timezone.localdate()
 
     @property
     def is_closed(self) -> bool:
@@ -378,7 +509,11 @@ class Report(BaseModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("报送人")
     )
     submitted_at = models.DateTimeField(_("报送时间"))
-    late = models.BooleanField(_("逾期报送"), default=False)
+    late = models.BooleanField(
+        _("逾期报送"),
+        default=False,
+        help_text=_("服务器收到报告时已过截止日期（含获批延期），与工作完成日期无关"),
+    )
 
     objects = ReportQuerySet.as_manager()
     scope = Scope(region="occurrence__unit__region__path", unit="occurrence__unit_id", roles=WORK_ROLES)
@@ -394,6 +529,11 @@ class Report(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.occurrence} · 第{self.number}次报送"
+
+    @property
+    def done_after_period(self) -> bool:
+        """The work was done after the period it answers for (allowed, and shown)."""
+        return self.evidence_on > self.occurrence.period_end
 
 
 class ImmutableRecordError(RuntimeError):
@@ -571,6 +711,76 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.created_at:%Y-%m-%d}"
+
+
+def can_manage_holidays(user: Any) -> bool:
+    """The safety committee office (of any region) keeps the national holiday arrangements."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_superuser or any(a.role == Role.OFFICE for a in user.active_assignments())
+
+
+class HolidayArrangement(BaseModel):
+    """节假日安排 — one year's holidays and make-up working days (调休) from the 国务院办公厅 notice."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    notice = models.CharField(_("通知文号或标题"), max_length=200, blank=True)
+    source = models.CharField(_("录入方式"), max_length=10, choices=ArrangementSource.choices)
+    source_name = models.CharField(_("导入文件"), max_length=255, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("录入人"),
+    )
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    # Every internal user reads it; who may change it is can_manage_holidays() (the office of any region:
+    # the notice is national, so the row has no region to scope by).
+    scope = Scope(internal_view=True)
+
+    class Meta:
+        verbose_name = _("节假日安排")
+        verbose_name_plural = _("节假日安排")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__gte=2000) & Q(year__lte=2100), name="holiday_year_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} 年节假日安排"
+
+    def get_absolute_url(self) -> str:
+        return reverse("duties:holiday_year", kwargs={"year": self.year})
+
+
+class HolidayDay(models.Model):
+    """节假日安排中的一天 — a holiday (放假) or a make-up working day (调休上班), with the holiday's name."""
+
+    arrangement = models.ForeignKey(
+        HolidayArrangement, on_delete=models.CASCADE, related_name="days", verbose_name=_("节假日安排")
+    )
+    day = models.DateField(_("日期"))
+    kind = models.CharField(_("类型"), max_length=10, choices=HolidayDayKind.choices)
+    name = models.CharField(_("节日"), max_length=20, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope = Scope(internal_view=True)
+
+    class Meta:
+        verbose_name = _("节假日安排日期")
+        verbose_name_plural = _("节假日安排日期")
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(fields=["arrangement", "day"], name="holidayday_unique_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.get_kind_display()}"
 
 
 class JobRun(models.Model):

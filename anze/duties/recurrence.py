@@ -18,9 +18,10 @@ from enum import StrEnum
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrulestr
 
-from anze.duties.calendar import Roll, add_workdays, roll
+from anze.duties.calendar import Roll, WorkingCalendar, active
 
-_ALLOWED_PARTS = {"FREQ", "INTERVAL", "COUNT", "UNTIL", "WKST"}
+_ALLOWED_PARTS = {"FREQ", "INTERVAL", "COUNT", "UNTIL", "WKST", "BYMONTHDAY", "BYMONTH"}
+MAX_DAY = 28  # a day every month has; "the last day" is BYMONTHDAY=-1
 _MONTH_INTERVALS = (1, 2, 3, 4, 6, 12)
 MAX_YEARS = 10
 
@@ -43,6 +44,10 @@ class Rule:
     interval: int = 1
     count: int | None = None  # RFC 5545 COUNT: how many periods in all
     until: dt.date | None = None
+    # The due day within the period's last month (BYMONTHDAY, 1…28 or -1 for the last day) and, for yearly
+    # rules, the month of the period's last year (BYMONTH). None: the period's last day.
+    day: int | None = None
+    month: int | None = None
 
     @property
     def months(self) -> int:
@@ -125,7 +130,42 @@ def parse_rule(text: str) -> Rule:
     until = _parse_until(parts["UNTIL"]) if "UNTIL" in parts else None
     if count is not None and count < 1:
         raise RuleError("invalid_rule", "COUNT 必须为正整数。")
-    return Rule(text=cleaned, freq=freq, interval=interval, count=count, until=until)
+    day, month = _parse_due_day(text, freq, parts)
+    return Rule(text=cleaned, freq=freq, interval=interval, count=count, until=until, day=day, month=month)
+
+
+def _single_int(text: str, key: str, value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise RuleError(
+            "unsupported_rule", f"重复规则“{text}”的 {key} 只能是一个整数（暂不支持多个取值）。"
+        ) from None
+
+
+def max_due_day(month: int | None) -> int:
+    """The last due day every year has in `month` (28 in February); 28 when the month varies."""
+    return MAX_DAY if month is None else _calendar.monthrange(2001, month)[1]
+
+
+def _parse_due_day(text: str, freq: str, parts: dict[str, str]) -> tuple[int | None, int | None]:
+    """BYMONTHDAY (and BYMONTH for yearly rules) name the due day in the period's last month or year."""
+    day = _single_int(text, "BYMONTHDAY", parts["BYMONTHDAY"]) if "BYMONTHDAY" in parts else None
+    month = _single_int(text, "BYMONTH", parts["BYMONTH"]) if "BYMONTH" in parts else None
+    if month is not None and not 1 <= month <= 12:
+        raise RuleError("invalid_rule", f"BYMONTH 须为 1 至 12 月，而不是 {month}。")
+    top = max_due_day(month)
+    if day is not None and not (1 <= day <= top or day == -1):
+        raise RuleError(
+            "unsupported_rule", f"截止日 BYMONTHDAY 须为 1 至 {top} 日，或 -1（当月最后一天），而不是 {day}。"
+        )
+    if freq == "WEEKLY" and (day is not None or month is not None):
+        raise RuleError("unsupported_rule", "按周重复不支持指定截止日。")
+    if freq == "MONTHLY" and month is not None:
+        raise RuleError("unsupported_rule", "按月重复的截止日只用 BYMONTHDAY（本期最后一个月的第几日）。")
+    if freq == "YEARLY" and (day is None) != (month is None):
+        raise RuleError("unsupported_rule", "按年重复指定截止日时须同时给出 BYMONTH 和 BYMONTHDAY。")
+    return day, month
 
 
 def _parse_until(value: str) -> dt.date:
@@ -170,9 +210,40 @@ def periods(rule: Rule, *, start: dt.date, until: dt.date, anchor_year: int | No
     return result
 
 
-def due_date(period: Period, rule: Roll | str = Roll.FOLLOWING) -> dt.date:
-    """The due date of a period: its last day, rolled to a working day."""
-    return roll(period.end, rule)
+def nominal_due(period: Period, rule: Rule | None = None) -> dt.date:
+    """The due day of a period before rolling: the day the rule names in the period's last month (monthly
+    rules) or last year (yearly rules), else the period's last day."""
+    if rule is None or rule.day is None:
+        return period.end
+    year = period.end.year
+    month = rule.month if rule.month is not None else period.end.month
+    last = _calendar.monthrange(year, month)[1]
+    return dt.date(year, month, last if rule.day == -1 else rule.day)
+
+
+def due_date(
+    period: Period,
+    rule: Roll | str = Roll.FOLLOWING,
+    *,
+    calendar: WorkingCalendar | None = None,
+    due_rule: Rule | None = None,
+) -> dt.date:
+    """The due date of a period: its (or `due_rule`'s) due day, rolled to a working day."""
+    return due_date_marked(period, rule, calendar=calendar, due_rule=due_rule)[0]
+
+
+def due_date_marked(
+    period: Period,
+    rule: Roll | str = Roll.FOLLOWING,
+    *,
+    calendar: WorkingCalendar | None = None,
+    due_rule: Rule | None = None,
+) -> tuple[dt.date, bool]:
+    """The due date of a period and whether it was computed under a provisional calendar (暂定)."""
+    working = calendar or active()
+    nominal = nominal_due(period, due_rule)
+    due = working.roll(nominal, rule)
+    return due, Roll(rule) != Roll.NONE and working.spans_provisional(nominal, due)
 
 
 def schedule(
@@ -182,12 +253,37 @@ def schedule(
     until: dt.date,
     anchor_year: int | None = None,
     roll_rule: Roll | str = Roll.FOLLOWING,
+    calendar: WorkingCalendar | None = None,
 ) -> list[Scheduled]:
     """Every period of the rule in [start, until] with its due date."""
     return [
-        Scheduled(p.start, p.end, due_date(p, roll_rule))
+        Scheduled(p.start, p.end, due_date(p, roll_rule, calendar=calendar, due_rule=rule))
         for p in periods(rule, start=start, until=until, anchor_year=anchor_year)
     ]
+
+
+def preview_occurrences(
+    rule: Rule,
+    *,
+    start: dt.date,
+    until: dt.date,
+    roll_rule: Roll | str = Roll.FOLLOWING,
+    anchor_year: int | None = None,
+    calendar: WorkingCalendar | None = None,
+    limit: int | None = None,
+) -> list[Scheduled]:
+    """The periods of `rule` from `start` to `until` with their due dates, for showing before saving.
+
+    `calendar` rolls a due day to a working day (the active working calendar by default). Nothing is
+    written; pass a calendar to read nothing either.
+    """
+    working = calendar or active()
+    result: list[Scheduled] = []
+    for p in periods(rule, start=start, until=until, anchor_year=anchor_year):
+        result.append(Scheduled(p.start, p.end, working.roll(nominal_due(p, rule), roll_rule)))
+        if limit is not None and len(result) >= limit:
+            break
+    return result
 
 
 # --- event-triggered duties -------------------------------------------------------------------------
@@ -202,17 +298,38 @@ class EventUnit(StrEnum):
 
 
 def event_due(
-    event_on: dt.date, within: int, unit: EventUnit | str, roll_rule: Roll | str = Roll.FOLLOWING
+    event_on: dt.date,
+    within: int,
+    unit: EventUnit | str,
+    roll_rule: Roll | str = Roll.FOLLOWING,
+    *,
+    calendar: WorkingCalendar | None = None,
 ) -> dt.date:
     """The due date of work owed within `within` days / working days / months after an event."""
+    return event_due_marked(event_on, within, unit, roll_rule, calendar=calendar)[0]
+
+
+def event_due_marked(
+    event_on: dt.date,
+    within: int,
+    unit: EventUnit | str,
+    roll_rule: Roll | str = Roll.FOLLOWING,
+    *,
+    calendar: WorkingCalendar | None = None,
+) -> tuple[dt.date, bool]:
+    """The due date after an event and whether it was computed under a provisional calendar (暂定)."""
     if within < 0:
         raise RuleError("invalid_rule", "期限不能为负数。")
+    working = calendar or active()
     unit = EventUnit(unit)
     if unit == EventUnit.WORKDAYS:
-        return add_workdays(event_on, within)
-    if unit == EventUnit.MONTHS:
-        return roll(event_on + relativedelta(months=within), roll_rule)
-    return roll(event_on + dt.timedelta(days=within), roll_rule)
+        due = working.add_workdays(event_on, within)
+        return due, working.spans_provisional(event_on, due)
+    target = event_on + (
+        relativedelta(months=within) if unit == EventUnit.MONTHS else dt.timedelta(days=within)
+    )
+    due = working.roll(target, roll_rule)
+    return due, Roll(roll_rule) != Roll.NONE and working.spans_provisional(target, due)
 
 
 # --- coverage cycles --------------------------------------------------------------------------------

@@ -17,15 +17,24 @@ from django.db.models import BigIntegerField, F, Q, Value
 from django.utils import timezone
 
 from anze.audit.services import record
-from anze.duties.calendar import CalendarRangeError, Roll
+from anze.duties.calendar import Roll, WorkingCalendar
 from anze.duties.choices import OPEN_STATUSES, DutyKind, DutyStatus, OccurrenceStatus, SubjectKind
-from anze.duties.models import CoverageCycle, CoverageVisit, Duty, DutyRule, JobRun, Occurrence
+from anze.duties.holidays import refresh_calendar
+from anze.duties.models import (
+    CoverageCycle,
+    CoverageVisit,
+    Duty,
+    DutyRule,
+    JobRun,
+    Occurrence,
+    overdue_q,
+)
 from anze.duties.recurrence import (
     Period,
     RuleError,
     add_to_coverage,
     cycle_bounds,
-    due_date,
+    due_date_marked,
     parse_rule,
     periods,
     plan_coverage,
@@ -44,7 +53,8 @@ class MaterializeResult:
     duties: int = 0
     created: int = 0
     periods: int = 0
-    skipped_out_of_range: int = 0
+    provisional: int = 0  # periods whose due date is provisional (the year's arrangement not yet entered)
+    provisional_years: list[int] = field(default_factory=list)
     cycles_created: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -53,7 +63,8 @@ class MaterializeResult:
             "duties": self.duties,
             "created": self.created,
             "periods": self.periods,
-            "skipped_out_of_range": self.skipped_out_of_range,
+            "provisional": self.provisional,
+            "provisional_years": sorted(set(self.provisional_years)),
             "cycles_created": self.cycles_created,
             "errors": self.errors[:20],
         }
@@ -133,8 +144,65 @@ def duty_periods(duty: Duty, rules: list[DutyRule], *, until: dt.date) -> list[t
         for period in periods(parsed, start=window_start, until=window_end, anchor_year=duty.start_on.year):
             if index > 0 and period.start < rule.effective_from:
                 continue  # that period began under the previous version
+            if duty.generate_from and period.start < duty.generate_from:
+                continue  # revised from generate_from on: earlier periods are history, never back-filled
             result.append((period, rule))
     return result
+
+
+# --- what a confirmation will create -------------------------------------------------------------------
+
+
+@dataclass
+class ConfirmationPreview:
+    """What confirming a duty will make the next tick create: its due dates and the items they give."""
+
+    dates: list[dt.date] = field(default_factory=list)  # every due date up to `until`
+    parties: int = 0  # responsible units (or committees) each period is owed by
+    until: dt.date | None = None
+    today: dt.date | None = None
+    provisional: int = 0  # periods whose due date rests on the provisional calendar (暂定)
+    waits_for_event: bool = False
+
+    @property
+    def count(self) -> int:
+        """How many items (办理事项) the first tick creates."""
+        return len(self.dates) * self.parties
+
+    @property
+    def overdue_at_once(self) -> int:
+        """Of those, how many are past due already (they count as overdue from the start)."""
+        return sum(1 for day in self.dates if self.today and day < self.today) * self.parties
+
+    @property
+    def upcoming(self) -> list[dt.date]:
+        return [day for day in self.dates if self.today is None or day >= self.today][:6]
+
+
+def confirmation_preview(
+    duty: Duty,
+    values: dict[str, Any],
+    rule_values: dict[str, Any],
+    *,
+    today: dt.date,
+    horizon_days: int = DEFAULT_HORIZON_DAYS,
+) -> ConfirmationPreview:
+    """The due dates and item count of a draft duty with `values` (its fields) and `rule_values` (its first
+    rule's), as the tick would create them up to today + horizon; nothing is written."""
+    draft = Duty(clause_id=duty.clause_id, region=duty.region, **values)
+    until = today + dt.timedelta(days=horizon_days)
+    preview = ConfirmationPreview(until=until, today=today)
+    if DutyKind(draft.kind) == DutyKind.EVENT:
+        preview.waits_for_event = True
+        return preview
+    rule = DutyRule(effective_from=draft.start_on, **rule_values)
+    parsed = parse_rule(rule.rrule) if rule.rrule and draft.kind != DutyKind.DEADLINE else None
+    for period, _rule in duty_periods(draft, [rule], until=until):
+        due, provisional = due_date_marked(period, Roll(rule.roll), due_rule=parsed)
+        preview.dates.append(due)
+        preview.provisional += int(provisional)
+    preview.parties = parties(draft).count()
+    return preview
 
 
 # --- materializing ----------------------------------------------------------------------------------
@@ -148,7 +216,8 @@ def _insert_sql(party_sql: str, period_rows: int) -> str:
     date = "CAST(%s AS date)" if vendor == "postgresql" else "%s"
     bigint = "CAST(%s AS bigint)" if vendor == "postgresql" else "%s"
     stamp = "CAST(%s AS timestamptz)" if vendor == "postgresql" else "%s"
-    row = f"SELECT {date} AS ps, {date} AS pe, {date} AS due, {bigint} AS rid"
+    boolean = "CAST(%s AS boolean)" if vendor == "postgresql" else "%s"
+    row = f"SELECT {date} AS ps, {date} AS pe, {date} AS due, {boolean} AS prov, {bigint} AS rid"
     period_sql = " UNION ALL ".join([row] * period_rows)
     columns = [
         "public_id",
@@ -162,6 +231,7 @@ def _insert_sql(party_sql: str, period_rows: int) -> str:
         "period_start",
         "period_end",
         "due_on",
+        "due_provisional",
         "event_note",
         "status",
         "late",
@@ -171,14 +241,17 @@ def _insert_sql(party_sql: str, period_rows: int) -> str:
     return (
         f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)}) "
         f"SELECT {uuid_sql}, {stamp}, {stamp}, {bigint}, d.rid, CAST(p.party_unit AS bigint), CAST(p.party_committee AS bigint), CAST(p.party_person AS bigint), "
-        f"d.ps, d.pe, d.due, '', %s, %s, %s, 1 "
+        f"d.ps, d.pe, d.due, d.prov, '', %s, %s, %s, 1 "
         f"FROM ({party_sql}) p CROSS JOIN ({period_sql}) d "
         f"WHERE p.party_unit IS NOT NULL ON CONFLICT DO NOTHING"
     )
 
 
-def insert_occurrences(duty: Duty, rows: list[tuple[Period, dt.date, DutyRule]], *, now: dt.datetime) -> int:
-    """INSERT … SELECT the duty's parties × `rows` (period, due date, rule); existing rows are skipped."""
+def insert_occurrences(
+    duty: Duty, rows: list[tuple[Period, dt.date, bool, DutyRule]], *, now: dt.datetime
+) -> int:
+    """INSERT … SELECT the duty's parties × `rows` (period, due date, provisional, rule); existing rows are
+    skipped."""
     if not rows:
         return 0
     party_sql, party_params = parties(duty).query.sql_with_params()
@@ -188,11 +261,12 @@ def insert_occurrences(duty: Duty, rows: list[tuple[Period, dt.date, DutyRule]],
     for start in range(0, len(rows), 200):
         chunk = rows[start : start + 200]
         period_params: list[Any] = []
-        for period, due, rule in chunk:
+        for period, due, provisional, rule in chunk:
             period_params += [
                 ops.adapt_datefield_value(period.start),
                 ops.adapt_datefield_value(period.end),
                 ops.adapt_datefield_value(due),
+                provisional,
                 rule.pk,
             ]
         params = [
@@ -211,19 +285,33 @@ def insert_occurrences(duty: Duty, rows: list[tuple[Period, dt.date, DutyRule]],
     return created
 
 
-def materialize_duty(duty: Duty, *, now: dt.datetime, until: dt.date, result: MaterializeResult) -> None:
+def materialize_duty(
+    duty: Duty,
+    *,
+    now: dt.datetime,
+    until: dt.date,
+    result: MaterializeResult,
+    calendar: WorkingCalendar | None = None,
+) -> None:
     rules = list(duty.rules.all())
     try:
         scheduled = duty_periods(duty, rules, until=until)
+        parsed = {
+            rule.pk: parse_rule(rule.rrule) for rule in rules if rule.rrule and duty.kind != DutyKind.DEADLINE
+        }
     except RuleError as exc:
         result.errors.append(f"{duty.public_id}: {exc.code}")
         return
     rows = []
     for period, rule in scheduled:
-        try:
-            rows.append((period, due_date(period, Roll(rule.roll)), rule))
-        except CalendarRangeError:
-            result.skipped_out_of_range += 1
+        # A year without a holiday arrangement gives a provisional due date, never a skipped period.
+        due, provisional = due_date_marked(
+            period, Roll(rule.roll), calendar=calendar, due_rule=parsed.get(rule.pk)
+        )
+        if provisional:
+            result.provisional += 1
+            result.provisional_years.append(due.year)
+        rows.append((period, due, provisional, rule))
     result.periods += len(rows)
     result.created += insert_occurrences(duty, rows, now=now)
     if duty.kind == DutyKind.COVERAGE:
@@ -254,6 +342,7 @@ def materialize_occurrences(
     """Create the missing occurrences of every confirmed duty up to `now` + horizon; never deletes any."""
     until = timezone.localdate(now) + dt.timedelta(days=horizon_days)
     result = MaterializeResult()
+    calendar = refresh_calendar()
     queryset = duties if duties is not None else scheduled_duties()
     last_pk = 0
     while True:
@@ -261,7 +350,7 @@ def materialize_occurrences(
         if not chunk:
             break
         for duty in chunk:
-            materialize_duty(duty, now=now, until=until, result=result)
+            materialize_duty(duty, now=now, until=until, result=result, calendar=calendar)
         result.duties += len(chunk)
         last_pk = chunk[-1].pk
     record(
@@ -275,11 +364,10 @@ def materialize_occurrences(
 
 @transaction.atomic
 def mark_overdue(*, now: dt.datetime, actor: Any = JOB_ACTOR) -> int:
-    """Flag every open occurrence whose due date has passed: one UPDATE over the indexed (status, due_on)."""
+    """Flag every open occurrence whose deadline (due date or granted extension) has passed: one UPDATE over
+    the indexed (status, due_on)."""
     today = timezone.localdate(now)
-    count = Occurrence.objects.filter(status__in=OPEN_STATUSES, due_on__lt=today, late=False).update(
-        late=True, updated_at=now
-    )
+    count = Occurrence.objects.filter(overdue_q(today), late=False).update(late=True, updated_at=now)
     record(
         "duties.occurrence.mark_overdue",
         actor=actor,
@@ -364,11 +452,22 @@ def tick_health(*, now: dt.datetime | None = None) -> dict[str, Any]:
         "last_finished_at": finished,
         "last_error": run.last_error if run else "",
         "runs": run.runs if run else 0,
-        "skipped_out_of_range": ((run.last_result or {}).get("materialized") or {}).get(
-            "skipped_out_of_range", 0
-        )
+        "provisional_years": ((run.last_result or {}).get("materialized") or {}).get("provisional_years", [])
         if run
-        else 0,
+        else [],
+    }
+
+
+def schedule_health() -> dict[str, Any]:
+    """For `/healthz`: when the scheduled run last finished, and whether that is recent enough."""
+    health = tick_health()
+    finished = health["last_finished_at"]
+    return {
+        "ok": not health["stale"],
+        "job": health["job"],
+        "last_success_at": finished.isoformat() if finished else None,
+        "stale_after_hours": STALE_AFTER.total_seconds() / 3600,
+        "last_run_failed": bool(health["last_error"]),
     }
 
 

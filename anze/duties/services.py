@@ -15,14 +15,15 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, ProtectedError
 from django.utils import timezone
 
 from anze.accounts.roles import Role
 from anze.audit.services import record, snapshot
 from anze.core import notices
 from anze.duties import evidence as evidence_files
-from anze.duties.calendar import CalendarRangeError, Roll
+from anze.duties import lateness
+from anze.duties.calendar import Roll
 from anze.duties.choices import (
     DutyKind,
     DutyStatus,
@@ -32,6 +33,8 @@ from anze.duties.choices import (
     SubjectKind,
 )
 from anze.duties.errors import ConcurrentChangeError, DutyError, NotAllowedError, StateError
+from anze.duties.forecast import Forecast, forecast
+from anze.duties.holidays import refresh_calendar
 from anze.duties.models import (
     CalendarFeed,
     CoverageVisit,
@@ -42,8 +45,9 @@ from anze.duties.models import (
     Report,
     Review,
     led_clauses,
+    reported_late,
 )
-from anze.duties.recurrence import RuleError, event_due, parse_rule
+from anze.duties.recurrence import RuleError, event_due_marked, parse_rule
 
 RULE_FIELDS = ("rrule", "times_per_period", "deadline", "event_within", "event_unit", "cycle_years", "roll")
 DUTY_FIELDS = (
@@ -131,6 +135,56 @@ def validate_rule_fields(kind: str, fields: dict[str, Any]) -> None:
         raise DutyError("每周期次数至少为1。", "invalid_count")
 
 
+def validate_dates(values: dict[str, Any], rule_values: dict[str, Any]) -> None:
+    """Refuse dates that contradict each other (the duty would make no work, or work before it starts)."""
+    start = values.get("start_on")
+    if start is None:
+        raise DutyError("请填写开始日期。", "start_required")
+    end = values.get("end_on")
+    if end is not None and end < start:
+        raise DutyError(
+            f"结束日期（{end:%Y-%m-%d}）早于开始日期（{start:%Y-%m-%d}）：请改晚结束日期或留空。",
+            "end_before_start",
+        )
+    kind = DutyKind(values["kind"])
+    deadline = rule_values.get("deadline")
+    if kind == DutyKind.DEADLINE and deadline and deadline < start:
+        raise DutyError(
+            f"完成期限（{deadline:%Y-%m-%d}）早于开始日期（{start:%Y-%m-%d}）：这样不会生成任何办理事项。"
+            "请把完成期限改到开始日期之后，或把开始日期提前。",
+            "deadline_before_start",
+        )
+    if kind.uses_rule and rule_values.get("rrule"):
+        until = parse_rule(rule_values["rrule"]).until
+        if until is not None and until < start:
+            raise DutyError(
+                f"重复规则在 {until:%Y-%m-%d} 结束（UNTIL），早于开始日期 {start:%Y-%m-%d}：不会生成任何办理事项。",
+                "rule_ends_before_start",
+            )
+
+
+def confirmation_values(duty: Duty, changes: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The duty's and its first rule's fields as they would be after confirming with `changes`."""
+    changes = dict(changes)
+    changes.pop("coverage_groups", None)
+    rule_changes = {k: changes.pop(k) for k in list(changes) if k in RULE_FIELDS}
+    values = {field: getattr(duty, field) for field in DUTY_FIELDS} | {
+        k: v for k, v in changes.items() if k in DUTY_FIELDS
+    }
+    rule = duty.rules.order_by("effective_from").first()
+    rule_values = {field: getattr(rule, field) for field in RULE_FIELDS} if rule else {}
+    return values, rule_values | rule_changes
+
+
+def check_confirmation(duty: Duty, changes: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Every check confirm_duty makes on its input, without writing anything (for a preview)."""
+    values, rule_values = confirmation_values(duty, changes)
+    _validate_subject(values)
+    validate_rule_fields(values["kind"], rule_values)
+    validate_dates(values, rule_values)
+    return values, rule_values
+
+
 def _validate_subject(values: dict[str, Any]) -> None:
     kind = values.get("subject_kind")
     needed = {
@@ -142,9 +196,30 @@ def _validate_subject(values: dict[str, Any]) -> None:
         raise DutyError("请选择职责主体。", "subject_required")
 
 
+def overdue_error(start_on: dt.date, coming: Forecast) -> DutyError:
+    return DutyError(
+        f"按开始日期 {start_on:%Y-%m-%d} 确认，将立即生成 {coming.items} 项办理事项，其中 {coming.overdue} 项"
+        "已经逾期（会随即催办、督办）。请把开始日期改为今天或之后；确需补记以往周期的，请勾选"
+        "“同时生成已逾期的事项”后再确认。",
+        "overdue_needs_choice",
+    )
+
+
 @transaction.atomic
-def confirm_duty(duty: Duty, *, actor: Any, expected_version: int | None = None, **changes: Any) -> Duty:
-    """The office confirms a suggested duty, optionally editing it first; from now on it generates work."""
+def confirm_duty(
+    duty: Duty,
+    *,
+    actor: Any,
+    expected_version: int | None = None,
+    allow_overdue: bool = False,
+    today: dt.date | None = None,
+    **changes: Any,
+) -> Duty:
+    """The office confirms a suggested duty, optionally editing it first; from now on it generates work.
+
+    Items that would already be overdue the moment the duty is confirmed (a start date in the past) are
+    only created with `allow_overdue`: a past start date is a choice, never an accident.
+    """
     if _is_person(actor):
         _require(can_manage_duty(actor, duty), "只有安委会办公室可以确认职责。")
     if not DutyStatus(duty.status).can_confirm():
@@ -161,6 +236,18 @@ def confirm_duty(duty: Duty, *, actor: Any, expected_version: int | None = None,
     rule_values = {field: getattr(rule, field) for field in RULE_FIELDS} if rule else {}
     rule_values |= rule_changes
     validate_rule_fields(values["kind"], rule_values)
+    validate_dates(values, rule_values)
+    planned = Duty(**{f: getattr(duty, f) for f in ("pk", "clause_id", "region_id", "generate_from")})
+    for name, value in values.items():
+        setattr(planned, name, value)
+    planned_rule = DutyRule(
+        effective_from=min(rule.effective_from, values["start_on"]) if rule else values["start_on"]
+    )
+    for name, value in rule_values.items():
+        setattr(planned_rule, name, value)
+    coming = forecast(planned, [planned_rule], today=today)
+    if coming.overdue and not allow_overdue:
+        raise overdue_error(values["start_on"], coming)
     now = timezone.now()
     updated = Duty.objects.filter(
         pk=duty.pk,
@@ -192,23 +279,23 @@ def confirm_duty(duty: Duty, *, actor: Any, expected_version: int | None = None,
         actor=actor,
         obj=duty,
         before=before,
-        after=snapshot(duty) | {"rule": snapshot(rule)},
+        after=snapshot(duty) | {"rule": snapshot(rule), "forecast": coming.as_dict()},
     )
     return duty
 
 
-@transaction.atomic
-def update_duty(
-    duty: Duty, *, actor: Any, effective_from: dt.date, expected_version: int | None = None, **changes: Any
-) -> DutyRule:
-    """Change a confirmed duty's rule from `effective_from` on: a new rule version; untouched later occurrences go."""
-    if _is_person(actor):
-        _require(can_manage_duty(actor, duty), "只有安委会办公室可以变更职责。")
-    if not DutyStatus(duty.status).can_update():
-        raise StateError("已停用的职责不能变更。")
-    unknown = set(changes) - set(RULE_FIELDS) - {"evidence_required", "needs_sign_off", "title"}
-    if unknown:
-        raise DutyError(f"未知字段：{', '.join(sorted(unknown))}")
+def add_rule_version(
+    duty: Duty,
+    *,
+    actor: Any,
+    effective_from: dt.date,
+    expected_version: int | None = None,
+    **changes: Any,
+) -> tuple[DutyRule, DutyRule | None, int]:
+    """A new rule version from `effective_from` (and duty field changes); untouched later items withdrawn.
+
+    Part of a service: no audit event here. Returns the new rule, the one it follows and items withdrawn.
+    """
     current = duty.rule_on(effective_from)
     rule_values = {field: getattr(current, field) for field in RULE_FIELDS} if current else {}
     rule_values |= {k: v for k, v in changes.items() if k in RULE_FIELDS}
@@ -230,10 +317,39 @@ def update_duty(
         created_by=actor if _is_person(actor) else None,
         **rule_values,
     )
-    removed, _ = Occurrence.objects.filter(
-        duty=duty, period_start__gte=effective_from, touched=False
-    ).delete()
+    removed = withdraw_untouched(duty, effective_from)
     duty.refresh_from_db()
+    return rule, current, removed
+
+
+def withdraw_untouched(duty: Duty, from_day: dt.date) -> int:
+    """Delete the duty's untouched items of periods from `from_day` on; an item someone was already told
+    about (a notification points at it) stays, so nothing sent loses what it was about."""
+    rows = Occurrence.objects.filter(duty=duty, period_start__gte=from_day, touched=False)
+    try:
+        with transaction.atomic():
+            return rows.delete()[0]
+    except ProtectedError as exc:
+        kept = {getattr(obj, "occurrence_id", None) for obj in exc.protected_objects}
+        return rows.exclude(pk__in=[k for k in kept if k]).delete()[0]
+
+
+@transaction.atomic
+def update_duty(
+    duty: Duty, *, actor: Any, effective_from: dt.date, expected_version: int | None = None, **changes: Any
+) -> DutyRule:
+    """Change a confirmed duty's rule from `effective_from` on: a new rule version; untouched later occurrences go."""
+    if _is_person(actor):
+        _require(can_manage_duty(actor, duty), "只有安委会办公室可以变更职责。")
+    if not DutyStatus(duty.status).can_update():
+        raise StateError("已停用的职责不能变更。")
+    unknown = set(changes) - set(RULE_FIELDS) - {"evidence_required", "needs_sign_off", "title"}
+    if unknown:
+        raise DutyError(f"未知字段：{', '.join(sorted(unknown))}")
+    rule, current, removed = add_rule_version(
+        duty, actor=actor, effective_from=effective_from, expected_version=expected_version, **changes
+    )
+    duty_changes = {k: v for k, v in changes.items() if k not in RULE_FIELDS}
     record(
         "duties.duty.update",
         actor=actor,
@@ -242,6 +358,43 @@ def update_duty(
         after={"rule": snapshot(rule), "untouched_occurrences_removed": removed, **duty_changes},
     )
     return rule
+
+
+def end_duty(duty: Duty, *, effective_from: dt.date) -> int:
+    """Retire a confirmed duty from `effective_from`: no more items; untouched later ones withdrawn.
+
+    Part of a service: no audit event here. Returns the number of items withdrawn.
+    """
+    if not DutyStatus(duty.status).can_retire():
+        raise StateError("只有已确认的职责可以停用。", "not_confirmed")
+    end_on = max(duty.start_on, effective_from - dt.timedelta(days=1))
+    updated = Duty.objects.filter(pk=duty.pk, version=duty.version, status=DutyStatus.CONFIRMED).update(
+        status=DutyStatus.RETIRED, end_on=end_on, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if updated != 1:
+        raise ConcurrentChangeError("该职责已被他人修改，请刷新后重试。")
+    removed = withdraw_untouched(duty, effective_from)
+    duty.refresh_from_db()
+    return removed
+
+
+@transaction.atomic
+def retire_duty(duty: Duty, *, actor: Any, effective_from: dt.date, reason: str = "") -> Duty:
+    """停用职责 — from `effective_from` the duty makes no more items; its untouched future items are withdrawn,
+    past ones stay as they were."""
+    if _is_person(actor):
+        _require(can_manage_duty(actor, duty), "只有安委会办公室可以停用职责。")
+    before = snapshot(duty)
+    removed = end_duty(duty, effective_from=effective_from)
+    record(
+        "duties.duty.retire",
+        actor=actor,
+        obj=duty,
+        before=before,
+        after=snapshot(duty) | {"untouched_occurrences_removed": removed},
+        reason=reason,
+    )
+    return duty
 
 
 # --- reports --------------------------------------------------------------------------------------
@@ -323,19 +476,20 @@ def _submit(
     today = timezone.localdate(now)
     if evidence_on > today:
         raise DutyError("工作完成日期不能晚于今天。", "evidence_in_future")
-    if DutyKind(occurrence.duty.kind).uses_rule and not (
-        occurrence.period_start <= evidence_on <= occurrence.period_end
-    ):
+    # Work done after the period is accepted as it is (and shown so); work before the period began
+    # belongs to an earlier one.
+    if DutyKind(occurrence.duty.kind).uses_rule and evidence_on < occurrence.period_start:
         raise DutyError(
-            f"工作完成日期须在本周期内（{occurrence.period_start:%Y-%m-%d} 至 {occurrence.period_end:%Y-%m-%d}）。",
-            "evidence_outside_period",
+            f"工作完成日期不能早于本周期开始（{occurrence.period_start:%Y-%m-%d}）：更早完成的工作属于上一周期。",
+            "evidence_before_period",
         )
     if not files:
         raise DutyError("请至少上传一个佐证材料。", "evidence_required")
     if len(files) > evidence_files.max_files():
         raise DutyError(f"一次最多上传 {evidence_files.max_files()} 个文件。", "too_many_files")
     checked = [evidence_files.check_file(content, name) for name, content in files]
-    late = evidence_on > occurrence.due_on
+    # Lateness is when the report reached the server, never the date the unit gives for the work.
+    late = reported_late(now, occurrence.due_on, occurrence.extended_until)
     next_status = OccurrenceStatus.SUBMITTED if state.can_submit() else OccurrenceStatus.RESUBMITTED
     _claim(
         occurrence,
@@ -517,6 +671,19 @@ def sign_off(
     return review
 
 
+def apply_extension(occurrence_id: int, *, until: dt.date, now: dt.datetime | None = None) -> int:
+    """A granted 督办 extension (延期) moves the item's deadline to `until` and its lateness is reweighed.
+
+    Part of the decision that grants it, whose audit event records it, so it writes none of its own.
+    """
+    now = now or timezone.now()
+    items = Occurrence.objects.filter(pk=occurrence_id, due_on__lte=until)
+    changed = items.update(extended_until=until, updated_at=now)
+    if changed:
+        lateness.recompute(Occurrence, Report, today=timezone.localdate(now), occurrences=items)
+    return changed
+
+
 # --- events and coverage --------------------------------------------------------------------------
 
 
@@ -530,10 +697,9 @@ def trigger_event(duty: Duty, *, actor: Any, unit: Any, event_on: dt.date, note:
     rule = duty.rule_on(event_on)
     if rule is None or rule.event_within is None:
         raise DutyError("该职责没有事件期限规则。", "event_rule_required")
-    try:
-        due = event_due(event_on, rule.event_within, EventUnit(rule.event_unit), Roll(rule.roll))
-    except CalendarRangeError as exc:
-        raise DutyError(exc.message_zh, exc.code) from exc
+    due, provisional = event_due_marked(
+        event_on, rule.event_within, EventUnit(rule.event_unit), Roll(rule.roll), calendar=refresh_calendar()
+    )
     try:
         with transaction.atomic():
             occurrence = Occurrence.objects.create(
@@ -543,6 +709,7 @@ def trigger_event(duty: Duty, *, actor: Any, unit: Any, event_on: dt.date, note:
                 period_start=event_on,
                 period_end=due,
                 due_on=due,
+                due_provisional=provisional,
                 event_note=(note or "")[:300],
             )
     except IntegrityError as exc:

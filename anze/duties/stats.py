@@ -10,7 +10,8 @@ from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from anze.duties.choices import OPEN_STATUSES, REVIEWABLE_STATUSES, OccurrenceStatus
+from anze.duties.choices import REVIEWABLE_STATUSES, OccurrenceStatus
+from anze.duties.models import overdue_q
 from anze.plans.choices import AssignmentRole
 
 
@@ -22,7 +23,8 @@ def counts(*, today: dt.date) -> dict[str, Any]:
         "due": Count("pk", filter=Q(due_on__lte=today)),
         "closed": Count("pk", filter=accepted),
         "on_time": Count("pk", filter=accepted & Q(late=False)),
-        "overdue": Count("pk", filter=Q(status__in=OPEN_STATUSES, due_on__lt=today)),
+        "late": Count("pk", filter=accepted & Q(late=True)),
+        "overdue": Count("pk", filter=overdue_q(today)),
         "review": Count("pk", filter=Q(status__in=REVIEWABLE_STATUSES)),
     }
 
@@ -91,7 +93,7 @@ def dashboard(queryset: QuerySet, *, today: dt.date, year: int) -> dict[str, Any
         for row in rows:
             row["urls"] = {
                 state: list_url(year=year, state=state, **row["params"])
-                for state in ("due", "closed", "on_time", "overdue", "review")
+                for state in ("due", "closed", "on_time", "closed_late", "overdue", "review")
             }
             row["urls"]["total"] = list_url(year=year, **row["params"])
     return {

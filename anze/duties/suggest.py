@@ -8,10 +8,11 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from anze.audit.services import record
 from anze.duties.choices import DutyKind, DutyStatus, EventUnit, SubjectKind
-from anze.duties.models import Duty, DutyRule
+from anze.duties.models import Duty, DutyRevision, DutyRule
 from anze.duties.recurrence import RuleError, parse_rule
 
 _COVERAGE_WORDS = ("一遍", "全覆盖", "全部覆盖", "轮一遍")
@@ -109,25 +110,32 @@ def _draft_from_suggestion(
 
 @transaction.atomic
 def suggest_duties(version: Any, *, actor: Any, start_on: dt.date | None = None) -> list[Duty]:
-    """Draft duties for a plan version from its clauses' suggestions and deadlines; existing drafts are kept."""
+    """Draft duties for a plan version from its clauses' suggestions and deadlines; existing drafts are kept.
+
+    For a revised plan the duties of the earlier version are carried over first (revision.carry_over):
+    unchanged clauses keep their duties, changed ones are flagged 方案已修订 for the office, and only what
+    no existing duty covers becomes a draft. Drafts start today unless a date is chosen — never silently on
+    the plan's issue date.
+    """
+    from anze.duties.revision import carry_over_rows
     from anze.plans.models import Clause
 
     region = version.plan.region
-    start = start_on or version.issued_on or version.imported_at.date()
+    start = start_on or timezone.localdate()
+    carried = carry_over_rows(version)
     created: list[Duty] = []
     clauses = (
         Clause.objects.filter(version=version).prefetch_related("duties").order_by("task__order", "order")
     )
-    existing_suggestions = set(
-        Duty.objects.filter(clause__version=version, suggestion__isnull=False).values_list(
-            "suggestion_id", flat=True
-        )
+    # Whatever a duty (in any state) or a revision decision already covers is never suggested again.
+    covered = Duty.objects.filter(clause__version=version)
+    revised = DutyRevision.objects.filter(version=version, new_clause__isnull=False)
+    existing_suggestions = set(covered.exclude(suggestion=None).values_list("suggestion_id", flat=True))
+    existing_suggestions |= set(
+        revised.exclude(new_suggestion=None).values_list("new_suggestion_id", flat=True)
     )
-    deadline_clauses = set(
-        Duty.objects.filter(clause__version=version, kind=DutyKind.DEADLINE).values_list(
-            "clause_id", flat=True
-        )
-    )
+    covered_kinds = set(covered.values_list("clause_id", "kind"))
+    covered_kinds |= set(revised.values_list("new_clause_id", "duty__kind"))
     for clause in clauses:
         for suggestion in clause.duties.all():
             if suggestion.pk in existing_suggestions:
@@ -136,7 +144,7 @@ def suggest_duties(version: Any, *, actor: Any, start_on: dt.date | None = None)
             created.append(
                 _create_draft(clause, region, start, duty_fields, rule_fields, suggestion=suggestion)
             )
-        if clause.deadline_date and clause.pk not in deadline_clauses:
+        if clause.deadline_date and (clause.pk, DutyKind.DEADLINE) not in covered_kinds:
             duty_fields = {
                 "title": f"{clause.text[:120]}（{clause.deadline_text}）"[:500],
                 "kind": DutyKind.DEADLINE,
@@ -144,7 +152,7 @@ def suggest_duties(version: Any, *, actor: Any, start_on: dt.date | None = None)
             rule_fields = {"deadline": clause.deadline_date}
             created.append(_create_draft(clause, region, start, duty_fields, rule_fields))
         match = _EVENT.search(clause.text)
-        if match and not Duty.objects.filter(clause=clause, kind=DutyKind.EVENT).exists():
+        if match and (clause.pk, DutyKind.EVENT) not in covered_kinds:
             if any(word in clause.text for word in ("事故", "发生", "结案", "之日起")):
                 unit = {"个工作日": EventUnit.WORKDAYS, "个月": EventUnit.MONTHS}.get(
                     match.group(2), EventUnit.DAYS
@@ -156,7 +164,12 @@ def suggest_duties(version: Any, *, actor: Any, start_on: dt.date | None = None)
         "duties.duty.suggest",
         actor=actor,
         obj=version,
-        after={"created": len(created), "duties": [str(d.public_id) for d in created][:200]},
+        after={
+            "created": len(created),
+            "start_on": start,
+            "duties": [str(d.public_id) for d in created][:200],
+            **carried.as_dict(),
+        },
     )
     return created
 

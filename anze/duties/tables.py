@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import django_tables2 as tables
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from anze.duties.choices import OPEN_STATUSES, badge
+from anze.duties.choices import badge
 from anze.duties.models import Duty, Occurrence
 
 
 def status_badge(value: str, label: str) -> str:
     return format_html('<span class="badge text-bg-{}">{}</span>', badge(value), label)
+
+
+PROVISIONAL_HINT = _("该年度的节假日安排尚未录入，截止日期按暂定日历计算，录入后自动重算")
 
 
 class OccurrenceTable(tables.Table):
@@ -34,6 +36,16 @@ class OccurrenceTable(tables.Table):
         empty_text = _("没有符合条件的办理事项。")
         order_by = ("due_on",)
 
+    def render_due_on(self, value, record):
+        if record.due_provisional:
+            return format_html(
+                '{} <span class="badge text-bg-warning" title="{}">{}</span>',
+                f"{value:%Y-%m-%d}",
+                PROVISIONAL_HINT,
+                _("暂定"),
+            )
+        return f"{value:%Y-%m-%d}"
+
     def render_duty(self, value, record):
         who = f"（{record.committee.short_name or record.committee.name}）" if record.committee_id else ""
         return f"{value[:48]}{'…' if len(value) > 48 else ''}{who}"
@@ -45,9 +57,32 @@ class OccurrenceTable(tables.Table):
         return status_badge(record.status, record.get_status_display())
 
     def render_late(self, value, record):
-        if record.status in OPEN_STATUSES and record.due_on < timezone.localdate():
+        if record.is_overdue:
             return format_html('<span class="badge text-bg-danger">{}</span>', _("逾期未办"))
+        if value and record.submitted_at:
+            return format_html('<span class="badge text-bg-warning">{}</span>', _("逾期报送"))
         return format_html('<span class="badge text-bg-warning">{}</span>', _("逾期")) if value else "—"
+
+
+class SelectColumn(tables.CheckBoxColumn):
+    """A checkbox per row that belongs to a form outside the table (the 交办 form of the overdue list)."""
+
+    @property
+    def header(self):
+        return _("选择")
+
+
+class OverdueTable(OccurrenceTable):
+    """逾期清单, with a checkbox per row to pick items for 交办."""
+
+    select = SelectColumn(
+        accessor="public_id",
+        attrs={"input": {"name": "occurrence", "form": "assign-form", "aria-label": _("选择此事项")}},
+        orderable=False,
+    )
+
+    class Meta(OccurrenceTable.Meta):
+        sequence = ("select", "...")
 
 
 class DutyTable(tables.Table):

@@ -11,33 +11,29 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from anze.accounts.roles import Role
+from anze.core import registry
+from anze.core.params import int_param, month_param, paginate_table
 from anze.core.permissions import PUBLIC, declare
-from anze.duties import ics, stats
-from anze.duties.choices import OPEN_STATUSES
+from anze.duties import holidays, ics, stats
 from anze.duties.filtersets import OccurrenceFilterSet
-from anze.duties.models import CalendarFeed, Occurrence
+from anze.duties.models import CalendarFeed, Occurrence, overdue_q
 from anze.duties.scheduling import tick_health
 from anze.duties.services import feed_token_hash, issue_calendar_feed, revoke_calendar_feed
-from anze.duties.tables import OccurrenceTable
-from anze.enterprises.stats import indicators_for_clauses
+from anze.duties.tables import OccurrenceTable, OverdueTable
 
 _LIST_RELATED = ("duty", "unit", "committee")
 
 
 def _year(request: HttpRequest) -> int:
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        raise Http404(_("年度无效。")) from None
-    if not 2000 <= year <= 2100:
-        raise Http404(_("年度无效。"))
-    return year
+    return int_param(request, "year", timezone.localdate().year, minimum=2000, maximum=2100)
 
 
 def occurrences_for(user: Any):
@@ -51,7 +47,7 @@ class OccurrenceListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     table_class = OccurrenceTable
     filterset_class = OccurrenceFilterSet
     template_name = "duties/occurrence_list.html"
-    paginate_by = 25
+    table_pagination = {"per_page": 25}  # bad ?page= values fall back to a valid page
     heading = _("办理事项")
 
     def get_queryset(self):
@@ -63,14 +59,40 @@ class OccurrenceListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         return context
 
 
+def may_assign(user: Any) -> bool:
+    """The office and county offices start 督办 by hand (交办); the service checks each item's county."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(a.role in (Role.OFFICE, Role.COUNTY) for a in user.active_assignments())
+
+
+def assign_url(user: Any) -> str | None:
+    """The 交办 page of the supervision app, when installed and the user may use it (no import of it here:
+    duties sits below supervision)."""
+    if not may_assign(user):
+        return None
+    try:
+        return reverse("supervision:occurrence_assign")
+    except NoReverseMatch:
+        return None
+
+
 class OverdueListView(OccurrenceListView):
-    """逾期清单 — open occurrences past their due date, oldest first."""
+    """逾期清单 — open occurrences past their deadline, oldest first; the office picks rows for 交办."""
 
     heading = _("逾期清单")
 
     def get_queryset(self):
         today = timezone.localdate()
-        return super().get_queryset().filter(status__in=OPEN_STATUSES, due_on__lt=today)
+        return super().get_queryset().filter(overdue_q(today))
+
+    def get_table_class(self):
+        return OverdueTable if assign_url(self.request.user) else OccurrenceTable
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["assign_url"] = assign_url(self.request.user)
+        return context
 
 
 @declare("view")
@@ -84,9 +106,9 @@ def my_duties(request: HttpRequest) -> HttpResponse:
     head = stats.headline(scoped.filter(due_on__year=year), today=today, year=year)
     open_rows = scoped.exclude(status="accepted").select_related(*_LIST_RELATED).order_by("due_on", "id")
     table = OccurrenceTable(open_rows, order_by=request.GET.get("sort") or "due_on")
-    table.paginate(page=request.GET.get("page", 1), per_page=25)
+    paginate_table(table, request, per_page=25)
     # The clauses as a subquery: two queries for the card however many duties, clauses or enterprises.
-    indicators = indicators_for_clauses(scoped.values("duty__clause_id"), request.user)
+    indicators = registry.indicators_together(request.user, scoped.values("duty__clause_id"))
     return render(
         request,
         "duties/my_duties.html",
@@ -96,7 +118,8 @@ def my_duties(request: HttpRequest) -> HttpResponse:
             "year": year,
             "review_url": stats.list_url(state="review"),
             "review_count": head["review"],
-            "indicators": [row for rows in indicators.values() for row in rows],
+            "calendar_notes": holidays.calendar_notes(scoped, today=today),
+            "indicators": indicators,
         },
     )
 
@@ -121,6 +144,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "year": year,
             "charts": charts,
             "health": tick_health(),
+            "calendar_notes": holidays.calendar_notes(occurrences_for(request.user), today=today),
             "years": range(today.year - 3, today.year + 2),
         },
     )
@@ -131,10 +155,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def calendar_page(request: HttpRequest) -> HttpResponse:
     """日历 — due dates of a month for what the user answers for (a unit's or a leader's)."""
     today = timezone.localdate()
-    try:
-        first = dt.date.fromisoformat((request.GET.get("month") or f"{today:%Y-%m}") + "-01")
-    except ValueError:
-        raise Http404(_("月份无效。")) from None
+    first = month_param(request, "month", today.replace(day=1))
     last = first.replace(day=month_calendar.monthrange(first.year, first.month)[1])
     rows = (
         occurrences_for(request.user)
@@ -161,6 +182,7 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
     previous = (first - dt.timedelta(days=1)).replace(day=1)
     following = last + dt.timedelta(days=1)
     feed = CalendarFeed.objects.filter(user=request.user, revoked_at__isnull=True).first()
+    working = holidays.refresh_calendar()
     return render(
         request,
         "duties/calendar.html",
@@ -171,6 +193,9 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
             "following": following,
             "feed": feed,
             "new_feed_url": request.session.pop("duties_new_feed_url", None),
+            "provisional_note": holidays.missing_year_message(first.year)
+            if working.is_provisional(first.year) or working.is_provisional(last.year)
+            else "",
         },
     )
 
@@ -199,6 +224,13 @@ def feed_revoke(request: HttpRequest) -> HttpResponse:
     return redirect("duties:calendar")
 
 
+def _feed_state(row: Occurrence, today: dt.date) -> str:
+    """逾期 for open items past their deadline (due date or granted extension), else the status."""
+    if row.state.is_open and row.deadline < today:
+        return str(_("逾期"))
+    return row.get_status_display()
+
+
 @declare(PUBLIC)
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """iCalendar feed at a private, revocable token URL: the due dates its owner may see."""
@@ -218,12 +250,22 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         .select_related(*_LIST_RELATED)
         .order_by("due_on", "id")[:5000]
     )
+    rows = list(rows)
+    titles = ics.short_titles(row.duty.title for row in rows)
     events = [
         {
             "uid": row.public_id,
             "day": row.due_on,
-            "summary": f"【{row.get_status_display()}】{row.duty.title[:40]} — {row.committee or row.unit}",
-            "description": f"周期 {row.period_start:%Y-%m-%d} 至 {row.period_end:%Y-%m-%d}；截止 {row.due_on:%Y-%m-%d}",
+            "summary": f"【{_feed_state(row, today)}】{titles[row.duty.title]} — {row.committee or row.unit}",
+            "description": "\n".join(
+                part
+                for part in (
+                    row.duty.title,
+                    f"周期 {row.period_start:%Y-%m-%d} 至 {row.period_end:%Y-%m-%d}；截止 {row.due_on:%Y-%m-%d}"
+                    + ("（暂定：该年度的节假日安排尚未录入）" if row.due_provisional else ""),
+                )
+                if part
+            ),
             "url": request.build_absolute_uri(row.get_absolute_url()),
         }
         for row in rows

@@ -20,13 +20,13 @@ from anze.audit.services import record_standalone
 from anze.core.permissions import declare
 from anze.core.restrict import get_restricted_or_404
 from anze.duties import services
-from anze.duties.choices import OccurrenceStatus, badge
+from anze.duties.choices import OccurrenceStatus, RevisionDecision, badge
 from anze.duties.errors import DutyError
-from anze.duties.evidence import EvidenceError, sm3_hex
+from anze.duties.evidence import EvidenceError, read_uploads, sm3_hex
 from anze.duties.filtersets import DutyFilterSet
 from anze.duties.forms import CoverageVisitForm, DutyConfirmForm, ReportForm, ReviewForm
 from anze.duties.models import CoverageVisit, Duty, Evidence, Occurrence
-from anze.duties.recurrence import uncovered
+from anze.duties.recurrence import RuleError, uncovered
 from anze.duties.suggest import suggest_duties
 from anze.duties.tables import DutyTable
 
@@ -63,7 +63,20 @@ def _detail_context(request: HttpRequest, occurrence: Occurrence, **forms: Any) 
         or (ReviewForm(initial={"version": occurrence.version}) if (may_review or may_sign) else None),
         "may_review": may_review,
         "may_sign": may_sign,
+        "assign_url": _assign_link(user, occurrence, state),
     }
+
+
+def _assign_link(user: Any, occurrence: Occurrence, state: OccurrenceStatus) -> str | None:
+    """The 交办 page for this item, for the office or county office over it, while it is not accepted."""
+    from urllib.parse import urlencode
+
+    from anze.duties.views import assign_url
+
+    if state == OccurrenceStatus.ACCEPTED or not services.can_review(user, occurrence):
+        return None
+    url = assign_url(user)
+    return f"{url}?{urlencode({'occurrence': occurrence.public_id})}" if url else None
 
 
 @declare("view")
@@ -83,8 +96,8 @@ def occurrence_report(request: HttpRequest, public_id: str) -> HttpResponse:
     occurrence = _occurrence(request, public_id)
     form = ReportForm(request.POST, request.FILES)
     if form.is_valid():
-        files = [(f.name, f.read()) for f in form.cleaned_data["files"]]
         try:
+            files = read_uploads(form.cleaned_data["files"])
             services.submit_report(
                 occurrence,
                 actor=request.user,
@@ -97,7 +110,7 @@ def occurrence_report(request: HttpRequest, public_id: str) -> HttpResponse:
             form.add_error("files", exc.message_zh)
         except DutyError as exc:
             field = {
-                "evidence_outside_period": "evidence_on",
+                "evidence_before_period": "evidence_on",
                 "evidence_in_future": "evidence_on",
                 "text_required": "text",
                 "evidence_required": "files",
@@ -192,7 +205,7 @@ class DutyListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     table_class = DutyTable
     filterset_class = DutyFilterSet
     template_name = "duties/duty_list.html"
-    paginate_by = 25
+    table_pagination = {"per_page": 25}  # bad ?page= values fall back to a valid page
 
     def get_queryset(self):
         return (
@@ -210,6 +223,11 @@ class DutyListView(LoginRequiredMixin, SingleTableMixin, FilterView):
             .filter(current_of__isnull=False)
             .select_related("plan")
         )
+        from anze.duties.revision import pending_revisions
+        from anze.duties.views_revision import awaiting_carry_over
+
+        context["revisions_pending"] = pending_revisions(self.request.user).count()
+        context["revisions_awaiting"] = awaiting_carry_over(self.request.user)
         return context
 
 
@@ -250,17 +268,64 @@ def duty_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "coverage": coverage,
             "occurrence_count": occurrences.count(),
             "can_manage": services.can_manage_duty(request.user, duty),
+            "revision": duty.revisions.filter(decision=RevisionDecision.PENDING).select_related("version").first(),
         },
     )
+
+
+# Which form field a service error is about, so the message appears next to it.
+CONFIRM_ERROR_FIELDS = {
+    "invalid_rule": "rrule",
+    "unsupported_rule": "rrule",
+    "empty_rule": "rrule",
+    "rule_ends_before_start": "rrule",
+    "deadline_required": "deadline",
+    "deadline_before_start": "deadline",
+    "cycle_required": "cycle_years",
+    "subject_required": "subject_kind",
+    "event_rule_required": "event_within",
+    "start_required": "start_on",
+    "end_before_start": "start_on",
+    "overdue_needs_choice": "allow_overdue",
+}
+
+
+def _confirm_duty_object(request: HttpRequest, public_id: str) -> Duty:
+    return get_restricted_or_404(
+        Duty.objects.select_related("clause__task", "suggestion", "region"),
+        request.user,
+        "change",
+        public_id=public_id,
+    )
+
+
+def _confirmation_preview(duty: Duty, form: DutyConfirmForm | None) -> dict[str, Any]:
+    """What confirming with the form's values (the duty as suggested when None) would create, or why it
+    cannot be confirmed; a bound form also gets the error next to its field."""
+    from django.utils import timezone
+
+    from anze.duties.scheduling import confirmation_preview
+
+    if form is not None and not form.is_valid():
+        return {"preview": None, "problem": _("请先改正表单中标出的错误。")}
+    try:
+        values, rule_values = services.check_confirmation(duty, form.changes() if form else {})
+        preview = confirmation_preview(duty, values, rule_values, today=timezone.localdate())
+    except DutyError as exc:
+        if form is not None:
+            form.add_error(CONFIRM_ERROR_FIELDS.get(exc.code), exc.message_zh)
+        return {"preview": None, "problem": exc.message_zh}
+    except RuleError as exc:
+        return {"preview": None, "problem": exc.message_zh}
+    return {"preview": preview, "problem": "", "rrule": rule_values.get("rrule", "")}
 
 
 @declare("change")
 @login_required
 def duty_confirm(request: HttpRequest, public_id: str) -> HttpResponse:
-    """确认职责 — the office checks the parser's suggestion, edits it and confirms it."""
-    duty = get_restricted_or_404(
-        Duty.objects.select_related("clause__task", "suggestion"), request.user, "change", public_id=public_id
-    )
+    """确认职责 — the office checks the parser's suggestion, picks its schedule, sees what it will create,
+    and confirms it."""
+    duty = _confirm_duty_object(request, public_id)
     if request.method == "POST":
         form = DutyConfirmForm(request.POST, duty=duty)
         if form.is_valid():
@@ -269,24 +334,36 @@ def duty_confirm(request: HttpRequest, public_id: str) -> HttpResponse:
                     duty, actor=request.user, expected_version=form.cleaned_data["version"], **form.changes()
                 )
             except DutyError as exc:
-                field = {
-                    "invalid_rule": "rrule",
-                    "unsupported_rule": "rrule",
-                    "empty_rule": "rrule",
-                    "deadline_required": "deadline",
-                    "cycle_required": "cycle_years",
-                    "subject_required": "subject_kind",
-                    "event_rule_required": "event_within",
-                }.get(exc.code)
-                form.add_error(field, exc.message_zh)
+                form.add_error(CONFIRM_ERROR_FIELDS.get(exc.code), exc.message_zh)
             else:
                 messages.success(request, _("职责已确认，将按规则生成办理事项。"))
                 return redirect(duty.get_absolute_url())
+        preview = _confirmation_preview(duty, DutyConfirmForm(request.POST, duty=duty))
         status = 400
     else:
         form = DutyConfirmForm(duty=duty)
+        preview = _confirmation_preview(duty, None)
         status = 200
-    return render(request, "duties/duty_confirm.html", {"duty": duty, "form": form}, status=status)
+    from anze.duties.forecast import forecast
+
+    coming = forecast(duty, list(duty.rules.all()))
+    return render(
+        request,
+        "duties/duty_confirm.html",
+        {"duty": duty, "form": form, "forecast": coming, **preview},
+        status=status,
+    )
+
+
+@declare("change")
+@login_required
+@require_POST
+def duty_confirm_preview(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The htmx preview beside the confirm form: the next due dates and how many items will be created."""
+    duty = _confirm_duty_object(request, public_id)
+    form = DutyConfirmForm(request.POST, duty=duty)
+    context = _confirmation_preview(duty, form)
+    return render(request, "duties/_confirm_preview.html", {"duty": duty, "form": form, **context})
 
 
 @declare("change")

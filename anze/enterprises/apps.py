@@ -24,3 +24,37 @@ class EnterprisesConfig(AppConfig):
             "enterprises.industrysupervisor.update": _("设置行业主管部门"),
         }.items():
             register(code, label)
+
+        from anze.accounts.roles import Role
+        from anze.core import registry
+        from anze.core.navigation import INTERNAL, NavItem, NavSection
+        from anze.enterprises import demo, home, stats
+
+        registry.add_nav_section(
+            NavSection(
+                _("企业"),
+                (
+                    # An enterprise user's own compliance card.
+                    NavItem(_("我的企业"), "enterprises:mine", "building-check", frozenset({Role.ENTERPRISE})),
+                    NavItem(
+                        _("企业名录"),
+                        "enterprises:enterprise_list",
+                        "buildings",
+                        INTERNAL | {Role.ENTERPRISE},
+                    ),
+                    NavItem(_("合规看板"), "enterprises:dashboard", "clipboard-data", INTERNAL),
+                    NavItem(_("监管空白"), "enterprises:gaps", "exclamation-diamond", INTERNAL),
+                    NavItem(_("导入"), "enterprises:import", "upload", frozenset({Role.OFFICE, Role.COUNTY})),
+                ),
+            ),
+            order=50,
+        )
+        registry.add_home_panel(
+            registry.HomePanel(
+                key="enterprises", template="enterprises/home_panel.html", context=home.panel, order=35
+            )
+        )
+        registry.add_demo_step("enterprises", demo.demo_step, order=60, needs=("org",))
+        registry.add_clause_indicator(
+            "enterprises", stats.clause_indicator, order=10, template="enterprises/_indicators.html"
+        )

@@ -214,3 +214,10 @@ def _demo_membership(actor: Any) -> int:
     with transaction.atomic():
         services.add_member(actor=actor, enterprise=enterprise, user=user)
     return 1
+
+
+def demo_step(*, stdout: Any, now: dt.datetime, enterprises: int = 300) -> None:
+    """`anze demo`: industries, their supervising departments, the rules and `enterprises` demo enterprises."""
+    from anze.core.demo import write_counts
+
+    write_counts(stdout, "企业演示数据", load(actor=None, enterprises=max(0, enterprises), now=now))

@@ -192,6 +192,11 @@ def indicators_for_clauses(clauses: Any, user: Any) -> dict[int, list[dict[str, 
     return by_clause
 
 
+def clause_indicator(user: Any, clause_ids: Any) -> dict[int, list[dict[str, Any]]]:
+    """The indicator registered with anze.core.registry for the plan and duty pages."""
+    return indicators_for_clauses(clause_ids, user)
+
+
 def clause_indicators(clause: Any, user: Any) -> list[dict[str, Any]]:
     """The compliance rates of the rules that come from `clause`, within what `user` may see.
 

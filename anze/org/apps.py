@@ -29,3 +29,26 @@ class OrgConfig(AppConfig):
             "org.committee.remove_members": _("移除成员单位"),
         }.items():
             register(code, label)
+
+        from anze.core import registry
+        from anze.core.navigation import INTERNAL, NavItem, NavSection
+        from anze.org import demo
+        from anze.org.home import panel
+
+        registry.add_nav_section(
+            NavSection(
+                _("组织机构"),
+                (
+                    NavItem(_("行政区划"), "org:region_list", "map", INTERNAL),
+                    NavItem(_("单位"), "org:unit_list", "building", INTERNAL),
+                    NavItem(_("单位集合"), "org:unitgroup_list", "collection", INTERNAL),
+                    NavItem(_("人员与职务"), "org:person_list", "people", INTERNAL),
+                    NavItem(_("委员会"), "org:committee_list", "diagram-3", INTERNAL),
+                ),
+            ),
+            order=10,
+        )
+        registry.add_demo_step("org", demo.demo_step, order=10)
+        registry.add_home_panel(
+            registry.HomePanel(key="org", template="org/home_panel.html", context=panel, order=90)
+        )

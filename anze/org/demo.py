@@ -280,3 +280,15 @@ def load(actor: Any = None) -> Counter[str]:
     for name, aliases, rule, description in data.COMMITTEE_GROUPS:
         loader.group(name, city, rule, aliases, description, committee=safety)
     return loader.counts
+
+
+def demo_step(*, stdout: Any, now: Any) -> None:
+    """`anze demo`: the Linyi regions, units, groups, leaders and committees."""
+    from django.core.management.color import color_style
+
+    counts = load(actor=None)
+    if counts:
+        summary = ", ".join(f"{key} {value}" for key, value in sorted(counts.items()))
+        stdout.write(color_style().SUCCESS(f"临沂演示组织机构已载入：{summary}"))
+    else:
+        stdout.write("临沂演示组织机构已是最新，未作改动。")

@@ -138,7 +138,8 @@ class UnitGroupFilterSet(_OrgFilterSet):
         if not value:
             return queryset
         # Aliases are a JSON list: match its text, which works the same on SQLite and PostgreSQL.
-        matches = [g.pk for g in queryset.only("pk", "aliases") if any(value in a for a in g.aliases or [])]
+        aliases = queryset.select_related(None).values_list("pk", "aliases")
+        matches = [pk for pk, names in aliases if any(value in a for a in names or [])]
         return queryset.filter(Q(name__icontains=value) | Q(description__icontains=value) | Q(pk__in=matches))
 
 

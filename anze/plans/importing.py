@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -137,52 +138,71 @@ def _similarity(a: str, b: str) -> float:
     return matcher.ratio()
 
 
-def diff_plans(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
-    """Clause-by-clause differences from `old` to `new`: added, removed and changed clauses.
+def content_fingerprint(data: dict[str, Any]) -> str:
+    """The SM3 digest of what a plan says, whatever file it came in: front matter, headings, clauses.
+
+    The .docx and the .txt of one plan give the same fingerprint, so importing one after the other is
+    recognised as the same content. Only fields the importer reads count (not the parser's extras).
+    """
+    sections = [
+        {
+            "number": section.get("number"),
+            "title": section.get("title"),
+            "tasks": [
+                {
+                    "number": task.get("number"),
+                    "title": task.get("title"),
+                    "clauses": [
+                        {name: clause.get(name) for name in CLAUSE_FIELDS}
+                        for clause in task.get("clauses") or []
+                    ],
+                }
+                for task in section.get("tasks") or []
+            ],
+        }
+        for section in data.get("sections") or []
+    ]
+    canonical = {**{name: data.get(name) for name in PLAN_FIELDS}, "sections": sections}
+    text = json.dumps(canonical, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return sm3_hex(text.encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class ClausePair:
+    """One clause of an old and a new version lined up: both (kept or changed), only old, or only new."""
+
+    old: ClauseRef | None
+    new: ClauseRef | None
+
+    @property
+    def change(self) -> str:
+        if self.old is None:
+            return "added"
+        if self.new is None:
+            return "removed"
+        return "changed" if changed_fields(self.old, self.new) else "unchanged"
+
+
+def changed_fields(a: ClauseRef, b: ClauseRef) -> list[str]:
+    before, after = _comparable(a), _comparable(b)
+    return [name for name in (*CLAUSE_FIELDS, "task") if before.get(name) != after.get(name)]
+
+
+def align_clauses(old: dict[str, Any] | None, new: dict[str, Any]) -> list[ClausePair]:
+    """Line up the clauses of two versions in document order.
 
     Clauses are aligned by text over the whole plan (so renumbered tasks do not make everything
-    "changed"); a replaced clause whose text is still similar counts as changed, with the fields that
-    changed and their values before and after.
+    "changed"); a replaced clause whose text is still similar is the same clause, changed.
     """
     old_refs = list(iter_clauses(old or {}))
     new_refs = list(iter_clauses(new))
-    entries: list[dict[str, Any]] = []
-
-    def added(ref: ClauseRef) -> None:
-        entries.append(
-            {"change": "added", "key": ref.key, "task": ref.task.get("number"), "text": ref.clause["text"]}
-        )
-
-    def removed(ref: ClauseRef) -> None:
-        entries.append(
-            {"change": "removed", "key": ref.key, "task": ref.task.get("number"), "text": ref.clause["text"]}
-        )
-
-    def compare(a: ClauseRef, b: ClauseRef) -> bool:
-        before, after = _comparable(a), _comparable(b)
-        fields = [name for name in (*CLAUSE_FIELDS, "task") if before.get(name) != after.get(name)]
-        if fields:
-            entries.append(
-                {
-                    "change": "changed",
-                    "key": b.key,
-                    "old_key": a.key,
-                    "task": b.task.get("number"),
-                    "text": b.clause["text"],
-                    "fields": fields,
-                    "before": {name: before.get(name) for name in fields},
-                    "after": {name: after.get(name) for name in fields},
-                }
-            )
-        return not fields
-
-    unchanged = 0
+    pairs: list[ClausePair] = []
     matcher = difflib.SequenceMatcher(
         None, [r.clause["text"] for r in old_refs], [r.clause["text"] for r in new_refs], autojunk=False
     )
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            unchanged += sum(compare(a, b) for a, b in zip(old_refs[i1:i2], new_refs[j1:j2], strict=True))
+            pairs.extend(ClausePair(a, b) for a, b in zip(old_refs[i1:i2], new_refs[j1:j2], strict=True))
             continue
         olds, news = old_refs[i1:i2], new_refs[j1:j2]
         next_new = 0
@@ -193,14 +213,57 @@ def diff_plans(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any
                 if ratio >= best_ratio:
                     best, best_ratio = index, ratio
             if best is None:
-                removed(a)
+                pairs.append(ClausePair(a, None))
                 continue
-            for skipped in news[next_new:best]:
-                added(skipped)
-            unchanged += compare(a, news[best])
+            pairs.extend(ClausePair(None, skipped) for skipped in news[next_new:best])
+            pairs.append(ClausePair(a, news[best]))
             next_new = best + 1
-        for rest in news[next_new:]:
-            added(rest)
+        pairs.extend(ClausePair(None, rest) for rest in news[next_new:])
+    return pairs
+
+
+def pair_entry(pair: ClausePair) -> dict[str, Any] | None:
+    """The diff entry of an aligned pair (added, removed or changed), None when the clause is unchanged."""
+    a, b = pair.old, pair.new
+    if a is None:
+        return {"change": "added", "key": b.key, "task": b.task.get("number"), "text": b.clause["text"]}
+    if b is None:
+        return {"change": "removed", "key": a.key, "task": a.task.get("number"), "text": a.clause["text"]}
+    fields = changed_fields(a, b)
+    if not fields:
+        return None
+    before, after = _comparable(a), _comparable(b)
+    return {
+        "change": "changed",
+        "key": b.key,
+        "old_key": a.key,
+        "task": b.task.get("number"),
+        "text": b.clause["text"],
+        "fields": fields,
+        "before": {name: before.get(name) for name in fields},
+        "after": {name: after.get(name) for name in fields},
+    }
+
+
+def is_same_content(old: dict[str, Any] | None, new: dict[str, Any]) -> bool:
+    """Whether two parsed documents say the same thing (e.g. the .docx and the .txt of one plan)."""
+    return old is not None and content_fingerprint(old) == content_fingerprint(new)
+
+
+def diff_plans(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
+    """Clause-by-clause differences from `old` to `new`: added, removed and changed clauses.
+
+    A changed clause carries the fields that changed and their values before and after; the pages turn
+    them into wording side by side, names added or removed and cadences in words (plans/comparison.py).
+    """
+    entries: list[dict[str, Any]] = []
+    unchanged = 0
+    for pair in align_clauses(old, new):
+        entry = pair_entry(pair)
+        if entry is None:
+            unchanged += 1
+        else:
+            entries.append(entry)
 
     plan_fields = [
         {"field": name, "before": (old or {}).get(name), "after": new.get(name)}

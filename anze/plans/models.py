@@ -437,3 +437,60 @@ class PlanImport(BaseModel):
     @property
     def title(self) -> str:
         return (self.parsed or {}).get("title") or ""
+
+
+class PersonAlias(BaseModel):
+    """人员别称 — a name or post a plan uses for a person, confirmed by the office on an import preview."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    region = models.ForeignKey(
+        "org.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("区划")
+    )
+    person = models.ForeignKey(
+        "org.Person", on_delete=models.PROTECT, related_name="plan_aliases", verbose_name=_("人员")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("确认人")
+    )
+
+    scope = Scope(region="region__path", internal_view=True, roles=PLAN_ROLES)
+
+    class Meta:
+        verbose_name = _("人员别称")
+        verbose_name_plural = _("人员别称")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="personalias_one_per_region_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.person}"
+
+
+class ClauseLink(BaseModel):
+    """上下贯通 — a lower-level plan's clause implements an upper-level plan's clause (confirmed by the office)."""
+
+    lower = models.ForeignKey(
+        Clause, on_delete=models.CASCADE, related_name="upper_links", verbose_name=_("下级条款")
+    )
+    upper = models.ForeignKey(
+        Clause, on_delete=models.CASCADE, related_name="lower_links", verbose_name=_("上级条款")
+    )
+    similarity = models.FloatField(_("文本相似度"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("确认人")
+    )
+
+    scope = Scope(region="lower__version__plan__region__path", internal_view=True, roles=PLAN_ROLES)
+
+    class Meta:
+        verbose_name = _("条款贯通")
+        verbose_name_plural = _("条款贯通")
+        ordering = ["lower_id", "upper_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["lower", "upper"], name="clauselink_once"),
+            models.CheckConstraint(condition=~Q(lower=models.F("upper")), name="clauselink_not_itself"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lower} → {self.upper}"

@@ -79,10 +79,19 @@ class NameResolver:
             person = self._person_by_post(candidate)
             if person is not None:
                 return Resolution(AssignmentStatus.RESOLVED, person=person, how="post")
-        person = self._person_mapped_before(name)
+        person = self._person_aliased(name) or self._person_mapped_before(name)
         if person is not None:
             return Resolution(AssignmentStatus.RESOLVED, person=person, how="mapping")
         return UNRESOLVED
+
+    def _person_aliased(self, name: str) -> Person | None:
+        from anze.plans.models import PersonAlias
+
+        aliases = PersonAlias.objects.filter(name=name, person__is_active=True).select_related("person")
+        if self.region is not None:
+            aliases = aliases.filter(region=self.region)
+        found = list(aliases[:2])
+        return found[0].person if len(found) == 1 else None
 
     def _person_named(self, name: str) -> Person | None:
         people = list(Person.objects.filter(name=name, is_active=True).select_related("region")[:10])

@@ -30,7 +30,14 @@ from anze.plans.choices import (
     AssignmentStatus,
     ImportStatus,
 )
-from anze.plans.importing import ParsedUpload, diff_plans, iter_clauses, parse_upload, plan_counts
+from anze.plans.importing import (
+    ParsedUpload,
+    diff_plans,
+    is_same_content,
+    iter_clauses,
+    parse_upload,
+    plan_counts,
+)
 from anze.plans.models import (
     Clause,
     ClauseAssignment,
@@ -59,6 +66,30 @@ class DocumentAlreadyImported(Exception):
             if visible
             else _("该文件已由其他区划导入，不能重复导入。")
         )
+
+
+class SameContentImported(DocumentAlreadyImported):
+    """Another file (e.g. the .docx of an imported .txt) that says exactly what the current version says."""
+
+    code = "same_content"
+
+    def __init__(self, version: PlanVersion) -> None:
+        self.version = version
+        self.visible = True
+        Exception.__init__(
+            self,
+            _("该文件的内容与《%(plan)s》第 %(number)s 版完全相同（仅文件格式或文件名不同），未生成新版本。")
+            % {"plan": version.plan, "number": version.number},
+        )
+
+
+def _same_as_current(data: dict[str, Any], region: Region) -> SameContentImported | None:
+    """The error for a document whose content equals its plan's current version, or None."""
+    plan = find_plan(data, region)
+    current = plan.current_version if plan else None
+    if current is not None and is_same_content(current.parsed, data):
+        return SameContentImported(current)
+    return None
 
 
 def _existing_version(sm3: str, actor: Any) -> tuple[PlanVersion | None, bool]:
@@ -317,6 +348,8 @@ def _build_version(
         plan = Plan.objects.select_for_update().get(pk=plan.pk)
         number = (plan.versions.aggregate(n=Max("number"))["n"] or 0) + 1
         previous = plan.current_version
+        if previous is not None and is_same_content(previous.parsed, data):
+            raise SameContentImported(previous)
         diff = diff_plans(previous.parsed if previous else None, data) if previous else None
     version = PlanVersion.objects.create(
         plan=plan,
@@ -493,7 +526,7 @@ def stage_import(upload: ParsedUpload, *, actor: Any, region: Region) -> PlanImp
     when the same file was uploaded before and not yet decided.
     """
     _require_import(actor, region)
-    already = _already_imported(upload.sm3, actor)
+    already = _already_imported(upload.sm3, actor) or _same_as_current(upload.data, region)
     if already is not None:
         raise already
     pending = PlanImport.objects.filter(

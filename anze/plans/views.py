@@ -16,9 +16,9 @@ from django.views.decorators.http import require_safe
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from anze.core import registry
 from anze.core.permissions import declare
 from anze.core.restrict import get_restricted_or_404
-from anze.enterprises.stats import indicators_for_clauses
 from anze.org.models import Person, Unit
 from anze.plans.choices import LEADER_ROLES, UNIT_ROLES, AssignmentRole, AssignmentStatus
 from anze.plans.filtersets import PlanFilterSet
@@ -35,7 +35,7 @@ class PlanListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     table_class = PlanTable
     filterset_class = PlanFilterSet
     template_name = "plans/plan_list.html"
-    paginate_by = 25
+    table_pagination = {"per_page": 25}  # bad ?page= values fall back to a valid page
 
     def get_queryset(self):
         return (
@@ -127,7 +127,9 @@ def plan_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     )
     counts = plan_counts(version.parsed)
     tree = version_tree(version)
-    indicators = indicators_for_clauses(Clause.objects.filter(version=version), request.user)
+    indicators = registry.indicators_for_clauses(
+        request.user, Clause.objects.filter(version=version).values("pk")
+    )
     for block in tree:
         for task in block["tasks"]:
             for entry in task["clauses"]:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from anze.audit.services import record_standalone
 from anze.core.permissions import declare
 from anze.core.restrict import get_restricted_or_404
-from anze.plans import services
+from anze.plans import import_review, services
 from anze.plans.choices import LEADER_ROLES, AssignmentStatus, ImportStatus
 from anze.plans.forms import MapNameForm, PlanUploadForm
 from anze.plans.importing import plan_counts
@@ -89,10 +89,54 @@ def import_preview(request: HttpRequest, public_id: str) -> HttpResponse:
             "counts": plan_counts(staged.parsed),
             "names": staged.names or {},
             "diff": staged.diff,
+            "review": import_review.review_items(staged),
             "can_decide": ImportStatus(staged.status).can_confirm()
             and services.can_import(request.user, staged.region),
         },
     )
+
+
+@declare("add")
+@login_required
+@require_POST
+def import_alias(request: HttpRequest, public_id: str) -> HttpResponse:
+    """确认别称 — one click on a suggested match records the document's name as an alias of it."""
+    staged = _staged(request, public_id, "add")
+    name = (request.POST.get("name") or "").strip()
+    try:
+        target = import_review.confirm_alias(
+            staged,
+            raw_name=name,
+            kind=request.POST.get("kind") or "",
+            target=(request.POST.get("target") or "").strip(),
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("已将“%(name)s”记为%(target)s的别称。") % {"name": name, "target": target}
+        )
+    return redirect(reverse("plans:import_preview", args=[staged.public_id]) + "#names")
+
+
+@declare("add")
+@login_required
+@require_POST
+def import_correct(request: HttpRequest, public_id: str) -> HttpResponse:
+    """更正分工 — the office fixes who is assigned to an unsure clause before confirming."""
+    staged = _staged(request, public_id, "add")
+    key = (request.POST.get("key") or "").strip()
+    values = {
+        role: import_review.split_names(request.POST.get(role, "")) for role in import_review.ROLE_FIELDS
+    }
+    try:
+        import_review.correct_clause(staged, key=key, values=values, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("已更正条款 %(key)s 的分工。") % {"key": key})
+    return redirect(reverse("plans:import_preview", args=[staged.public_id]) + "#review")
 
 
 @declare("add")

@@ -33,6 +33,7 @@ class NotAllowedError(PreventionError):
 # Stable codes, also used by the API.
 ACCEPTOR_IS_RECTIFIER = "acceptor_is_rectifier"
 NOT_ACCEPTED = "not_accepted"
+DEPARTMENT_REVIEW_REQUIRED = "department_review_required"
 PLAN_INCOMPLETE = "plan_incomplete"
 AFTER_PHOTO_MISSING = "after_photo_missing"
 CONCURRENT_CHANGE = "concurrent_change"

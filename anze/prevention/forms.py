@@ -122,6 +122,7 @@ class HiddenDangerFilterForm(_Bootstrap, forms.Form):
     source = forms.ChoiceField(
         label=_("来源"), required=False, choices=[("", "全部来源"), *HiddenDangerSource.choices]
     )
+    open = forms.BooleanField(label=_("仅未销号"), required=False)
     overdue = forms.BooleanField(label=_("仅逾期"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

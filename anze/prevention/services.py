@@ -2,7 +2,8 @@
 
 The hidden-danger loop: found → registered → rectifying → awaiting acceptance → accepted → closed (销号).
 Acceptance is by someone other than the rectifier and closing needs acceptance; the database enforces both
-too (CheckConstraints on HiddenDanger).
+too (CheckConstraints on HiddenDanger). A 重大 one is closed only by the supervising department: the enterprise
+applies (submits the rectification), the department accepts (→ closed, with its 挂牌督办 case) or returns it.
 """
 
 from __future__ import annotations
@@ -298,30 +299,74 @@ def submit_rectification(*, actor: Any, hd: HiddenDanger, note: str) -> HiddenDa
     return hd
 
 
+def may_review_major(user: Any, hd: HiddenDanger) -> bool:
+    """The supervising department's side of a 重大 hidden danger: a government user who may change it (the
+    department, or an office over it), never a user of the enterprise itself."""
+    from anze.accounts.roles import Role  # noqa: PLC0415
+    from anze.enterprises.models import EnterpriseMembership  # noqa: PLC0415
+
+    if not getattr(user, "is_authenticated", False) or user.has_role(Role.ENTERPRISE):
+        return False
+    if EnterpriseMembership.objects.filter(user=user, enterprise_id=hd.enterprise_id).exists():
+        return False
+    return HiddenDanger.objects.restrict(user, "change").filter(pk=hd.pk).exists()
+
+
+def _require_department(actor: Any, hd: HiddenDanger) -> None:
+    if hd.is_major and not may_review_major(actor, hd):
+        raise errors.NotAllowedError(
+            "重大隐患由企业申请销号，须经行业主管部门审核：企业不能自行验收或销号", errors.DEPARTMENT_REVIEW_REQUIRED
+        )
+
+
+def _close_case_of(hd: HiddenDanger, *, actor: Any) -> None:
+    """The 挂牌督办 case of a 重大 hidden danger ends with it."""
+    from anze.supervision.services import resolve_cases_of  # noqa: PLC0415
+
+    resolve_cases_of(hd, actor=actor, resolution=f"重大隐患经行业主管部门审核销号：{hd.title}")
+
+
 @transaction.atomic
 def accept_rectification(*, actor: Any, hd: HiddenDanger, note: str = "") -> HiddenDanger:
-    """验收: by someone other than the rectifier."""
+    """验收: by someone other than the rectifier.
+
+    A 重大 one is reviewed by the supervising department (`may_review_major`): the enterprise applied for 销号 by
+    submitting the rectification; the department's acceptance closes it (销号) and its 挂牌督办 case.
+    """
     hd = _lock(hd)
     _guard(hd, "accept")
     if hd.rectified_by_id == getattr(actor, "pk", None):
         raise errors.NotAllowedError("验收人不能是整改人", errors.ACCEPTOR_IS_RECTIFIER)
+    _require_department(actor, hd)
     before = _state(hd)
-    hd.status = HiddenDangerStatus.ACCEPTED
+    now = timezone.now()
+    hd.status = HiddenDangerStatus.CLOSED if hd.is_major else HiddenDangerStatus.ACCEPTED
     hd.accepted_by = actor
-    hd.accepted_at = timezone.now()
+    hd.accepted_at = now
     hd.acceptance_note = note
-    hd.save(update_fields=["status", "accepted_by", "accepted_at", "acceptance_note", "updated_at"])
-    record("prevention.accept_rectification", actor=actor, obj=hd, before=before, after=_state(hd))
+    hd.closed_at = now if hd.is_major else hd.closed_at
+    hd.save(update_fields=["status", "accepted_by", "accepted_at", "acceptance_note", "closed_at", "updated_at"])
+    record(
+        "prevention.accept_rectification",
+        actor=actor,
+        obj=hd,
+        before=before,
+        after=_state(hd),
+        reason="重大隐患：行业主管部门审核通过，销号" if hd.is_major else "",
+    )
+    if hd.is_major:
+        _close_case_of(hd, actor=actor)
     return hd
 
 
 @transaction.atomic
 def reject_rectification(*, actor: Any, hd: HiddenDanger, note: str) -> HiddenDanger:
-    """验收不通过，退回整改."""
+    """验收不通过，退回整改 (for a 重大 one: the department returns the application for 销号)."""
     hd = _lock(hd)
     _guard(hd, "reject")
     if hd.rectified_by_id == getattr(actor, "pk", None):
         raise errors.NotAllowedError("验收人不能是整改人", errors.ACCEPTOR_IS_RECTIFIER)
+    _require_department(actor, hd)
     before = _state(hd)
     hd.status = HiddenDangerStatus.RECTIFYING
     hd.acceptance_note = note
@@ -334,15 +379,18 @@ def reject_rectification(*, actor: Any, hd: HiddenDanger, note: str) -> HiddenDa
 
 @transaction.atomic
 def close_hidden_danger(*, actor: Any, hd: HiddenDanger) -> HiddenDanger:
-    """销号: only after acceptance."""
+    """销号: only after acceptance; a 重大 one only by the supervising department, and its case closes with it."""
     hd = _lock(hd)
     if hd.status != HiddenDangerStatus.ACCEPTED or hd.accepted_at is None:
         raise errors.TransitionError("未经验收的隐患不能销号", errors.NOT_ACCEPTED)
+    _require_department(actor, hd)
     before = _state(hd)
     hd.status = HiddenDangerStatus.CLOSED
     hd.closed_at = timezone.now()
     hd.save(update_fields=["status", "closed_at", "updated_at"])
     record("prevention.close_hidden_danger", actor=actor, obj=hd, before=before, after=_state(hd))
+    if hd.is_major:
+        _close_case_of(hd, actor=actor)
     return hd
 
 

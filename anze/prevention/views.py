@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from anze.core.params import code_param, int_param, uuid_param
 from anze.core.permissions import declare
 from anze.core.restrict import get_restricted_or_404, scope_q
 from anze.enterprises.models import Enterprise, Industry
@@ -31,7 +32,7 @@ from anze.prevention.forms import (
     PlanForm,
     RiskPointForm,
 )
-from anze.prevention.images import PhotoError
+from anze.prevention.images import PhotoError, probe_photo, read_photo
 from anze.prevention.models import (
     HiddenDanger,
     HiddenDangerPhoto,
@@ -71,12 +72,11 @@ def risk_point_list(request: HttpRequest) -> HttpResponse:
     """风险点 — four-colour headline, distribution per county and industry, then the list."""
     points = RiskPoint.objects.restrict(request.user, "view")
     enterprise = None
-    if request.GET.get("enterprise"):
-        enterprise = get_restricted_or_404(
-            Enterprise.objects, request.user, "view", public_id=request.GET["enterprise"]
-        )
+    enterprise_id = uuid_param(request, "enterprise")
+    if enterprise_id:
+        enterprise = get_restricted_or_404(Enterprise.objects, request.user, "view", public_id=enterprise_id)
         points = points.filter(enterprise=enterprise)
-    level = request.GET.get("level")
+    level = int_param(request, "level", minimum=min(RiskLevel), maximum=max(RiskLevel))
     totals = dict.fromkeys((int(lv) for lv in RiskLevel), 0)
     for row in points.order_by().values("level").annotate(n=Count("id")):
         if row["level"]:
@@ -103,8 +103,8 @@ def risk_point_list(request: HttpRequest) -> HttpResponse:
         names = dict(Industry.objects.filter(pk__in=by_industry).values_list("pk", "name"))
         charts["chart-risk-industry"] = stats.stacked_bar_option(_("各行业风险分布"), names, by_industry)
     rows = points
-    if level and level.isdigit():
-        rows = rows.filter(level=int(level))
+    if level:
+        rows = rows.filter(level=level)
     rows = list(rows.select_related("enterprise").order_by("level", "enterprise__name", "id")[:200])
     return render(
         request,
@@ -176,22 +176,24 @@ def hidden_danger_list(request: HttpRequest) -> HttpResponse:
         for name in ("status", "grade", "source"):
             if data.get(name):
                 rows = rows.filter(**{name: data[name]})
+        if data.get("open"):
+            rows = rows.filter(status__in=OPEN_STATUSES)
         if data.get("overdue"):
             rows = rows.filter(status__in=OPEN_STATUSES, deadline__lt=today)
-    if request.GET.get("enterprise"):
-        enterprise = get_restricted_or_404(
-            Enterprise.objects, request.user, "view", public_id=request.GET["enterprise"]
-        )
+    enterprise_id = uuid_param(request, "enterprise")
+    if enterprise_id:
+        enterprise = get_restricted_or_404(Enterprise.objects, request.user, "view", public_id=enterprise_id)
         rows = rows.filter(enterprise=enterprise)
-    if request.GET.get("county"):
-        rows = rows.filter(county__code=request.GET["county"])
+    county = code_param(request, "county", digits=6)
+    if county:
+        rows = rows.filter(county__code=county)
     base = reverse("prevention:hidden_danger_list")
     scoped = hidden_dangers_for(request.user)
     cards = [
         {
             "label": _("未销号"),
             "value": _shown(capped_count(scoped.filter(status__in=OPEN_STATUSES))),
-            "url": base + "?status=rectifying",
+            "url": base + "?open=on",
         },
         {
             "label": _("逾期未改"),
@@ -204,7 +206,7 @@ def hidden_danger_list(request: HttpRequest) -> HttpResponse:
             "value": _shown(
                 capped_count(scoped.filter(status__in=OPEN_STATUSES, grade=HiddenDangerGrade.MAJOR))
             ),
-            "url": base + "?grade=major",
+            "url": base + "?grade=major&open=on",
         },
         {
             "label": _("待验收"),
@@ -212,10 +214,10 @@ def hidden_danger_list(request: HttpRequest) -> HttpResponse:
             "url": base + "?status=awaiting_acceptance",
         },
     ]
-    after = request.GET.get("after", "")
+    after = int_param(request, "after")
     page_rows = rows.order_by("-id")
-    if after.isdigit():
-        page_rows = page_rows.filter(id__lt=int(after))
+    if after is not None:
+        page_rows = page_rows.filter(id__lt=after)
     page = list(page_rows.select_related("enterprise", "county")[: PAGE_SIZE + 1])
     has_next = len(page) > PAGE_SIZE
     page = page[:PAGE_SIZE]
@@ -256,11 +258,14 @@ def hidden_danger_create(request: HttpRequest) -> HttpResponse:
         photo = data.pop("photos", None)
         enterprise = data.pop("enterprise")
         try:
+            content = read_photo(photo) if photo else None
+            if content:
+                probe_photo(content)  # a bad photo is refused before the hidden danger is registered
             hd = services.report_hidden_danger(
                 actor=request.user, enterprise=enterprise, register=True, **data
             )
-            if photo:
-                services.add_photo(actor=request.user, hd=hd, stage="found", data=photo.read())
+            if content:
+                services.add_photo(actor=request.user, hd=hd, stage="found", data=content)
         except PhotoError as exc:
             form.add_error("photos", exc.message_zh)
         except ValidationError as exc:
@@ -301,6 +306,8 @@ def hidden_danger_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "plan": plan,
             "photos": hd.photos.all(),
             "may_change": may_change,
+            # Accepting, returning and closing a 重大 one is the supervising department's review.
+            "may_review": may_change and (not hd.is_major or services.may_review_major(request.user, hd)),
             "status": status,
             "plan_form": PlanForm(instance=plan) if may_change and hd.is_major and status.is_open else None,
             "photo_form": PhotoForm() if may_change and status.is_open else None,
@@ -369,7 +376,7 @@ def hidden_danger_photo(request: HttpRequest, public_id: str) -> HttpResponse:
                 actor=request.user,
                 hd=hd,
                 stage=form.cleaned_data["stage"],
-                data=form.cleaned_data["photo"].read(),
+                data=read_photo(form.cleaned_data["photo"]),
             )
             messages.success(request, _("照片已上传。"))
         except PhotoError as exc:
@@ -400,12 +407,7 @@ def photo_download(request: HttpRequest, public_id: str) -> HttpResponse:
 def hidden_danger_stats(request: HttpRequest) -> HttpResponse:
     """隐患统计 — a year by quarter and county, and the enterprises with most open ones (set-based)."""
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year") or today.year)
-    except ValueError:
-        raise Http404 from None
-    if not 2000 <= year <= 2100:
-        raise Http404
+    year = int_param(request, "year", today.year, minimum=2000, maximum=2100)
     rows = hidden_dangers_for(request.user)
     tally = HiddenDangerTally.objects.restrict(request.user, "view")
     as_of = HiddenDangerTally.objects.order_by().values_list("as_of", flat=True).first()

@@ -48,6 +48,11 @@ def _key() -> bytes:
     return _parse(value, "ANZE_PII_KEY")
 
 
+def check_key() -> None:
+    """Raise ImproperlyConfigured now, before any work, when the current key is missing or malformed."""
+    _key()
+
+
 def _old_keys() -> list[bytes]:
     return [_parse(value, "ANZE_PII_OLD_KEYS") for value in getattr(settings, "ANZE_PII_OLD_KEYS", []) or []]
 

@@ -25,8 +25,9 @@ def _bucket(now: dt.datetime) -> dt.datetime:
     return now.replace(minute=0, second=0, microsecond=0)
 
 
-def hit(address: str, *, now: dt.datetime) -> None:
-    """Count one submission from `address`; raise RateLimitedError when a window is full (nothing counted)."""
+def check(address: str, *, now: dt.datetime) -> None:
+    """Raise RateLimitedError when a window of `address` is full; counts nothing. Call it before any costly
+    work on the request (reading and decoding photos)."""
     key = client_key(address or "unknown")
     for window, allowed in limits():
         used = (
@@ -37,6 +38,12 @@ def hit(address: str, *, now: dt.datetime) -> None:
         )
         if used >= allowed:
             raise RateLimitedError("提交过于频繁，请稍后再试")
+
+
+def hit(address: str, *, now: dt.datetime) -> None:
+    """Count one submission from `address`; raise RateLimitedError when a window is full (nothing counted)."""
+    check(address, now=now)
+    key = client_key(address or "unknown")
     bucket = _bucket(now)
     with transaction.atomic():
         updated = RateCounter.objects.filter(key=key, window_start=bucket).update(count=F("count") + 1)

@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from anze.accounts.roles import Role
 from anze.audit.services import record, record_standalone
 from anze.prevention.choices import HiddenDangerGrade, HiddenDangerSource
-from anze.prevention.images import clean_photo
+from anze.prevention.images import clean_photos
 from anze.prevention.models import HiddenDanger
 from anze.prevention.services import report_hidden_danger
 from anze.public import errors, ratelimit
@@ -66,16 +68,22 @@ def submit_tip(
     subject: str,
     place: str,
     description: str,
-    photos: list[bytes] | tuple[bytes, ...] = (),
+    photos: Sequence[bytes | UploadedFile] = (),
     identity: dict[str, str] | None = None,
     client_address: str = "",
     now: dt.datetime | None = None,
 ) -> tuple[Tip, str]:
-    """举报: returns the tip and its tracking code (shown once; only its hash is kept)."""
+    """举报: returns the tip and its tracking code (shown once; only its hash is kept).
+
+    The order keeps an abusive client cheap: the number of photos and the address's rate limit are checked
+    before a photo is read, and every photo's size and header before the first is decoded (PhotoError);
+    nothing is counted or saved until all of it passed.
+    """
     now = now or timezone.now()
     if len(photos) > MAX_PHOTOS:
         raise errors.PublicError(f"最多上传 {MAX_PHOTOS} 张照片", "too_many_photos")
-    cleaned = [clean_photo(data) for data in photos]  # raises PhotoError before anything is counted or saved
+    ratelimit.check(client_address, now=now)
+    cleaned = clean_photos(photos)
     person = _identity(identity)
     ratelimit.hit(client_address, now=now)
     code = new_tracking_code()

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from anze.core.params import int_param
 from anze.core.permissions import declare
 from anze.core.restrict import get_restricted_or_404
 from anze.enterprises.models import Enterprise
@@ -39,9 +40,9 @@ def tip_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in TipStatus.values:
         tips = tips.filter(status=status)
-    after = request.GET.get("after", "")
-    if after.isdigit():
-        tips = tips.filter(id__lt=int(after))
+    after = int_param(request, "after")
+    if after is not None:
+        tips = tips.filter(id__lt=after)
     page = list(tips.order_by("-id")[: PAGE_SIZE + 1])
     next_after = page[PAGE_SIZE - 1].id if len(page) > PAGE_SIZE else None
     counts = {

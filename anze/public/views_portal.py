@@ -40,7 +40,7 @@ def tip_submit(request: HttpRequest) -> HttpResponse:
                 subject=data["subject"],
                 place=data["place"],
                 description=data["description"],
-                photos=[f.read() for f in data["photos"]],
+                photos=data["photos"],
                 identity=form.identity(),
                 client_address=client_ip(request) or "",
             )

@@ -34,6 +34,20 @@ class CaseStatus(models.TextChoices):
 OPEN_CASE_STATUSES = (CaseStatus.OPEN, CaseStatus.CIRCULATED)
 
 
+class HoldStatus(models.TextChoices):
+    """held → released | withdrawn (暂缓督办的批次)."""
+
+    HELD = "held", _("待办公室确认")
+    RELEASED = "released", _("已确认放行")
+    WITHDRAWN = "withdrawn", _("已整批撤回")
+
+    def can_release(self) -> bool:
+        return self == HoldStatus.HELD
+
+    def can_withdraw(self) -> bool:
+        return self in (HoldStatus.HELD, HoldStatus.RELEASED)
+
+
 class CaseSource(models.TextChoices):
     """Where a case came from (督办来源)."""
 

@@ -126,6 +126,12 @@ def _not_yet(kind: str) -> str:
     )
 
 
+def not_held(held: Iterable[int]) -> str:
+    """Leave out the items of batches the brake holds (see brake.py)."""
+    ids = _in(held)
+    return "" if ids == "NULL" else f"AND (o.rule_id IS NULL OR o.rule_id NOT IN ({ids})) "
+
+
 def _in_batches(counts: Counts, name: str, sql: str, params: list, batch: int, now: dt.datetime) -> None:
     """Run a LIMITed INSERT … SELECT until it inserts fewer than `batch` rows; one transaction per batch."""
     while True:
@@ -183,7 +189,14 @@ def remind(counts: Counts, plan_ids: list[int], cut: ladder.Thresholds, now: dt.
     _in_batches(counts, "reminders", sql, [_ts(now), _d(cut.today), _d(cut.remind_until)], batch, now)
 
 
-def urge(counts: Counts, plan_ids: list[int], cut: ladder.Thresholds, now: dt.datetime, batch: int) -> None:
+def urge(
+    counts: Counts,
+    plan_ids: list[int],
+    cut: ladder.Thresholds,
+    now: dt.datetime,
+    batch: int,
+    held: Iterable[int] = (),
+) -> None:
     """催办 to the unit's head (or the unit when its head is unknown) for open overdue occurrences."""
     sql = (
         _notification_insert()
@@ -192,6 +205,7 @@ def urge(counts: Counts, plan_ids: list[int], cut: ladder.Thresholds, now: dt.da
         f"'该事项已于 ' || o.due_on || ' 到期，至今未报送，请抓紧办理并报送。', FALSE, %s, NULL "
         + _occurrence_from(plan_ids)
         + "AND o.due_on < %s "
+        + not_held(held)
         + _not_yet(EventKind.URGE)
         + "ORDER BY o.id LIMIT %s ON CONFLICT DO NOTHING"
     )
@@ -214,6 +228,7 @@ def open_cases(
     cut: ladder.Thresholds,
     now: dt.datetime,
     batch: int,
+    held: Iterable[int] = (),
 ) -> None:
     """A 督办 case, numbered in order, for each open occurrence overdue more than M working days; its notice."""
     occurrence_type = ContentType.objects.get_for_model(Occurrence).pk
@@ -231,7 +246,7 @@ def open_cases(
         f"CAST(%s AS TEXT) || '〔{year}〕' || (%s + ROW_NUMBER() OVER (ORDER BY o.id)) || '号', "
         f"%s, %s, %s, 0, 0, '{CaseStatus.OPEN}', NULL, NULL, '' "
         + _occurrence_from(plan_ids).replace("WHERE", f"JOIN {_t(Unit)} u ON u.id = o.unit_id WHERE", 1)
-        + f"AND o.due_on < %s AND NOT EXISTS (SELECT 1 FROM {_t(Case)} k "
+        + f"AND o.due_on < %s {not_held(held)}AND NOT EXISTS (SELECT 1 FROM {_t(Case)} k "
         f"WHERE k.content_type_id = {occurrence_type} AND k.object_id = o.id) ORDER BY o.id LIMIT %s "
         f"ON CONFLICT DO NOTHING"
     )

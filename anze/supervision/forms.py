@@ -35,6 +35,23 @@ class CaseCloseForm(forms.Form):
     )
 
 
+class AssignForm(forms.Form):
+    """交办：理由（必填）和办理期限（默认按督办规则）。"""
+
+    reason = forms.CharField(
+        label=_("交办理由"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        help_text=_("写入督办通知，责任单位可见。"),
+    )
+    deadline = forms.DateField(
+        label=_("办理期限"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+        help_text=_("留空则按督办规则的工作日数计算。"),
+    )
+
+
 # -- settings -----------------------------------------------------------------------------------------
 
 

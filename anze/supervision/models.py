@@ -21,6 +21,7 @@ from anze.supervision.choices import (
     DeliveryStatus,
     EventKind,
     ExtensionStatus,
+    HoldStatus,
     SendOutcome,
 )
 
@@ -556,3 +557,52 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class BatchHold(BaseModel):
+    """暂缓督办的批次 — the items one duty confirmation made (one rule version), whose first 督办 run would open
+    more cases than the brake allows; no 催办 or case goes out for them until the office releases the batch
+    or withdraws it."""
+
+    rule = models.OneToOneField(
+        "duties.DutyRule", on_delete=models.PROTECT, related_name="batch_hold", verbose_name=_("规则版本")
+    )
+    duty = models.ForeignKey(
+        "duties.Duty", on_delete=models.PROTECT, related_name="+", verbose_name=_("职责")
+    )
+    region = models.ForeignKey(
+        "org.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("区划")
+    )
+    status = models.CharField(_("状态"), max_length=10, choices=HoldStatus.choices, default=HoldStatus.HELD)
+    cases_held = models.PositiveIntegerField(_("将立案件数"))
+    held_at = models.DateTimeField(_("暂缓时间"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("处理人"),
+    )
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    reason = models.TextField(_("说明"), blank=True)
+
+    scope = Scope(region="region__path", roles=OFFICE_ONLY_ROLES)
+
+    class Meta:
+        verbose_name = _("暂缓督办的批次")
+        verbose_name_plural = _("暂缓督办的批次")
+        ordering = ["-held_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status=HoldStatus.HELD) | Q(decided_at__isnull=False),
+                name="batchhold_decided_has_time",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.duty} · {self.get_status_display()}"
+
+    @property
+    def state(self) -> HoldStatus:
+        return HoldStatus(self.status)

@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from anze.audit.services import record, record_standalone, snapshot
 from anze.duties.calendar import CalendarRangeError
 from anze.duties.calendar import is_workday as _calendar_is_workday
-from anze.supervision import engine, ladder, messages
+from anze.supervision import brake, engine, ladder, messages
 from anze.supervision.channels import ChannelError
 from anze.supervision.channels.base import check_webhook_url
 from anze.supervision.choices import (
+    OPEN_CASE_STATUSES,
     CaseSource,
     CaseStatus,
     Channel,
@@ -70,9 +71,10 @@ def run_ladder(
     circulars = 0
     for policy, plan_ids in engine.policies_by_plan().items():
         cut = ladder.thresholds(today, rungs_of(policy), is_workday)
+        held = brake.hold_new_batches(policy, plan_ids, cut, now)
         engine.remind(counts, plan_ids, cut, now, batch)
-        engine.urge(counts, plan_ids, cut, now, batch)
-        engine.open_cases(counts, policy, plan_ids, cut, now, batch)
+        engine.urge(counts, plan_ids, cut, now, batch, held)
+        engine.open_cases(counts, policy, plan_ids, cut, now, batch, held)
     engine.resolve_reported(counts, now)
     for policy in EscalationPolicy.objects.filter(is_active=True, circulate=True).select_related("region"):
         circulars += issue_due_circular(policy, today=today, now=now)
@@ -252,6 +254,99 @@ def open_case(
     return case
 
 
+MAX_ASSIGN = 200  # items one 交办 may take (a page of the overdue list is 25)
+
+
+def case_deadline_for(unit: Any, *, today: dt.date) -> dt.date:
+    """A case's default deadline: the unit's region's 督办规则 working days from today (10 without one)."""
+    policy = _policy_for_region(unit.region)
+    rungs = rungs_of(policy) if policy else ladder.Rungs(3, 5, 10)
+    return ladder.thresholds(today, rungs, is_workday).case_deadline
+
+
+def can_assign(user: Any, occurrence: Any) -> bool:
+    """交办 is for the office, and a county office within its county (who review the unit's reports)."""
+    from anze.duties.services import can_review
+
+    return can_review(user, occurrence)
+
+
+@transaction.atomic
+def assign_cases(
+    occurrences: Any,
+    *,
+    actor: Any,
+    reason: str,
+    deadline: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> list[Case]:
+    """交办: the office starts 督办 by hand on one or more items (from the overdue list or an item's page).
+
+    All or nothing: every item must be in the actor's scope, not yet accepted and not already under an open
+    case, or none is opened. Each case is opened by `open_case` (its notice and its own audit event, which
+    carries the reason as the case's 督办内容).
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    from anze.duties.choices import OccurrenceStatus
+    from anze.duties.models import Occurrence
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    reason = (reason or "").strip()
+    if not reason:
+        raise SupervisionError("no_reason", _("请写明交办理由。"))
+    items = list(
+        Occurrence.objects.filter(pk__in=[getattr(o, "pk", o) for o in occurrences])
+        .select_related("duty", "unit__region")
+        .order_by("due_on", "pk")
+    )
+    if not items:
+        raise SupervisionError("nothing_selected", _("请至少选择一个办理事项。"))
+    if len(items) > MAX_ASSIGN:
+        raise SupervisionError("too_many", _("一次最多交办 %(n)s 项。") % {"n": MAX_ASSIGN})
+    if deadline is not None and deadline < today:
+        raise SupervisionError("deadline_past", _("办理期限不能早于今天。"))
+    outside = [o for o in items if not (actor is None or isinstance(actor, str) or can_assign(actor, o))]
+    if outside:
+        raise SupervisionError("forbidden", _("只有安委会办公室（县区安委办限本县区）可以交办督办。"))
+    accepted = [o for o in items if o.status == OccurrenceStatus.ACCEPTED]
+    if accepted:
+        raise SupervisionError(
+            "already_done",
+            _("%(unit)s 的“%(title)s”已审核通过，无需督办。")
+            % {"unit": accepted[0].unit, "title": accepted[0].duty.title[:30]},
+        )
+    kind = ContentType.objects.get_for_model(Occurrence)
+    busy = set(
+        Case.objects.filter(
+            content_type=kind,
+            object_id__in=[o.pk for o in items],
+            status__in=[CaseStatus.OPEN, CaseStatus.CIRCULATED],
+        ).values_list("object_id", flat=True)
+    )
+    if busy:
+        first = next(o for o in items if o.pk in busy)
+        raise SupervisionError(
+            "case_exists",
+            _("%(unit)s 的“%(title)s”已在督办中。") % {"unit": first.unit, "title": first.duty.title[:30]},
+        )
+    return [
+        open_case(
+            actor=actor,
+            unit=item.unit,
+            title=item.duty.title,
+            body=_("交办理由：%(reason)s（该事项截止日期 %(due)s。）")
+            % {"reason": reason, "due": item.deadline.isoformat()},
+            deadline=deadline or case_deadline_for(item.unit, today=today),
+            source=CaseSource.MANUAL,
+            source_object=item,
+            now=now,
+        )
+        for item in items
+    ]
+
+
 def notify(
     *,
     kind: str,
@@ -310,6 +405,26 @@ def resolve_case(case: Case, *, actor: Any, resolution: str, now: dt.datetime | 
     case.save(update_fields=["status", "resolved_at", "resolution", "updated_at"])
     record("supervision.case.resolve", actor=actor, obj=case, before=before, after=snapshot(case))
     return case
+
+
+@transaction.atomic
+def resolve_cases_of(source_object: Any, *, actor: Any, resolution: str, now: dt.datetime | None = None) -> int:
+    """办结 the open cases of a source that is itself finished (a 重大 hidden danger the supervising department
+    has closed): the source's own service has checked who may finish it. One audit event per case."""
+    from django.contrib.contenttypes.models import ContentType
+
+    content_type = ContentType.objects.get_for_model(source_object)
+    cases = Case.objects.select_for_update().filter(
+        content_type=content_type, object_id=source_object.pk, status__in=OPEN_CASE_STATUSES
+    )
+    resolved = 0
+    for case in cases:
+        before = snapshot(case)
+        case.status, case.resolved_at, case.resolution = CaseStatus.RESOLVED, now or timezone.now(), resolution
+        case.save(update_fields=["status", "resolved_at", "resolution", "updated_at"])
+        record("supervision.case.resolve", actor=actor, obj=case, before=before, after=snapshot(case))
+        resolved += 1
+    return resolved
 
 
 @transaction.atomic
@@ -387,6 +502,7 @@ def decide_extension(
         case.deadline = extension.requested_deadline
         case.extensions += 1
         case.save(update_fields=["deadline", "delay_days", "extensions", "updated_at"])
+        _extend_source_occurrence(case, now=now)
     if approve:
         body = _("同意延期，办理期限延至 %(deadline)s，请按新期限办结并报送。") % {"deadline": case.deadline}
     else:
@@ -484,6 +600,18 @@ def notify_sign_off_waiting(*, occurrence_id: int, review_id: int, now: dt.datet
             % {"unit": occurrence.unit.name, "title": occurrence.duty.title},
             body=_("报告已审核通过，请您签批。"),
         )
+
+
+def _extend_source_occurrence(case: Case, *, now: dt.datetime) -> None:
+    """A case opened on an overdue item: the granted extension is the item's deadline too (reporting by
+    then is on time)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from anze.duties.models import Occurrence
+    from anze.duties.services import apply_extension
+
+    if case.object_id and case.content_type_id == ContentType.objects.get_for_model(Occurrence).pk:
+        apply_extension(case.object_id, until=case.deadline, now=now)
 
 
 # -- inbox --------------------------------------------------------------------------------------------

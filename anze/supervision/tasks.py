@@ -1,4 +1,5 @@
-"""Huey jobs of 督办: the ladder (hourly, after the duties tick) and the delivery sender (every minute)."""
+"""Huey jobs of 督办: the ladder on demand (the hourly run, after the duties job, is
+`anze.core.tasks.hourly_jobs`) and the delivery sender (every minute)."""
 
 from __future__ import annotations
 
@@ -19,15 +20,6 @@ def supervise(now_iso: str | None = None) -> dict:
     now = dt.datetime.fromisoformat(now_iso) if now_iso else timezone.now()
     with audit_context("job"), lock_task("supervision-ladder"):
         return run_ladder(now=now)
-
-
-@db_periodic_task(crontab(minute="17"))
-def hourly_supervise() -> dict:
-    """Every hour, after the duties tick has flagged overdue occurrences (safe to run twice)."""
-    from anze.supervision.services import run_ladder
-
-    with audit_context("job"), lock_task("supervision-ladder"):
-        return run_ladder(now=timezone.now())
 
 
 @db_periodic_task(crontab(minute="*"))

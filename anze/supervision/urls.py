@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anze.supervision import views, views_settings
+from anze.supervision import views, views_assign, views_batches, views_settings
 
 app_name = "supervision"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("cases/<uuid:public_id>/notice.docx", views.case_notice, name="case_notice"),
     path("cases/<uuid:public_id>/extension/", views.case_extension_request, name="case_extension_request"),
     path("cases/<uuid:public_id>/close/", views.case_close, name="case_close"),
+    path("assign/", views_assign.occurrence_assign, name="occurrence_assign"),
     path("reminders/", views.ReminderListView.as_view(), name="reminder_list"),
     path("deliveries/", views.DeliveryListView.as_view(), name="delivery_list"),
     path("circulars/", views.CircularListView.as_view(), name="circular_list"),
@@ -17,6 +18,9 @@ urlpatterns = [
     path("circulars/<uuid:public_id>/circular.docx", views.circular_document, name="circular_document"),
     path("extensions/", views.ExtensionRequestListView.as_view(), name="extension_list"),
     path("extensions/<uuid:public_id>/decide/", views.extension_decide, name="extension_decide"),
+    path("batches/", views_batches.batch_list, name="batch_list"),
+    path("batches/<uuid:public_id>/release/", views_batches.batch_release, name="batch_release"),
+    path("batches/<uuid:public_id>/withdraw/", views_batches.batch_withdraw, name="batch_withdraw"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read/", views.inbox_read, name="inbox_read"),
     path("lights/", views.traffic_lights, name="lights"),

@@ -90,7 +90,18 @@ class CaseListView(SupervisionListView):
                 "url": reverse("supervision:lights"),
                 "tone": "",
             },
+            *_held_batches_card(self.request.user),
         ]
+
+
+def _held_batches_card(user: Any) -> list[dict[str, Any]]:
+    """暂缓督办的批次, shown only while some wait for the office."""
+    from anze.supervision.brake import held_batches
+
+    held = held_batches(user).count()
+    if not held:
+        return []
+    return [{"label": _("暂缓督办的批次"), "value": held, "url": reverse("supervision:batch_list"), "tone": "danger"}]
 
 
 class ReminderListView(SupervisionListView):

@@ -22,7 +22,7 @@ from anze.accounts.api.serializers import (
     TokenRequestSerializer,
     TokenResponseSerializer,
 )
-from anze.accounts.backends import Refusal
+from anze.accounts.backends import Refusal, answered_as
 from anze.audit.services import record_standalone
 from anze.core.permissions import PUBLIC
 
@@ -48,11 +48,11 @@ class TokenObtainView(APIView):
         responses={
             200: TokenResponseSerializer,
             400: OpenApiResponse(
-                AuthErrorSerializer, description="invalid_credentials, invalid_otp or otp_required"
+                AuthErrorSerializer,
+                description="invalid_credentials: a wrong or unknown name or password, a missing or wrong OTP "
+                "(administrators), a locked account or a throttled address, all answered alike",
             ),
-            403: OpenApiResponse(
-                AuthErrorSerializer, description="account_locked, account_inactive or account_expired"
-            ),
+            403: OpenApiResponse(AuthErrorSerializer, description="account_inactive or account_expired"),
         },
         auth=[],
     )
@@ -65,11 +65,12 @@ class TokenObtainView(APIView):
             django_request, username=data["username"], password=data["password"], otp=data.get("otp") or ""
         )
         if user is None:
-            refusal = getattr(django_request, "anze_login_refusal", Refusal.INVALID)
-            code = refusal.value
-            if refusal == Refusal.OTP_INVALID and not data.get("otp"):
-                code = "otp_required"
-            return Response({"detail": str(refusal.label), "code": code}, status=_REFUSAL_STATUS[refusal])
+            # A wrong password, an unknown name, a lock, a throttled address and a missing or wrong OTP all
+            # answer alike: nothing tells whether the name exists or an administrator's password was right.
+            refusal = answered_as(getattr(django_request, "anze_login_refusal", Refusal.INVALID))
+            return Response(
+                {"detail": str(refusal.label), "code": refusal.value}, status=_REFUSAL_STATUS[refusal]
+            )
         Token.objects.filter(user=user).delete()
         token = Token.objects.create(user=user)
         return Response(

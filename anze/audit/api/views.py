@@ -7,13 +7,13 @@ from typing import Any
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics
-from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 from anze.audit import access
 from anze.audit.api.serializers import AuditEventSerializer
 from anze.audit.filters import AuditEventFilterSet
+from anze.core.api.pagination import CursorPagination
 from anze.core.api.permissions import RestrictedPermission
 
 

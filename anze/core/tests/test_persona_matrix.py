@@ -49,6 +49,10 @@ def _walk(patterns: list[Any], namespace: str = "") -> Any:
 SLUGS = {
     "prevention:hidden_danger_action": {"action": "register"},
     "tips:reward_action": {"action": "approve"},
+    "enforcement:accident_action": {"action": "misreport"},
+    "enforcement:draw_action": {"action": "draw"},
+    "enforcement:inspection_action": {"action": "finding"},
+    "enforcement:listing_action": {"action": "notify"},
 }
 ID_NAMES = ("public_id", "pk", "id")
 
@@ -224,7 +228,41 @@ def _work_objects(region: Any, unit: Any, *, office: Any, unit_user: Any) -> lis
     verify_tip(actor=unit_user, tip=rewarded, founded=True, note="属实")
     reward = propose_reward(actor=office, tip=rewarded, fine=Decimal(50000))
     tip.refresh_from_db()
+    # enforcement: an accident of the enterprise and one of its tracked steps
+    from anze.enforcement.tests.factories import accident
+
+    crash = accident(office, enterprise=enterprise, deaths=3)
+    # enforcement: the unit's approved inspection plan (a draw is public by design, so none is pooled)
+    from anze.enforcement import services as enforcement
+
+    inspection_plan = enforcement.create_plan(actor=office, department=unit, region=region, year=2026, title="检查计划")
+    enforcement.set_sector_share(actor=office, plan=inspection_plan, name="全部行业", ratios={"B": "1"})
+    enforcement.add_item(actor=office, plan=inspection_plan, code="01", title="许可证", basis="条例")
+    enforcement.approve_plan(actor=office, plan=inspection_plan)
+    officers = [
+        enforcement.add_inspector(
+            actor=office, name=f"执法{n}", certificate=f"{region.code}-{n}", department=unit, region=region
+        )
+        for n in range(2)
+    ]
+    inspection = enforcement.schedule_inspection(
+        actor=office, enterprise=enterprise, department=unit, inspectors=officers, scheduled_on=dt.date(2026, 3, 2)
+    )
+    finding = enforcement.add_finding(
+        actor=office, inspection=inspection, kind="violation", description="未培训", rectify_by=dt.date(2026, 12, 31)
+    )
+    decision = enforcement.decide_penalty(
+        actor=office, decision_number=f"{region.name}罚1号", department=unit, party_kind="unit",
+        party_name=enterprise.name, facts="未培训", legal_basis="安全生产法", penalty_type="warning",
+        decided_on=dt.date(2026, 3, 2), enterprise=enterprise,
+    )  # fmt: skip
+    enforcement.record_misreport(
+        actor=office, accident=crash, kind="concealed", found_on=dt.date(2026, 3, 2), description="隐瞒"
+    )
+    enforcement.propose_listings(actor=office)
+    proposal = crash.enterprise.listings.get()
     return [
+        crash, crash.steps.first(), inspection_plan, inspection, finding, decision, proposal,
         plan, plan.current_version, duty_clause, staged, duty, occurrence, work, evidence, case, extension,
         enterprise, *kept, point, danger, photo, tip, tip.photos.get(), reward,
     ]  # fmt: skip

@@ -66,6 +66,7 @@ def test_a_home_panel_needs_a_callable_context():
         registry.add_home_panel(registry.HomePanel(key="test.bad", template="x.html", context={}))  # type: ignore[arg-type]
 
 
+@pytest.mark.django_db  # the apps' own indicators run beside the test's and read the database
 def test_clause_indicators_come_per_clause_as_cards_in_order():
     with registry.isolated():
         registry.add_clause_indicator(
@@ -105,3 +106,17 @@ def test_an_announced_notice_reaches_the_handlers_only_after_the_commit(django_c
         for callback in callbacks:
             callback()
     assert heard == [("test.heard", {"occurrence_id": 7})]
+
+
+def test_the_navigation_merges_sections_of_the_same_label_in_the_first_ones_place():
+    from anze.core.navigation import sections
+
+    with registry.isolated(keep=False):
+        registry.add_nav_section(NavSection("系统", (NavItem("接口文档", "api-docs"),)), order=99)
+        registry.add_nav_section(NavSection("工作台", (NavItem("首页", "core:home"),)), order=0)
+        registry.add_nav_section(NavSection("系统", (NavItem("用户与角色", "accounts:user_list"),)), order=90)
+
+        merged = sections()
+
+    assert [str(section.label) for section in merged] == ["工作台", "系统"]
+    assert [item.url_name for item in merged[1].items] == ["accounts:user_list", "api-docs"]

@@ -60,6 +60,12 @@ class DutyConfirmSerializer(serializers.Serializer):
     cycle_years = serializers.IntegerField(required=False, min_value=1, allow_null=True)
     evidence_required = serializers.CharField(required=False, allow_blank=True)
     needs_sign_off = serializers.BooleanField(required=False)
+    start_on = serializers.DateField(required=False, help_text=_("the first day the duty is owed"))
+    allow_overdue = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_("also create items whose due date has already passed (a start date in the past)"),
+    )
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
@@ -125,6 +131,8 @@ class OccurrenceSerializer(serializers.ModelSerializer):
             "period_start",
             "period_end",
             "due_on",
+            "due_provisional",
+            "extended_until",
             "status",
             "late",
             "version",

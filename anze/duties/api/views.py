@@ -23,7 +23,7 @@ from anze.duties.api.serializers import (
     SubmitReportSerializer,
 )
 from anze.duties.errors import DutyError, NotAllowedError
-from anze.duties.evidence import EvidenceError
+from anze.duties.evidence import EvidenceError, read_uploads
 from anze.duties.filtersets import DutyFilterSet, OccurrenceFilterSet
 from anze.duties.models import Duty, DutyRule, Evidence, Occurrence, Report
 
@@ -126,8 +126,8 @@ class OccurrenceViewSet(_Restricted, viewsets.ReadOnlyModelViewSet):
                 {"detail": str(body.errors), "code": "invalid", "errors": body.errors},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        files = [(f.name, f.read()) for f in body.validated_data["files"]]
         try:
+            files = read_uploads(body.validated_data["files"])
             report = services.submit_report(
                 occurrence,
                 actor=request.user,

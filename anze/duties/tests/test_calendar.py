@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from anze.duties.calendar import (
-    CalendarRangeError,
     Roll,
     add_workdays,
     is_workday,
@@ -50,11 +48,13 @@ def test_working_days_skip_the_golden_week_and_count_the_makeup_day():
     assert add_workdays(dt.date(2021, 9, 28), 5) == dt.date(2021, 10, 11)
 
 
-def test_dates_outside_the_holiday_data_raise_a_clear_error():
-    with pytest.raises(CalendarRangeError) as info:
-        is_workday(dt.date(LAST + 1, 3, 1))
-    assert info.value.code == "calendar_out_of_range"
-    assert "chinesecalendar" in info.value.message_zh
+def test_a_year_past_the_holiday_data_is_answered_provisionally_not_refused():
+    # The year after the package's data: weekends and the fixed-date holidays (元旦, 劳动节, 国庆节).
+    year = LAST + 1
+    assert not is_workday(dt.date(year, 1, 1))
+    assert not is_workday(dt.date(year, 10, 2))
+    monday = dt.date(year, 3, 1) + dt.timedelta(days=(7 - dt.date(year, 3, 1).weekday()) % 7)
+    assert is_workday(monday) and not is_workday(monday - dt.timedelta(days=1))
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)

@@ -62,10 +62,11 @@ def submit(occurrence, user, files=None, evidence_on=dt.date(2021, 3, 30), **kwa
     )
 
 
-def test_report_with_evidence_uploaded_after_the_quarter_belongs_to_it_and_is_on_time(q1, charlie):
+def test_report_received_after_the_due_date_belongs_to_its_quarter_and_is_late(q1, charlie):
     report = submit(q1, charlie)
     q1.refresh_from_db()
-    assert q1.status == OccurrenceStatus.SUBMITTED and q1.touched and not q1.late
+    # The work was done on 30 March, inside the quarter; the report reached us on 8 April, after 31 March.
+    assert q1.status == OccurrenceStatus.SUBMITTED and q1.touched and q1.late and report.late
     assert report.evidence_on == dt.date(2021, 3, 30) and report.submitted_at.date() == dt.date(2021, 4, 8)
     item = report.evidence.get()
     assert item.content_type == "application/pdf" and len(item.sm3) == 64
@@ -73,10 +74,17 @@ def test_report_with_evidence_uploaded_after_the_quarter_belongs_to_it_and_is_on
     assert default_storage.exists(item.file.name)
 
 
-def test_work_done_after_the_due_date_is_flagged_late(q1, charlie):
+def test_work_done_after_the_period_is_taken_as_given_and_late(q1, charlie):
+    report = submit(q1, charlie, evidence_on=dt.date(2021, 4, 2))
+    q1.refresh_from_db()
+    assert report.evidence_on == dt.date(2021, 4, 2) and report.done_after_period
+    assert q1.late and report.late
+
+
+def test_work_done_before_the_period_began_is_refused(q1, charlie):
     with pytest.raises(DutyError) as info:
-        submit(q1, charlie, evidence_on=dt.date(2021, 4, 2))
-    assert info.value.code == "evidence_outside_period"
+        submit(q1, charlie, evidence_on=dt.date(2020, 12, 30))
+    assert info.value.code == "evidence_before_period"
 
 
 def test_the_full_review_cycle_accept_return_resubmit(q1, charlie, alice):
@@ -262,7 +270,8 @@ def test_mark_overdue_is_one_update_and_skips_submitted(q1, charlie, django_asse
     assert mark_overdue(now=at("2021-04-08")) == 1
     other.refresh_from_db()
     q1.refresh_from_db()
-    assert other.late and not q1.late
+    assert other.late and other.submitted_at is None
+    assert q1.late and q1.submitted_at  # late because it was reported after the due date, not by the job
 
 
 def test_event_triggered_duty_is_due_n_working_days_after_the_event(org, frozen, alice):
@@ -295,7 +304,7 @@ def test_an_unparseable_rule_is_refused_when_confirming_and_nothing_is_saved(org
     assert duty.status == DutyStatus.DRAFT and duty.title != "改过的标题"
     assert duty.rules.get().rrule == "FREQ=MONTHLY;INTERVAL=3"
     assert AuditEvent.objects.count() == events
-    services.confirm_duty(duty, actor=alice, rrule="FREQ=MONTHLY;INTERVAL=6")
+    services.confirm_duty(duty, actor=alice, rrule="FREQ=MONTHLY;INTERVAL=6", allow_overdue=True)
     assert duty.status == DutyStatus.CONFIRMED and duty.rules.get().rrule == "FREQ=MONTHLY;INTERVAL=6"
 
 

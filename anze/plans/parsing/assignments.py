@@ -23,13 +23,16 @@ LEAD_UNITS = "lead_units"
 RESPONSIBLE_UNITS = "responsible_units"
 SUPPORTING_UNITS = "supporting_units"
 DEADLINE = "deadline"
+CADENCE = "cadence"
 ROLES = (LEAD_LEADERS, CO_LEADERS, LEAD_UNITS, RESPONSIBLE_UNITS, SUPPORTING_UNITS)
 
 # Field labels (字段标签) and the role each fills; the longest label wins where one contains another.
 LABELS: dict[str, str] = {
     **dict.fromkeys(
         ["牵头领导", "责任领导", "分管领导", "牵头负责领导", "牵头市领导", "责任市领导", "牵头县领导", "牵头区领导",
-         "牵头负责同志", "包保领导", "联系领导", "牵头省领导", "责任省领导", "市级领导", "县级领导"], LEAD_LEADERS),
+         "牵头负责同志", "包保领导", "联系领导", "牵头省领导", "责任省领导", "市级领导", "县级领导", "分管省领导",
+         "分管市领导", "分管县领导", "分管区领导", "分管旗领导", "责任县领导", "责任区领导", "牵头领导同志",
+         "分管负责同志", "省级领导", "区级领导", "牵头省级领导", "牵头市级领导"], LEAD_LEADERS),
     **dict.fromkeys(["分工负责领导", "协管领导", "配合领导", "协助领导", "分工领导", "协助负责领导"], CO_LEADERS),
     **dict.fromkeys(
         ["牵头单位", "牵头部门", "牵头责任单位", "牵头责任部门", "主责单位", "主责部门", "主办单位", "牵头处室",
@@ -39,15 +42,19 @@ LABELS: dict[str, str] = {
          "责任处室", "责任科室", "责任机构"], RESPONSIBLE_UNITS),
     **dict.fromkeys(
         ["配合单位", "配合部门", "参与单位", "参与部门", "协同单位", "协同部门", "协办单位", "协办部门", "协助单位",
-         "协作单位", "配合处室", "协助部门"], SUPPORTING_UNITS),
+         "协作单位", "配合处室", "协助部门", "协同责任单位", "配合责任单位", "协办责任单位", "参加单位", "参加部门",
+         "参与责任单位", "协同部门", "协作部门", "配合科室"], SUPPORTING_UNITS),
     **dict.fromkeys(
         ["完成时限", "完成时间", "时间节点", "时限要求", "完成期限", "时间进度", "进度安排", "时间安排", "时限",
          "时间要求", "进度要求", "完成时点"], DEADLINE),
+    **dict.fromkeys(["工作频次", "频次", "检查频次", "工作频率", "频率", "推进频次", "报送频次"], CADENCE),
 }  # fmt: skip
 _LABEL_ALT = "|".join(sorted(LABELS, key=len, reverse=True))
 LABEL_RE = re.compile(rf"(?P<label>{_LABEL_ALT})\s*[：]")
 LABEL_LINE_RE = re.compile(rf"^(?:{_LABEL_ALT})\s*[：]")
-FIRST_IS_LEAD_RE = re.compile(r"(?:排|列|放)(?:在)?(?:第一|首|第1)位的?(?:单位|部门)?(?:为|是)牵头")
+FIRST_IS_LEAD_RE = re.compile(
+    r"(?:排|列|放|居|写)(?:在|于)?(?:第一|首|第1|最前)(?:位|个)?(?:的|者)?(?:单位|部门)?(?:为|是|系)牵头"
+)
 
 
 @dataclass
@@ -60,6 +67,8 @@ class Assignment:
     responsible_units: list[str] = field(default_factory=list)
     supporting_units: list[str] = field(default_factory=list)
     deadline: Deadline | None = None
+    # A 工作频次 field or column as written (每季度): suggested as a recurring duty of the clause.
+    cadence: str | None = None
 
     def is_empty(self) -> bool:
         """Return whether nothing is assigned."""
@@ -79,6 +88,7 @@ class Assignment:
         for role in ROLES:
             self.add(role, getattr(other, role))
         self.deadline = self.deadline or other.deadline
+        self.cadence = self.cadence or other.cadence
 
     def fill_from(self, parent: Assignment) -> None:
         """Take each role that is still empty from a group's assignment (分组继承)."""
@@ -102,10 +112,10 @@ _SENTENCE_FORMS: list[tuple[re.Pattern[str], str, str | None]] = [
     (re.compile(r"^(?:由)?(?P<x>.+?)会同(?P<y>.+?)(?:共同)?(?:负责|组织实施|落实|实施|推进|牵头)?$"), LEAD_UNITS,
      SUPPORTING_UNITS),
     (re.compile(r"^(?:由)?(?P<x>.+?)(?:牵头负责|牵头落实|牵头抓总|牵头|为牵头单位|为牵头部门)$"), LEAD_UNITS, None),
-    (re.compile(r"^(?:由)?(?P<x>.+?)(?:等)?(?:配合落实|配合|参与|协同|协助|协办)$"), SUPPORTING_UNITS, None),
+    (re.compile(r"^(?:由)?(?P<x>.+?)(?:等)?(?:配合落实|配合|参与|参加|协同|协助|协办|指导|支持)$"), SUPPORTING_UNITS, None),
     (re.compile(
         r"^(?:由)?(?P<x>.+?)(?:按照?职责分工负责|按照?职责分工落实|按照?职责负责|按照?职责落实|分别负责|负责落实|"
-        r"具体负责|共同负责|抓好落实|组织落实|负责)$"), RESPONSIBLE_UNITS, None),
+        r"具体负责|共同负责|抓好落实|组织落实|组织实施|负责|落实)$"), RESPONSIBLE_UNITS, None),
 ]  # fmt: skip
 _LEADER_ROLE = {LEAD_UNITS: LEAD_LEADERS, RESPONSIBLE_UNITS: LEAD_LEADERS, SUPPORTING_UNITS: CO_LEADERS}
 
@@ -184,9 +194,14 @@ def parse_unlabelled(content: str, ctx: Context) -> Assignment | None:
 
 
 def _apply_first_is_lead(result: Assignment, ctx: Context) -> None:
-    # Some plans say once "列第一位的为牵头单位" instead of labelling each lead unit.
-    if ctx.first_listed_is_lead and not result.lead_units and len(result.responsible_units) > 1:
+    # Some plans say once "列第一位者为牵头单位" instead of labelling each lead unit: the first unit of
+    # every later list leads and the others support it.
+    if ctx.first_listed_is_lead and not result.lead_units and result.responsible_units:
         result.lead_units.append(result.responsible_units.pop(0))
+        result.supporting_units[:0] = [
+            u for u in result.responsible_units if u not in result.supporting_units
+        ]
+        result.responsible_units.clear()
 
 
 def parse_field(role: str, value: str, ctx: Context, into: Assignment) -> None:
@@ -197,10 +212,20 @@ def parse_field(role: str, value: str, ctx: Context, into: Assignment) -> None:
     if role == DEADLINE:
         into.deadline = into.deadline or parse_deadline(value, ctx.year)
         return
+    if role == CADENCE:
+        into.cadence = into.cadence or value
+        return
     if role in (LEAD_LEADERS, CO_LEADERS):
         lead, co = split_leaders(value)
         into.add(role, lead)
         into.add(CO_LEADERS, co)
+        return
+    if _SUBLABEL_RE.match(value):
+        # A cell such as 牵头：市应急局；配合：市工信局 under one 责任单位 column.
+        marks = list(_SUBLABEL_RE.finditer(value))
+        for index, mark in enumerate(marks):
+            end = marks[index + 1].start() if index + 1 < len(marks) else len(value)
+            parse_field(_SUBLABELS[mark.group("sub")], value[mark.end() : end], ctx, into)
         return
     for part in split_top_level(value, "，；"):
         found = sentence_form(part, ctx)
@@ -209,6 +234,14 @@ def parse_field(role: str, value: str, ctx: Context, into: Assignment) -> None:
             continue
         for name, note in split_units(part, ctx.known_units):
             into.add({"lead": LEAD_UNITS, "supporting": SUPPORTING_UNITS}.get(note or "", role), [name])
+
+
+_SUBLABELS = {
+    **dict.fromkeys(["牵头", "主责", "主办"], LEAD_UNITS),
+    **dict.fromkeys(["责任", "负责", "落实"], RESPONSIBLE_UNITS),
+    **dict.fromkeys(["配合", "协同", "协办", "协助", "参与", "参加"], SUPPORTING_UNITS),
+}
+_SUBLABEL_RE = re.compile(rf"(?:^|(?<=[；，。\s]))(?P<sub>{'|'.join(_SUBLABELS)})(?:单位|部门)?：")
 
 
 def parse_fields(content: str, ctx: Context) -> Assignment | None:
@@ -270,6 +303,14 @@ def _closes_sentence(text: str, start: int, end: int) -> bool:
     )
 
 
+_ASSIGNING_VERB = re.compile(r"牵头|负责|配合|参与|参加|协同|协助|会同")
+
+
+def _ends_clause(text: str, end: int) -> bool:
+    after = text[end:].lstrip()
+    return not after or after[0] in "。；"
+
+
 def split_assignment_brackets(text: str, ctx: Context) -> list[tuple[str, Assignment | None]]:
     """Cut a paragraph at its assignment brackets: [(text before, assignment), …, (rest, None)]."""
     pieces: list[tuple[str, Assignment | None]] = []
@@ -282,6 +323,9 @@ def split_assignment_brackets(text: str, ctx: Context) -> list[tuple[str, Assign
         elif _closes_sentence(text, start, end):
             labelled = LABEL_RE.search(content)
             found = parse_fields(content, ctx) if labelled else parse_unlabelled(content, ctx)
+        elif _ends_clause(text, end) and _ASSIGNING_VERB.search(content):
+            # …底数（市应急局牵头）；推进… — several groups in one task, each closing its own clause.
+            found = parse_unlabelled(content, ctx)
         if found is None:
             continue
         # Punctuation right after the bracket belongs to the sentence before it: …培训（…）。
@@ -348,6 +392,22 @@ def trailing_sentence_assignment(text: str, ctx: Context) -> tuple[Assignment | 
     if result.is_empty():
         return None, text
     return result, "".join(sentences[:keep]).strip() or text
+
+
+def assignment_only(text: str, ctx: Context) -> bool:
+    """Whether a line only assigns: one bracket (`（市甲局牵头，市乙局配合）`) or sentences such as `由市甲局牵头。`."""
+    pieces = split_assignment_brackets(text, ctx)
+    if (
+        len(pieces) == 2
+        and not pieces[0][0]
+        and pieces[0][1] is not None
+        and not pieces[1][0].strip("。；，")
+    ):
+        return True
+    sentences = [s.strip().rstrip("。；") for s in split_sentences_keep(text) if s.strip().rstrip("。；")]
+    return bool(sentences) and all(
+        all(sentence_form(part, ctx) for part in split_top_level(sentence, "，")) for sentence in sentences
+    )
 
 
 _HEADING_FORM = re.compile(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .assignments import (
     Assignment,
     Context,
+    assignment_only,
     parse_fields,
     split_assignment_brackets,
     trailing_sentence_assignment,
@@ -14,6 +16,7 @@ from .assignments import (
 from .deadlines import find_deadline
 from .duties import find_duties
 from .model import Clause
+from .names import looks_like_unit, split_units
 from .structure import LABEL, TEXT, Item, Node, is_heading_text
 from .text import TERMINAL_PUNCTUATION
 
@@ -99,6 +102,11 @@ def split_clauses(units: list[Unit], ctx: Context) -> tuple[str | None, list[Dra
                 default = _merged(default, found)
             continue
         for text, found in split_assignment_brackets(unit.text, ctx):
+            if found is None and text and unit.kind == PARAGRAPH:
+                # A paragraph that ends assigning in words (…。县林业局牵头，各乡镇配合。) closes its clause too.
+                found, rest = trailing_sentence_assignment(text, ctx)
+                if found:
+                    text = "" if assignment_only(text, ctx) else rest
             if text:
                 pending.texts.append(text)
             if (text or found) and unit.original not in pending.originals:
@@ -159,6 +167,10 @@ def finish_clause(draft: Draft, inherited: list[Assignment], ctx: Context) -> Cl
         found, text = trailing_sentence_assignment(text, ctx)
         if found:
             assignment = _merged(assignment, found) if assignment else found
+    if assignment is None or not assignment.has_people():
+        found, text = leading_unit_label(text, ctx)
+        if found:
+            assignment = _merged(assignment, found) if assignment else found
     assignment = assignment or Assignment()
     if assignment.deadline is None:
         assignment.deadline = find_deadline(text, ctx.year)
@@ -172,9 +184,39 @@ def finish_clause(draft: Draft, inherited: list[Assignment], ctx: Context) -> Cl
         responsible_units=assignment.responsible_units,
         supporting_units=assignment.supporting_units,
         deadline=assignment.deadline,
-        duties=find_duties(text),
+        duties=_duties(text, assignment),
         original_text="\n".join(o for o in draft.originals if o),
     )
+
+
+def _duties(text: str, assignment: Assignment) -> list:
+    """Duties in the clause text, and the cadence written in a 工作频次 or 完成时限 field (每季度, 每月)."""
+    duties = find_duties(text)
+    for written in (assignment.cadence, assignment.deadline.text if assignment.deadline else None):
+        if not written or ("每" not in written and "年" not in written):
+            continue  # every frequency phrase has one of these
+        for duty in find_duties(written):
+            if all(d.rrule != duty.rrule for d in duties):
+                duties.append(duty)
+    return duties
+
+
+_LEADING_NAME = re.compile(r"^(?P<name>[^：，。；（）]{2,30})：(?P<rest>.+)$", re.S)
+
+
+def leading_unit_label(text: str, ctx: Context) -> tuple[Assignment | None, str]:
+    """A 职责 list written unit first: `市应急管理局：负责全市安全生产综合监督管理…`."""
+    match = _LEADING_NAME.match(text)
+    if not match:
+        return None, text
+    names = split_units(match.group("name"), ctx.known_units)
+    if not names or not all(looks_like_unit(name) or name in ctx.known_units for name, _ in names):
+        return None, text
+    rest = match.group("rest").strip()
+    role = "lead_units" if rest.startswith("牵头") else "responsible_units"
+    found = Assignment()
+    found.add(role, [name for name, _ in names])
+    return found, rest
 
 
 def first_sentence_title(text: str) -> str | None:

@@ -76,4 +76,14 @@ class PlanParseError(ValueError):
         fields = {"name": "", "size": "", "limit": "", **details}
         self.message_zh = zh.format(**fields).replace("（）", "")
         self.message_en = en.format(**fields).replace(" ()", "")
+        if code == NO_TASKS and "lines" in details:
+            # Say what was seen, so the office can tell a wrong file from a layout the parser misses.
+            self.message_zh += (
+                "已读到 {lines} 行；编号样式：{styles}；表格 {tables} 个（其中 {usable_tables} 个有可识别的表头）；"
+                "分工标签行 {labels} 行。".format(**details)
+            )
+            self.message_en += (
+                " Seen: {lines} lines; numbering styles: {styles_en}; {tables} tables ({usable_tables} with a "
+                "recognisable header); {labels} label lines.".format(**details)
+            )
         super().__init__(f"{self.message_zh} {self.message_en}")

@@ -54,6 +54,9 @@ class Clause:
     duties: list[Duty] = field(default_factory=list)
     # The source paragraphs as written (Traditional script, original punctuation, the bracket).
     original_text: str = ""
+    # Where it was read: {"page", "lines": [first, last], "fields": {role: [{"name", "page", "line", "chars",
+    # "text"}]}} (see provenance.py); None until located.
+    source: dict[str, Any] | None = None
 
     def to_dict(self, *, include_original: bool = False) -> dict[str, Any]:
         """Return the interchange form; `include_original` adds the documented "original" key."""
@@ -69,6 +72,7 @@ class Clause:
         }
         if include_original:
             data["original"] = self.original_text
+            data["source"] = self.source
         return data
 
 
@@ -117,6 +121,17 @@ class Plan:
     sections: list[Section] = field(default_factory=list)
     # The title line(s) as written, before script conversion and whitespace removal.
     original_title: str = ""
+    # Lines after the first task that read like an assignment but went into no clause, for the office to see.
+    unplaced: list[dict[str, Any]] = field(default_factory=list)
+    # Works out Clause.source and unplaced when first asked (see locate()); provenance is for the importer.
+    locator: Any = field(default=None, repr=False, compare=False)
+
+    def locate(self) -> Plan:
+        """Work out where each clause and name was read (Clause.source, unplaced), once; returns the plan."""
+        if self.locator is not None:
+            locator, self.locator = self.locator, None
+            locator(self)
+        return self
 
     @property
     def tasks(self) -> list[Task]:
@@ -132,12 +147,15 @@ class Plan:
 
     def to_dict(self, *, include_original: bool = False) -> dict[str, Any]:
         """Return the interchange form (see docs/plan-format.md)."""
+        if include_original:
+            self.locate()
         return {
             "title": self.title,
             "doc_number": self.doc_number,
             "issued_on": self.issued_on.isoformat() if self.issued_on else None,
             "issuers": list(self.issuers),
             "sections": [s.to_dict(include_original=include_original) for s in self.sections],
+            **({"unplaced": list(self.unplaced)} if include_original else {}),
         }
 
     def to_json(self, *, include_original: bool = False, indent: int | None = 2) -> str:

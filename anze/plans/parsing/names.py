@@ -14,12 +14,13 @@ UNIT_SUFFIXES = (
     "局", "委", "办", "厅", "部", "会", "院", "所", "站", "队", "中心", "政府", "党委", "党组", "公司",
     "集团", "单位", "部门", "机构", "企业", "街道", "乡镇", "镇", "乡", "海关", "银行", "工会", "妇联",
     "学校", "学院", "处", "科", "组", "室", "司", "署", "社", "台", "馆", "团", "校", "区", "县", "市",
-    "省", "村", "社区", "园区", "机关", "联", "办公室", "旗", "厂", "场",
+    "省", "村", "社区", "园区", "机关", "联", "办公室", "旗", "厂", "场", "镇街", "苏木", "嘎查", "支行", "分行", "中央",
+    "总署", "地区", "州", "盟",
 )  # fmt: skip
 # A unit name never starts with a preposition or a verb of action.
 _NOT_A_NAME_START = re.compile(
-    r"^(?:对|把|将|在|按|从|向|以|为|经|根据|围绕|结合|通过|加强|推进|推动|开展|落实|建立|完善|实施|组织|"
-    r"进行|制定|严格|深入|全面|持续|坚持|强化|健全|加快|积极|认真|切实|确保|做好|抓好|每|至少|定期|要|应|"
+    r"^(?:对|把|将|在|按|从|向|以|为|经(?!信|济|开|发|贸)|根据|围绕|结合|通过|加强|推进|推动|开展|落实|建立|完善|实施|组织|"
+    r"进行|制定|严格|深入|全面|持续|坚持|强化|健全|加快|积极|认真|切实|确保|做好|抓好|每|至少|定期|要|应(?!急)|"
     r"如|若|凡|其|并|和|及|与|或|同|等)"
 )
 _ACTION_WORDS = re.compile(
@@ -35,11 +36,13 @@ GENERIC_BODIES = (
 _GENERIC_SET = set(GENERIC_BODIES)
 # Levels of government that a leading 各 distributes over: 各区、县级市 is one collective name.
 _ADMIN_LEVELS = ("县级市", "县区", "区县", "市区", "市县", "开发区", "功能区", "园区", "乡镇", "镇街", "街道",
-                 "县", "区", "市", "乡", "镇", "旗")  # fmt: skip
+                 "自治州", "自治县", "县", "区", "市", "乡", "镇", "旗", "州", "盟")  # fmt: skip
 _ADMIN_ALT = "|".join(_ADMIN_LEVELS)
-_COLLECTIVE_HEAD = re.compile(rf"^各(?:{_ADMIN_ALT})$")
+_COLLECTIVE_HEAD = re.compile(rf"^各(?:{_ADMIN_ALT})(?:、(?:{_ADMIN_ALT}))*$")
 _COLLECTIVE_TAIL = re.compile(rf"^(?:{_ADMIN_ALT})(?:{'|'.join(GENERIC_BODIES)})?$")
-_TRAILING_ETC = re.compile(r"(?:等(?:有关|相关|其他)?(?:单位|部门|同志|机构|地方)?|等等)$")
+_TRAILING_ETC = re.compile(
+    r"(?:等(?:有关|相关|其他)?(?:(?:单位|部门|同志|机构|地方|方面)(?:和|及|与|、)?)*|等等)$"
+)
 _TRAILING_DUTY = re.compile(
     r"(?:按照?职责分工(?:负责|落实)?|按照?职责(?:负责|落实)?|分别负责|负责落实|具体负责|共同负责|抓好落实|负责)$"
 )
@@ -80,7 +83,8 @@ def split_top_level(text: str, separators: str = LIST_SEPARATORS) -> list[str]:
 _CONJUNCTIONS = (
     re.compile(r"(?<=[\u4e00-\u9fff）]{2})(?:以及|及)(?=[\u4e00-\u9fff]{2})"),
     re.compile(
-        r"(?:(?<=政府|党委|部门|单位|机构|企业)|(?<=管委会))(?:和|与)(?=有关|相关|各|市|县|区|省|其他)"
+        r"(?:(?<=政府|党委|部门|单位|机构|企业)|(?<=管委会)|(?<=[局委厅办院队部署]))(?:和|与)"
+        r"(?=有关|相关|各|市|县|区|省|州|旗|其他|国家)"
     ),
 )
 
@@ -128,6 +132,9 @@ def _generic_prefix(previous: str) -> str | None:
             return previous[: -len(generic)]
     if len(previous) >= 2 and previous.endswith("委") and previous[-2] in "市县区省州盟旗":
         return previous[:-1]
+    # 市工业和信息化局、财政局: a department named without its level takes the level of the one before it.
+    if len(previous) >= 3 and previous[0] in "市县区省州旗" and previous[1] != "委":
+        return previous[0]
     return None
 
 
@@ -188,12 +195,19 @@ def _dedupe(items: Iterable[tuple[str, str | None]]) -> list[tuple[str, str | No
     return out
 
 
-_LEADER_TAIL = re.compile(r"(?:等)?(?:同志)?(?:分工负责|协助负责|共同负责|配合负责|分管负责|协助|配合|负责)$")
+_LEADER_TAIL = re.compile(
+    r"(?:等)?(?:同志)?(?:按(?:照)?(?:职责)?分工负责|按(?:照)?职责负责|分工负责|协助负责|共同负责|配合负责|分管负责|"
+    r"协助|配合|负责)$"
+)
+
+
+_POST_NOTE = re.compile(r"（[^（）]*(?:长|书记|主任|常委|委员|主席|秘书长|专员|领导)[^（）]*）$")
 
 
 def clean_leader(name: str) -> str:
     """Drop 同志, 等 and duty words from a leader's name or post: 市政府分管领导同志 → 市政府分管领导."""
     name = name.strip(" 。.：:、，；")
+    name = _POST_NOTE.sub("", name) or name  # 刘永红（副市长）: the post noted after the name
     previous = None
     while previous != name:
         previous = name
@@ -202,18 +216,47 @@ def clean_leader(name: str) -> str:
     return name
 
 
+# A post written before a person's name: 常务副县长林志华, 县委常委、常务副县长 林志华.
+_POST_THEN_NAME = re.compile(
+    r"^(?P<post>.*(?:长|书记|主任|常委|委员|主席|秘书长|专员|巡视员|调研员|政委|司令员))(?P<name>[\u4e00-\u9fff·]{2,4})$"
+)
+_POST_ONLY = re.compile(r"(?:长|书记|主任|常委|委员|主席|秘书长|专员|巡视员|调研员|政委|司令员)$")
+
+
+def _names_not_posts(pieces: list[str]) -> list[str]:
+    """Keep the person where a field gives post and name; a bare post then titles that person."""
+    named = [_POST_THEN_NAME.match(p) for p in pieces]
+    if not any(named):
+        return pieces
+    out: list[str] = []
+    seen_name = False
+    for piece, match in zip(pieces, named, strict=True):
+        if match:
+            out.append(match.group("name"))
+            seen_name = True
+        elif _POST_ONLY.search(piece) and not seen_name:
+            continue  # 县委常委 before 常务副县长林志华: the same person's other post
+        else:
+            out.append(piece)
+    return out
+
+
 def split_leaders(text: str) -> tuple[list[str], list[str]]:
     """Split a 牵头领导 field: names before the first comma lead, names after it share the work."""
     text = canonical_punctuation(text).strip(" 。.：:、，；")
     parts = split_top_level(text, "，；")
     lead_part, co_parts = parts[0] if parts else "", parts[1:]
-    lead = [clean_leader(n) for p in _split_conjunctions(lead_part) for n in split_top_level(p, "、")]
-    co = [
-        clean_leader(n)
-        for part in co_parts
-        for p in _split_conjunctions(part)
-        for n in split_top_level(p, "、")
-    ]
+    lead = _names_not_posts(
+        [clean_leader(n) for p in _split_conjunctions(lead_part) for n in split_top_level(p, "、")]
+    )
+    co = _names_not_posts(
+        [
+            clean_leader(n)
+            for part in co_parts
+            for p in _split_conjunctions(part)
+            for n in split_top_level(p, "、")
+        ]
+    )
     return _unique(lead), _unique(co)
 
 
@@ -230,8 +273,11 @@ def looks_like_unit(name: str) -> bool:
     if any(c in name for c in "。！？“”《》") or _ACTION_WORDS.search(re.sub(r"（[^）]*）", "", name)):
         return False
     base = re.sub(r"（[^（）]*）$", "", name) or name
-    return base.endswith(UNIT_SUFFIXES)
+    return base.endswith(UNIT_SUFFIXES) or bool(_COLLECTIVE_PLACES.match(base))
 
+
+# 各地, 各有关地方: the places themselves, assigned as a whole.
+_COLLECTIVE_PLACES = re.compile(r"^各(?:有关|相关)?地(?:方|区)?$")
 
 _LEADER_POST = re.compile(
     r"(?:领导|领导同志|市长|县长|区长|州长|省长|书记|主任|秘书长|部长|常委|主席|专员|负责同志|负责人)(?:同志)?$"

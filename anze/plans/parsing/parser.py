@@ -12,9 +12,11 @@ from .assignments import (
     LABEL_RE,
     Assignment,
     Context,
+    assignment_only,
     heading_assignment,
     parse_field,
     parse_fields,
+    split_assignment_brackets,
     strip_assignment_brackets,
     trailing_sentence_assignment,
 )
@@ -31,9 +33,11 @@ from .front import (
 )
 from .model import Plan, Section, Task
 from .names import split_concatenated_orgs
+from .provenance import attach_provenance
 from .reading import DEFAULT_MAX_BYTES, DocumentText, read_document
 from .structure import (
     BULLET,
+    HEADING_KINDS,
     LABEL,
     TABLE,
     TEXT,
@@ -45,6 +49,7 @@ from .structure import (
     join_broken_lines,
     join_full_lines,
     leaf_kinds,
+    split_run_on_line,
 )
 from .tables import SECTION_MARKER, TableTask, find_text_tables, header_roles, read_table
 from .text import canonical_punctuation, is_header_line, is_page_number, squeeze_spaces, to_simplified
@@ -52,7 +57,7 @@ from .text import canonical_punctuation, is_header_line, is_page_number, squeeze
 _COLOPHON = re.compile(r"^抄送|^(?:[\u4e00-\u9fff]{2,30})?\d{4}年\d{1,2}月\d{1,2}日印发$")
 # Sections that set the scene rather than assign work; dropped when nothing in them is assigned.
 _PREAMBLE_SECTIONS = re.compile(r"总体要求|指导思想|基本原则|工作目标|主要目标|总体目标|保障措施|组织保障|工作要求|组织实施|"
-                                r"有关要求|工作步骤|实施步骤|组织领导|职责分工说明")  # fmt: skip
+                                r"有关要求|工作步骤|实施步骤|组织领导|职责分工说明|(?:目标|要求|原则|思想|依据|范围|意义)$")  # fmt: skip
 
 
 def parse_file(
@@ -99,8 +104,37 @@ def parse_document(
         original_title=front.original_title,
     )
     if not plan.tasks:
-        raise PlanParseError(errors.NO_TASKS)
+        raise PlanParseError(errors.NO_TASKS, **_what_was_seen(lines, items))
+    first_listed = ctx.first_listed_is_lead
+    plan.locator = lambda located: attach_provenance(located, document, first_listed=first_listed)
     return plan
+
+
+def _what_was_seen(lines: list[Line], items: list[Item]) -> dict[str, object]:
+    """For the no-tasks message: how many lines, which numbering styles, how many tables (and usable ones)."""
+    styles: dict[str, int] = {}
+    for line in lines:
+        if line.table is None:
+            item = classify(line)
+            if item.marker:
+                style = _STYLE_NAMES.get(item.kind, item.kind)
+                styles[style] = styles.get(style, 0) + 1
+    tables = [line.table for line in lines if line.table is not None]
+    usable = sum(1 for rows in tables if any(header_roles(row) for row in rows[:3]))
+    return {
+        "lines": len(lines),
+        "styles": "、".join(f"{name}×{count}" for name, count in styles.items()) or "无",
+        "styles_en": ", ".join(f"{name}×{count}" for name, count in styles.items()) or "none",
+        "tables": len(tables),
+        "usable_tables": usable,
+        "labels": sum(1 for item in items if item.kind == LABEL),
+    }
+
+
+_STYLE_NAMES = {
+    "part": "第一部分", "cn_section": "一、", "paren_cn": "（一）", "arabic": "1.", "paren_arabic": "（1）",
+    "circled": "①", "article": "第一条", "bullet": "●/——",
+}  # fmt: skip
 
 
 def prepare_lines(document: DocumentText) -> list[Line]:
@@ -109,6 +143,7 @@ def prepare_lines(document: DocumentText) -> list[Line]:
     texts: list[str] = []
 
     def flush() -> None:
+        texts[:] = [piece for raw in texts for piece in split_run_on_line(raw)]
         canonical = [canonical_punctuation(raw) for raw in texts]
         spans = find_text_tables(canonical)
         cursor = 0
@@ -238,16 +273,56 @@ def _visit(node: Node, headings: list[Node], sections: _Sections, ctx: Context, 
     ordinal = 0
     for child in node.children:
         if isinstance(child, Node):
-            if is_heading(child, task_kinds):
+            if is_heading(child, task_kinds) and not _is_task_after_all(child, ctx):
                 _visit(child, [*headings, child], sections, ctx, task_kinds)
                 continue
             ordinal += 1
             number = child.number if child.kind != BULLET and child.number else str(ordinal)
             _add_task(child, number, headings, sections, ctx)
+            for item in child.children:
+                # A task table right after a numbered item's lines is not that item's text: read its rows.
+                if isinstance(item, Item) and item.kind == TABLE and item.table:
+                    _add_table(item.table, headings, sections, ctx)
         elif child.kind == TABLE and child.table:
             _add_table(child.table, headings, sections, ctx)
     if not node.nodes and not any(isinstance(c, Item) and c.kind == TABLE for c in node.children):
         _add_paragraph_tasks(node, headings, sections, ctx)
+
+
+def _is_task_after_all(node: Node, ctx: Context) -> bool:
+    """A heading-like item that is a task: assigned with nothing under it, or owning its sub-items' assignment.
+
+    `十一、加强消防安全治理。（责任单位：市消防救援支队）` groups nothing; `1.深化改革。（1）…（2）…` followed by one
+    `（市政务办牵头，…配合）` line assigns the whole item, so the sub-items are its text, not tasks.
+    """
+    if not node.nodes:
+        items = [c for c in node.children if isinstance(c, Item)]
+        if any(i.kind != LABEL for i in items):
+            return False
+        return bool(items) or heading_assignment(node.text, ctx) is not None
+    if node.kind in HEADING_KINDS or len(node.nodes) < 2 or any(sub.nodes for sub in node.nodes):
+        return False
+    last = node.nodes[-1]
+    trailing = 0
+    for item in reversed(last.children):
+        if isinstance(item, Item) and (item.kind == LABEL or assignment_only(item.text, ctx)):
+            trailing += 1
+        else:
+            break
+    if not trailing:
+        return False
+    return not any(_has_own_assignment(sub, ctx) for sub in node.nodes[:-1]) and not _has_own_assignment(
+        Node(last.kind, text=last.text, children=last.children[: len(last.children) - trailing]), ctx
+    )
+
+
+def _has_own_assignment(node: Node, ctx: Context) -> bool:
+    texts = [node.text] + [c.text for c in node.children if isinstance(c, Item) and c.kind == TEXT]
+    if any(isinstance(c, Item) and c.kind == LABEL for c in node.children):
+        return True
+    return any(found for text in texts for _, found in split_assignment_brackets(text, ctx)) or any(
+        trailing_sentence_assignment(text, ctx)[0] for text in texts
+    )
 
 
 def _add_task(node: Node, number: str, headings: list[Node], sections: _Sections, ctx: Context) -> None:
@@ -264,7 +339,15 @@ def _add_paragraph_tasks(node: Node, headings: list[Node], sections: _Sections, 
     """Paragraphs under a heading with no numbered items: each assigned paragraph group is a task."""
     units = paragraph_units(node.children)
     if node.kind == "root" and not any(u.kind == LABEL or LABEL_RE.search(u.text) for u in units):
-        return
+        # Unnumbered paragraphs with no heading are tasks only where several of them assign someone.
+        assigned = sum(
+            1
+            for u in units
+            if any(found for _, found in split_assignment_brackets(u.text, ctx))
+            or trailing_sentence_assignment(u.text, ctx)[0]
+        )
+        if assigned < 2:
+            return
     _, drafts, default = split_clauses(units, ctx)
     inherited = ([default] if default else []) + _group_assignments(headings, ctx)
     section = _section_for(headings, sections, ctx)

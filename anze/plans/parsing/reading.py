@@ -37,6 +37,8 @@ class DocumentText:
     format: str = "txt"
     encoding: str | None = None
     pages: int | None = None
+    # The block index where each page starts (PDF), for provenance.
+    page_starts: list[int] = field(default_factory=list)
 
     @classmethod
     def from_text(cls, text: str, *, format: str = "txt", encoding: str | None = None) -> DocumentText:
@@ -183,8 +185,15 @@ def read_pdf(data: bytes, name: str = "") -> DocumentText:
         raise PlanParseError(errors.CORRUPT_PDF, name=name)
     if sum(len("".join(page.split())) for page in pages) < 2 * len(pages):
         raise PlanParseError(errors.PDF_NO_TEXT_LAYER, name=name)
+    from .tables import looks_like_table_page
+
     blocks: list[Block] = []
-    for page in pages:
+    starts: list[int] = []
+    for number, page in enumerate(pages):
+        starts.append(len(blocks))
+        if looks_like_table_page(page):
+            # A table: the layout text keeps each cell under its column, wrapped cells included.
+            page = reader.pages[number].extract_text(extraction_mode="layout") or page
         blocks.extend(page.splitlines())
         blocks.append("")
-    return DocumentText(blocks=blocks, format="pdf", pages=len(pages))
+    return DocumentText(blocks=blocks, format="pdf", pages=len(pages), page_starts=starts)

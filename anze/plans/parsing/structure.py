@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from .assignments import LABEL_LINE_RE, LABEL_RE, bracket_spans
 from .front import Line
-from .text import TERMINAL_PUNCTUATION, bracket_balance
+from .text import TERMINAL_PUNCTUATION, bracket_balance, canonical_punctuation
 
 PART = "part"
 CN_SECTION = "cn_section"
@@ -15,6 +15,7 @@ PAREN_CN = "paren_cn"
 ARABIC = "arabic"
 PAREN_ARABIC = "paren_arabic"
 CIRCLED = "circled"
+ARTICLE = "article"
 BULLET = "bullet"
 TEXT = "text"
 LABEL = "label"
@@ -23,6 +24,8 @@ TABLE = "table"
 _MARKERS: list[tuple[str, re.Pattern[str]]] = [
     (PART, re.compile(r"^(?P<m>第(?P<n>[一二三四五六七八九十]{1,3})(?:部分|章|篇))(?P<t>.*)$")),
     (CN_SECTION, re.compile(r"^(?P<m>(?P<n>[一二三四五六七八九十]{1,3})[、.])(?P<t>.+)$")),
+    # 第一条 … of a 规定/办法/细则: articles are items, not headings.
+    (ARTICLE, re.compile(r"^(?P<m>第(?P<n>[一二三四五六七八九十百零〇]{1,5})条)\s*(?P<t>.+)$")),
     (PAREN_CN, re.compile(r"^(?P<m>[（〔](?P<n>[一二三四五六七八九十]{1,3})[）〕][、.]?)(?P<t>.+)$")),
     (ARABIC, re.compile(r"^(?P<m>(?P<n>\d{1,3})(?:[.、](?!\d)|）(?!\d)))(?P<t>.+)$")),
     (PAREN_ARABIC, re.compile(r"^(?P<m>[（〔](?P<n>\d{1,3})[）〕][、.]?)(?P<t>.+)$")),
@@ -70,6 +73,73 @@ class Node:
             out.append(node)
             node = node.parent
         return out
+
+
+_CN_DIGITS = "一二三四五六七八九十"
+# Markers that may start an item inside a line whose breaks were lost: after a sentence end or a space.
+_RUN_ON_MARKERS = re.compile(
+    r"(?:(?<=[。；！？）\s])|^)(?:"
+    r"(?P<cn>[一二三四五六七八九十]{1,3})、"
+    r"|（(?P<pcn>[一二三四五六七八九十]{1,3})）"
+    r"|(?P<ar>\d{1,2})[.、．](?!\d)"
+    r"|（(?P<par>\d{1,2})）"
+    r"|(?P<ci>[①-⑳])"
+    r"|第(?P<art>[一二三四五六七八九十]{1,3})条)"
+)
+RUN_ON_MIN_LENGTH = 150
+_HEADING_THEN_SPACE = re.compile(
+    r"(?P<kind>[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）)[^\s。；，：！？（）]{2,15}\s+(?=\S)"
+)
+
+
+def _numeral(value: str) -> int:
+    if value.isdigit():
+        return int(value)
+    if "\u2460" <= value <= "\u2473":
+        return ord(value) - 0x2460 + 1
+    if value == "十":
+        return 10
+    tens, _, units = value.partition("十")
+    if "十" not in value:
+        return _CN_DIGITS.index(value) + 1 if len(value) == 1 else 0
+    return (_CN_DIGITS.index(tens) + 1 if tens else 1) * 10 + (_CN_DIGITS.index(units) + 1 if units else 0)
+
+
+def split_run_on_line(line: str) -> list[str]:
+    """Cut a line that holds a whole document (line breaks lost) before its numbered items.
+
+    Only markers that follow a sentence end or a space count, and only where their numbers run in order
+    (一、…二、…, 1.…2.…, restarting at 1): a lone `2.` inside a sentence stays where it is.
+    """
+    if len(line) < RUN_ON_MIN_LENGTH:
+        return [line]
+    canonical = canonical_punctuation(line)
+    if len(canonical) != len(line):
+        line = canonical  # the offsets below must hold in the line that is cut
+    found: dict[str, list[tuple[int, int]]] = {}
+    for match in _RUN_ON_MARKERS.finditer(canonical):
+        kind = match.lastgroup or ""
+        found.setdefault(kind, []).append((match.start(), _numeral(match.group(kind))))
+    cuts: set[int] = set()
+    for marks in found.values():
+        in_order = [
+            start
+            for index, (start, number) in enumerate(marks)
+            if number == 1
+            or (index and marks[index - 1][1] == number - 1)
+            or (index + 1 < len(marks) and marks[index + 1][1] == number + 1)
+        ]
+        if len(in_order) >= 2:
+            cuts.update(in_order)
+    if not cuts:
+        return [line]
+    for cut in list(cuts):
+        # 一、整治目标 全面排查…: a heading phrase and its first paragraph, once on two lines.
+        match = _HEADING_THEN_SPACE.match(canonical, cut)
+        if match and match.group("kind"):
+            cuts.add(match.end())
+    bounds = sorted(cuts | {0, len(line)})
+    return [piece for a, b in zip(bounds, bounds[1:], strict=False) if (piece := line[a:b].strip())]
 
 
 def classify(line: Line) -> Item:

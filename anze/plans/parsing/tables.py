@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .assignments import DEADLINE, LABELS, ROLES
+from .assignments import CADENCE, DEADLINE, LABELS, ROLES
 from .deadlines import parse_deadline
 from .names import looks_like_unit
 from .text import canonical_punctuation, is_page_number, squeeze_spaces
@@ -65,9 +65,23 @@ class TableTask:
     original: str = ""
 
 
+_CELL_LABEL = re.compile(r"^[\u4e00-\u9fff]{1,8}：")
+
+
 def _clean(cell: str) -> str:
-    lines = [squeeze_spaces(canonical_punctuation(line)) for line in cell.splitlines()]
-    return "".join(line for line in lines if line)
+    """One cell's text: wrapped lines joined; a line that starts a label, or a unit on a line of its own after
+    another, is kept apart (牵头：市甲局 / 配合：市乙局; 市甲局 / 市乙局)."""
+    lines = [
+        line for line in (squeeze_spaces(canonical_punctuation(raw)) for raw in cell.splitlines()) if line
+    ]
+    out = lines[0] if lines else ""
+    for previous, line in zip(lines, lines[1:], strict=False):
+        if _CELL_LABEL.match(line) and previous[-1] not in "；。，、":
+            out += "；"
+        elif looks_like_unit(previous) and looks_like_unit(line) and previous[-1] not in "；。，、":
+            out += "、"
+        out += line
+    return out
 
 
 def read_table(rows: list[list[str]]) -> list[TableTask] | None:
@@ -86,6 +100,8 @@ def read_table(rows: list[list[str]]) -> list[TableTask] | None:
             # A two-row header (责任单位 spanning 牵头单位 | 配合单位): the lower row is more specific.
             roles = [b or a for a, b in zip(roles, second, strict=False)]
             continue
+        if second:
+            continue  # the header repeated at the top of each page
         values = [v for v in row if v]
         if not values:
             continue
@@ -101,7 +117,7 @@ def read_table(rows: list[list[str]]) -> list[TableTask] | None:
             section = cells[SECTION][0]
         number = (cells.get(NUMBER) or [""])[0].strip(".、 ")
         texts = cells.get(TEXT, [])
-        fields = [(role, value) for role in (*ROLES, DEADLINE) for value in cells.get(role, [])]
+        fields = [(role, value) for role in (*ROLES, DEADLINE, CADENCE) for value in cells.get(role, [])]
         original = " | ".join(raw_row)
         if NUMBER in roles:
             # An empty or repeated 序号 continues the task above (a vertically merged cell).
@@ -183,17 +199,67 @@ def _read_pipe_table(lines: list[str], start: int) -> tuple[int, int, list[list[
     return start, end, rows
 
 
-def _read_column_table(lines: list[str], start: int) -> tuple[int, int, list[list[str]]] | None:
-    header = lines[start].strip()
+def _chunks(splitter: re.Pattern[str], line: str) -> list[tuple[int, str]]:
+    """The cells of a column-aligned line with the offset where each starts."""
+    out: list[tuple[int, str]] = []
+    position = 0
+    for piece in splitter.split(line):
+        found = line.find(piece, position) if piece else -1
+        if piece.strip() and found >= 0:
+            out.append((found + len(piece) - len(piece.lstrip()), piece.strip()))
+            position = found + len(piece)
+    return out
+
+
+def _split_leading_number(chunks: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """`10 加强…` with one space after a two-digit 序号: the number is a cell of its own."""
+    if chunks:
+        match = re.match(r"^(\d{1,3})[.、]?\s*(?=\D)", chunks[0][1])
+        if match and match.end() < len(chunks[0][1]):
+            offset, text = chunks[0]
+            return [(offset, match.group(1)), (offset + match.end(), text[match.end() :]), *chunks[1:]]
+    return chunks
+
+
+def _column_at(offset: int, starts: list[int]) -> int:
+    return min(range(len(starts)), key=lambda i: abs(starts[i] - offset))
+
+
+def _aligned(chunks: list[tuple[int, str]], starts: list[int]) -> bool:
+    """Whether every cell starts within two characters of a column start (PDF text laid out by position)."""
+    return bool(chunks) and all(abs(starts[_column_at(o, starts)] - o) <= 2 for o, _ in chunks)
+
+
+def _read_column_table(lines: list[str], first: int) -> tuple[int, int, list[list[str]]] | None:
+    start = first
+    header_line = lines[start].rstrip()
     for splitter in (_COLUMNS_WIDE, _COLUMNS_ANY):
-        cells = [c for c in splitter.split(header) if c]
+        chunks = _chunks(splitter, header_line)
+        cells = [c for _, c in chunks]
         roles = header_roles(cells) if len(cells) >= 3 else None
         if roles and all(roles):
             break
+        # A header cell wrapped onto the next line (序 / 号, 完成时 / 限) when the PDF column is narrow.
+        below = _chunks(splitter, lines[start + 1].rstrip()) if start + 1 < len(lines) else []
+        if (
+            len(cells) >= 3
+            and below
+            and _aligned(below, [o for o, _ in chunks])
+            and all(len(c) <= 4 for _, c in below)
+        ):
+            starts = [o for o, _ in chunks]
+            for offset, text in below:
+                cells[_column_at(offset, starts)] += text
+            roles = header_roles(cells)
+            if roles and all(roles):
+                start += 1
+                break
     else:
         return None
     width = len(cells)
+    starts = [o for o, _ in chunks]
     text_at = roles.index(TEXT) if TEXT in roles else 1
+    numbered = roles[0] == NUMBER
     rows = [cells]
     end = start + 1
     while end < len(lines):
@@ -201,9 +267,37 @@ def _read_column_table(lines: list[str], start: int) -> tuple[int, int, list[lis
         if _is_blank_or_noise(line) and not line.strip().isdigit():
             end += 1
             continue
-        parts = [c for c in splitter.split(line.strip()) if c]
-        if len(parts) >= 2:
-            rows.append(_fit_row(parts, roles, text_at, width))
+        row_chunks = _chunks(splitter, line.rstrip())
+        if numbered:
+            row_chunks = _split_leading_number(row_chunks)
+        parts = [c for _, c in row_chunks]
+        if len(parts) >= 2 and header_roles(parts):
+            end += 1
+            # The header repeated on the next page, with the line its wrapped cells ran onto.
+            if end < len(lines):
+                below = _chunks(splitter, lines[end].rstrip())
+                if _aligned(below, starts) and all(len(c) <= 4 and not c.isdigit() for _, c in below):
+                    end += 1
+            continue
+        first_cell = parts[0].strip(".、")
+        starts_row = not numbered or (first_cell.isdigit() and _column_at(row_chunks[0][0], starts) == 0)
+        if numbered and not starts_row and len(rows) > 1 and _aligned(row_chunks, starts):
+            # A wrapped row: each piece goes on the cell of the column it sits under.
+            columns = [_column_at(o, starts) for o, _ in row_chunks]
+            if 0 in columns and roles[0] == NUMBER:
+                break
+            for column, (_, text) in zip(columns, row_chunks, strict=True):
+                rows[-1][column] += text
+        elif len(parts) >= 2:
+            if _aligned(row_chunks, starts) and len({_column_at(o, starts) for o, _ in row_chunks}) == len(
+                parts
+            ):
+                row = [""] * width
+                for offset, text in row_chunks:
+                    row[_column_at(offset, starts)] = text
+                rows.append(row)
+            else:
+                rows.append(_fit_row(parts, roles, text_at, width))
         elif SECTION_MARKER.match(parts[0]):
             rows.append([parts[0]] * width)
         elif len(rows) > 1 and len(parts[0]) <= 60 and not parts[0].endswith("。"):
@@ -211,7 +305,24 @@ def _read_column_table(lines: list[str], start: int) -> tuple[int, int, list[lis
         else:
             break
         end += 1
-    return (start, end, rows) if len(rows) > 1 else None
+    return (first, end, rows) if len(rows) > 1 else None
+
+
+def looks_like_table_page(text: str) -> bool:
+    """Whether a page's plain text holds a task table's header: three column names in a row, one per line
+    or on one line (a PDF table; its layout text keeps the columns apart)."""
+    run = 0
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        cells = [c for c in _COLUMNS_ANY.split(canonical_punctuation(line)) if c]
+        if len(cells) >= 3 and header_roles(cells):
+            return True
+        run = run + 1 if len(line) <= 8 and column_role(line) else 0
+        if run >= 3:
+            return True
+    return False
 
 
 def _fit_row(parts: list[str], roles: list[str | None], text_at: int, width: int) -> list[str]:

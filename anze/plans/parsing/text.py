@@ -87,6 +87,14 @@ def to_simplified(text: str) -> str:
     return converter.convert(text)  # type: ignore[attr-defined]
 
 
+def has_traditional(text: str) -> bool:
+    """Whether any character of the text is a Traditional form that t2s would change."""
+    if text.isascii():
+        return False
+    _, traditional = _converter()
+    return not traditional.isdisjoint(text)
+
+
 def normalize(text: str) -> str:
     """Return the canonical form of one line: punctuation width, Simplified script, no layout spaces."""
     return squeeze_spaces(to_simplified(canonical_punctuation(text)))

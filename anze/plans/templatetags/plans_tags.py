@@ -16,10 +16,35 @@ def badge(value: str) -> str:
     return choice_badge(str(value))
 
 
-@register.simple_tag
-def unit_url(unit) -> str:
-    """The unit's responsibilities page."""
-    return reverse("plans:unit_responsibilities", args=[unit.public_id]) if unit else ""
+@register.simple_tag(takes_context=True)
+def unit_url(context, unit) -> str:
+    """The unit's responsibilities page, or "" when the reader may not open it (the page shows plain text:
+    a unit user may not open the other units' pages, which would answer 404)."""
+    if not unit:
+        return ""
+    request = context.get("request")
+    if request is not None:
+        visible = _visible_unit_ids(request)
+        if visible is not None and unit.pk not in visible:
+            return ""
+    return reverse("plans:unit_responsibilities", args=[unit.public_id])
+
+
+def _visible_unit_ids(request) -> frozenset[int] | None:
+    """The ids of the units the reader may view (None: all of them), once per request."""
+    if not hasattr(request, "_anze_visible_unit_ids"):
+        from anze.core.restrict import ALL, scope_q
+        from anze.org.models import Unit
+
+        q = scope_q(Unit, request.user, "view")
+        if q is ALL:
+            ids = None
+        elif q is None:
+            ids = frozenset()
+        else:
+            ids = frozenset(Unit.objects.filter(q).values_list("pk", flat=True))
+        request._anze_visible_unit_ids = ids
+    return request._anze_visible_unit_ids
 
 
 @register.simple_tag
@@ -48,3 +73,11 @@ def org_url(obj) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def compare_versions(diff):
+    """A stored version diff as a document comparison (see plans/comparison.py)."""
+    from anze.plans.comparison import compare_versions as compare
+
+    return compare(diff)

@@ -294,6 +294,18 @@ def test_a_text_without_tasks_is_refused() -> None:
     assert "未在文件中找到任何任务" in error.message_zh
 
 
+def test_a_document_without_tasks_is_told_what_was_seen() -> None:
+    text = "关于开展安全宣传活动的通知\n各单位要高度重视。\n一、活动时间\n二、活动地点\n三、参加人员"
+
+    error = _error(text.encode())
+
+    assert error.code == errors.NO_TASKS
+    assert "已读到 5 行" in error.message_zh and "编号样式：一、×3" in error.message_zh
+    assert "表格 0 个" in error.message_zh
+    assert error.details["lines"] == 5 and error.details["tables"] == 0
+    assert "numbering styles: 一、×3;" in error.message_en
+
+
 def test_a_file_over_the_size_limit_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "big.txt"
     path.write_bytes(SMALL_PLAN.encode() * 10)
@@ -309,3 +321,59 @@ def test_a_file_over_the_size_limit_is_refused(tmp_path: Path) -> None:
 def test_error_codes_are_stable_strings() -> None:
     assert PlanParseError(errors.NO_TASKS).code == "no_tasks"
     assert PlanParseError(errors.PDF_NO_TEXT_LAYER, name="a.pdf").details == {"name": "a.pdf"}
+
+
+# ---- provenance -----------------------------------------------------------------------------------
+
+
+def test_each_clause_and_name_keeps_the_line_and_characters_it_came_from() -> None:
+    text = (
+        "某市工作任务分工\n\n1. 开展隐患排查。\n牵头单位：市应急局  配合单位：市公安局、交通运输局\n"
+        "2. 加强培训。（责任单位：各县区党委、政府）\n"
+    )
+
+    plan = parse_text(text, known_units={"市交通运输局"}).locate()
+
+    first, second = (c.to_dict(include_original=True)["source"] for _, _, c in plan.iter_clauses())
+    assert first["lines"] == [3, 4] and first["page"] is None
+    lead = first["fields"]["lead_units"][0]
+    assert (lead["line"], lead["text"]) == (4, "市应急局")
+    assert text.splitlines()[3][slice(*lead["chars"])] == "市应急局"
+    # A name read longer than written points at the characters it was read from.
+    restored = first["fields"]["supporting_units"][1]
+    assert (restored["name"], restored["text"]) == ("市交通运输局", "交通运输局")
+    governments = second["fields"]["responsible_units"][1]
+    assert (governments["name"], governments["line"], governments["text"]) == ("各县区政府", 5, "政府")
+
+
+def test_provenance_in_a_pdf_names_the_page() -> None:
+    pages = [
+        ["某市工作任务分工", "1. 开展隐患排查。（责任单位：市应急局）"],
+        ["2. 加强培训。（责任单位：市教育局）"],
+    ]
+
+    plan = parse_document(read_document(make_pdf(pages), "plan.pdf")).locate()
+
+    sources = [c.source for _, _, c in plan.iter_clauses()]
+    assert [s["page"] for s in sources] == [1, 2]
+    assert sources[1]["fields"]["responsible_units"][0]["page"] == 2
+
+
+def test_the_default_interchange_form_has_no_provenance_key() -> None:
+    clause = parse_text(SMALL_PLAN).to_dict()["sections"][0]["tasks"][0]["clauses"][0]
+
+    assert "source" not in clause and "original" not in clause
+
+
+def test_a_line_that_reads_like_an_assignment_but_went_into_no_clause_is_reported() -> None:
+    text = (
+        "某市工作任务分工\n一、主要任务\n1. 开展隐患排查。（责任单位：市应急局）\n"
+        "二、保障措施\n各地各部门要高度重视，主要负责同志亲自部署。\n"
+    )
+
+    plan = parse_text(text)
+
+    assert plan.to_dict(include_original=True)["unplaced"] == [
+        {"page": None, "line": 5, "text": "各地各部门要高度重视，主要负责同志亲自部署。"}
+    ]
+    assert "unplaced" not in plan.to_dict()

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from anze.plans.parsing import parse_text
+from anze.plans.parsing import PlanParseError, parse_text
 from anze.plans.parsing.deadlines import parse_deadline
 from anze.plans.parsing.duties import find_duties
 from anze.plans.parsing.names import split_concatenated_orgs, split_leaders, split_unit_names
@@ -299,8 +299,29 @@ def test_a_plan_saying_the_first_listed_unit_leads() -> None:
 
     assert roles(plan.tasks[0].clauses[0]) == {
         "lead_units": ["市应急局"],
-        "responsible_units": ["市公安局", "市交通局"],
+        "supporting_units": ["市公安局", "市交通局"],
     }
+
+
+@pytest.mark.parametrize(
+    "rule", ["（列第一位者为牵头单位，下同）", "排在第一位的部门为牵头部门，其他部门按职责分工负责。"]
+)
+def test_the_first_listed_rule_in_its_usual_wordings_covers_a_single_unit_and_a_duty_verb(rule: str) -> None:
+    plan = plan_of(
+        f"{rule}\n1. 开展专项整治。（应急部、公安部负责，国铁集团参加）\n2. 开展普查。（水利部）\n"
+    )
+
+    assert roles(plan.tasks[0].clauses[0]) == {
+        "lead_units": ["应急部"],
+        "supporting_units": ["公安部", "国铁集团"],
+    }
+    assert roles(plan.tasks[1].clauses[0]) == {"lead_units": ["水利部"]}
+
+
+def test_without_the_rule_every_listed_unit_is_responsible() -> None:
+    plan = plan_of("1. 开展专项整治。（应急部、公安部负责）\n")
+
+    assert roles(plan.tasks[0].clauses[0]) == {"responsible_units": ["应急部", "公安部"]}
 
 
 # ---- list splitting ----------------------------------------------------------------------------
@@ -501,3 +522,282 @@ def test_to_json_has_exactly_the_interchange_keys() -> None:
     assert set(clause["duties"][0]) == {"text", "rrule", "count", "subject"}
     assert "original" in plan.to_dict(include_original=True)["sections"][0]["tasks"][0]["clauses"][0]
     assert '"责任单位' not in plan.to_json() and "市应急局" in plan.to_json()
+
+
+# ---- the wider family: forms of other provinces' and cities' plans --------------------------------
+
+
+def test_numbered_headings_past_ten_that_carry_their_own_assignment_are_tasks() -> None:
+    body = "".join(
+        f"{numeral}、加强第{index}类安全管理。（责任单位：市第{index}局）\n"
+        for index, numeral in enumerate(["一", "二", "九", "十", "十一", "二十三"], start=1)
+    )
+
+    plan = plan_of(body)
+
+    assert [t.number for t in plan.tasks] == ["一", "二", "九", "十", "十一", "二十三"]
+    assert plan.tasks[-1].clauses[0].responsible_units == ["市第6局"]
+
+
+def test_sub_items_followed_by_one_assignment_belong_to_their_parent() -> None:
+    plan = plan_of(
+        "1.深化改革。\n（1）推动事项网上可办；\n（2）推进电子证照应用。\n（市政务办牵头，市大数据局配合）\n"
+        "2.推进审批改革。\n（1）压缩审批时限。（市住建局牵头）\n（2）推行区域评估。（市规划资源局牵头）\n"
+    )
+
+    first, *others = plan.tasks
+    assert len(first.clauses) == 1 and first.clauses[0].text.startswith(
+        "深化改革。（1）推动事项网上可办；（2）推进"
+    )
+    assert roles(first.clauses[0]) == {"lead_units": ["市政务办"], "supporting_units": ["市大数据局"]}
+    # Sub-items with their own assignment stay tasks of their own under their parent.
+    assert [(t.number, t.clauses[0].lead_units) for t in others] == [
+        ("1", ["市住建局"]),
+        ("2", ["市规划资源局"]),
+    ]
+
+
+def test_several_assignment_groups_in_one_paragraph_make_several_clauses() -> None:
+    plan = plan_of(
+        "1.开展储存场所整治，摸清底数（市应急局牵头）；推进码头改造（市交通运输局牵头，市公安局配合）。\n"
+    )
+
+    clauses = plan.tasks[0].clauses
+    assert [c.text for c in clauses] == ["开展储存场所整治，摸清底数；", "推进码头改造。"]
+    assert roles(clauses[1]) == {"lead_units": ["市交通运输局"], "supporting_units": ["市公安局"]}
+
+
+def test_a_parenthesis_inside_a_sentence_without_a_duty_verb_is_text() -> None:
+    plan = plan_of("1.加强企业（单位）安全管理；落实责任。（责任单位：市应急局）\n")
+
+    assert len(plan.tasks[0].clauses) == 1
+    assert plan.tasks[0].clauses[0].text.startswith("加强企业（单位）安全管理")
+
+
+def test_articles_of_a_regulation_are_items() -> None:
+    plan = plan_of(
+        "第一条 为明确职责，制定本规定。\n第二条 市应急局负责综合监督管理。（责任单位：市应急局）\n"
+    )
+
+    assert [(t.number, t.clauses[0].responsible_units) for t in plan.tasks] == [
+        ("一", []),
+        ("二", ["市应急局"]),
+    ]
+
+
+def test_a_whole_document_on_one_line_is_cut_before_its_numbered_items() -> None:
+    text = (
+        "某市港口安全专项整治工作方案 一、整治目标 全面排查港口企业安全风险，确保不发生较大以上事故。 二、整治任务 "
+        "1.开展危险货物储存场所安全检查。（牵头单位：市交通运输局；配合单位：市应急局） "
+        "2.加强港口作业现场管理，严格执行作业规程。（牵头单位：市交通运输局） "
+        "3.开展港口消防设施专项检查。（牵头单位：市消防救援支队） 三、工作要求 各单位要高度重视，认真组织实施。"
+    )
+
+    plan = parse_text(text)
+
+    assert plan.title == "某市港口安全专项整治工作方案"
+    assert [c.lead_units for _, _, c in plan.iter_clauses()] == [
+        ["市交通运输局"],
+        ["市交通运输局"],
+        ["市消防救援支队"],
+    ]
+
+
+def test_a_lone_number_inside_a_long_sentence_does_not_cut_the_line() -> None:
+    sentence = (
+        "1.推进改造，"
+        + "全面提升城市燃气管网安全水平，" * 8
+        + "力争提高2.5倍，确保安全。（责任单位：市住建局）"
+    )
+
+    plan = plan_of(sentence + "\n")
+
+    assert len(plan.tasks) == 1 and "提高2.5倍" in plan.tasks[0].clauses[0].text
+
+
+def test_a_table_header_repeated_on_each_page_is_not_a_task() -> None:
+    header = "| 序号 | 工作任务 | 牵头单位 | 配合单位 |"
+    plan = plan_of(
+        f"{header}\n| 1 | 开展隐患排查 | 市林草局 | 市应急局 |\n- 2 -\n{header}\n| 2 | 加强火源管控 | 市公安局 | 市林草局 |\n"
+    )
+
+    assert [(t.number, t.clauses[0].lead_units) for t in plan.tasks] == [
+        ("1", ["市林草局"]),
+        ("2", ["市公安局"]),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("field", "lead", "co"),
+    [
+        ("牵头领导：市长；责任领导：各副市长按分工负责", ["市长", "各副市长"], []),
+        ("责任领导：张国华、李文军等同志", ["张国华", "李文军"], []),
+        ("牵头领导：分管副市长", ["分管副市长"], []),
+        ("分管市领导：王海涛，赵明、周玉敏同志分工负责", ["王海涛"], ["赵明", "周玉敏"]),
+    ],
+)
+def test_leaders_by_post_several_with_deng_tongzhi_and_each_vice_mayor(
+    field: str, lead: list, co: list
+) -> None:
+    clause = plan_of(f"1. 开展安全巡查。（{field}；责任单位：市应急局）\n").tasks[0].clauses[0]
+
+    assert (clause.lead_leaders, clause.co_leaders) == (lead, co)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "市委宣传部牵头，各地、各部门配合。",
+            {"lead_units": ["市委宣传部"], "supporting_units": ["各地", "各部门"]},
+        ),
+        ("公安部负责，国铁集团参加。", {"responsible_units": ["公安部"], "supporting_units": ["国铁集团"]}),
+        (
+            "由区应急局牵头，区经济信息委配合，各镇街负责落实。",
+            {
+                "lead_units": ["区应急局"],
+                "supporting_units": ["区经济信息委"],
+                "responsible_units": ["各镇街"],
+            },
+        ),
+    ],
+)
+def test_more_sentence_forms(sentence: str, expected: dict) -> None:
+    clause = plan_of(f"1. 开展专项整治。{sentence}\n").tasks[0].clauses[0]
+
+    assert roles(clause) == expected
+
+
+def test_units_ending_in_deng_youguan_bumen_he_danwei_and_the_ministries() -> None:
+    clause = (
+        plan_of("1. 开展整治。（应急部、交通运输部等有关部门和单位按职责分工负责）\n").tasks[0].clauses[0]
+    )
+
+    assert clause.responsible_units == ["应急部", "交通运输部"]
+
+
+def test_a_second_label_such_as_xietong_zeren_danwei_is_its_own_role() -> None:
+    clause = (
+        plan_of("（一）建立防汛责任体系。\n责任单位：县水务局。\n协同责任单位：县总工会、团县委。\n")
+        .tasks[0]
+        .clauses[0]
+    )
+
+    assert roles(clause) == {"responsible_units": ["县水务局"], "supporting_units": ["县总工会", "团县委"]}
+
+
+@pytest.mark.parametrize(
+    ("field", "lead"),
+    [
+        ("县委常委、常务副县长 林志华", ["林志华"]),
+        ("副县长 郑晓东、蔡丽娟", ["郑晓东", "蔡丽娟"]),
+        ("分管副县长", ["分管副县长"]),
+    ],
+)
+def test_a_leader_written_with_post_and_name_is_the_person(field: str, lead: list[str]) -> None:
+    clause = plan_of(f"1.开展渔船安全整治。\n责任领导：{field}\n责任单位：县农业农村局\n").tasks[0].clauses[0]
+
+    assert clause.lead_leaders == lead
+
+
+def test_lists_with_a_level_left_out_and_a_chain_of_levels() -> None:
+    clause = (
+        plan_of("1.开展整治。（责任单位：市工业和信息化局、财政局，各市、州、县人民政府）\n")
+        .tasks[0]
+        .clauses[0]
+    )
+
+    assert clause.responsible_units == ["市工业和信息化局", "市财政局", "各市、州、县人民政府"]
+
+
+def test_guidance_and_carrying_out_read_as_roles() -> None:
+    plan = plan_of(
+        "1.落实主体责任。（各省级人民政府负责，国家卫生健康委指导）\n"
+        "2.落实防汛责任。（由市政府分管副市长牵头，市水利局负责，各县区政府落实）\n"
+    )
+
+    first, second = (t.clauses[0] for t in plan.tasks)
+    assert roles(first) == {"responsible_units": ["各省级人民政府"], "supporting_units": ["国家卫生健康委"]}
+    assert roles(second) == {
+        "lead_leaders": ["市政府分管副市长"],
+        "responsible_units": ["市水利局", "各县区政府"],
+    }
+
+
+def test_sub_labels_inside_one_cell_set_the_roles() -> None:
+    plan = plan_of(
+        "| 序号 | 重点工作 | 责任单位 |\n| 1 | 开展评估 | 牵头：市应急局；配合：市工信局、泉港区政府 |\n"
+    )
+
+    assert roles(plan.tasks[0].clauses[0]) == {
+        "lead_units": ["市应急局"],
+        "supporting_units": ["市工信局", "泉港区政府"],
+    }
+
+
+def test_a_post_noted_after_a_leaders_name_and_he_between_units() -> None:
+    clause = (
+        plan_of(
+            "1.开展大检查。（分管领导：刘永红（副市长）、谢文斌（市政府秘书长）；责任单位：市自然资源局和市生态环境局）\n"
+        )
+        .tasks[0]
+        .clauses[0]
+    )
+
+    assert clause.lead_leaders == ["刘永红", "谢文斌"]
+    assert clause.responsible_units == ["市自然资源局", "市生态环境局"]
+
+
+def test_a_duty_list_written_unit_first_assigns_the_unit() -> None:
+    plan = plan_of(
+        "（一）市应急管理局：负责全市安全生产综合监督管理。\n（二）市公安局：牵头道路交通安全管理。\n"
+    )
+
+    first, second = (t.clauses[0] for t in plan.tasks)
+    assert (first.text, first.responsible_units) == ("负责全市安全生产综合监督管理。", ["市应急管理局"])
+    assert second.lead_units == ["市公安局"]
+
+
+def test_a_phrase_with_a_colon_that_is_not_a_unit_stays_text() -> None:
+    clause = plan_of("1. 工作目标：全面排查风险隐患。（责任单位：市应急局）\n").tasks[0].clauses[0]
+
+    assert clause.text.startswith("工作目标：") and clause.responsible_units == ["市应急局"]
+
+
+def test_cadence_in_its_own_label_or_deadline_column_is_suggested_as_a_duty() -> None:
+    labelled = plan_of("1.开展桥梁隐患排查。\n责任单位：市住建局\n工作频次：每季度\n完成时限：持续推进\n")
+    table = plan_of("| 序号 | 工作任务 | 责任单位 | 完成时限 |\n| 1 | 做好燃气保供 | 市城管局 | 每月 |\n")
+
+    first, second = labelled.tasks[0].clauses[0], table.tasks[0].clauses[0]
+    assert [d.rrule for d in first.duties] == ["FREQ=MONTHLY;INTERVAL=3"]
+    assert first.deadline.ongoing and first.deadline.text == "持续推进"
+    assert [(d.text, d.rrule) for d in second.duties] == [("每月", "FREQ=MONTHLY")]
+
+
+def test_a_task_table_right_after_a_numbered_task_is_read_too() -> None:
+    plan = plan_of(
+        "1.开展桥梁隐患排查。\n责任单位：市住建局\n| 序号 | 工作任务 | 责任单位 |\n| 2 | 做好燃气保供 | 市城管局 |\n"
+    )
+
+    assert [(t.number, t.clauses[0].responsible_units) for t in plan.tasks] == [
+        ("1", ["市住建局"]),
+        ("2", ["市城管局"]),
+    ]
+
+
+def test_unnumbered_paragraphs_that_assign_are_tasks_even_without_a_heading() -> None:
+    plan = plan_of(
+        "加强森林防火宣传教育。县林业局牵头，各乡镇配合。\n开展野外火源专项治理。县公安局牵头，县林业局配合。\n"
+        "加强扑火队伍建设。（县应急管理局负责）\n"
+    )
+
+    assert [c.lead_units or c.responsible_units for _, _, c in plan.iter_clauses()] == [
+        ["县林业局"],
+        ["县公安局"],
+        ["县应急管理局"],
+    ]
+
+
+def test_a_notice_with_one_stray_assignment_sentence_is_not_a_plan() -> None:
+    with pytest.raises(PlanParseError):
+        plan_of("各单位要高度重视。\n市应急局负责。\n请于月底前报送。\n")

@@ -41,7 +41,9 @@ def _page(client, plan):
 
 
 def _indicators(response):
-    return response.context["tree"][0]["tasks"][0]["clauses"][0]["indicators"]
+    """The rows of the enterprises' card on the first clause (each registered indicator is a card)."""
+    cards = response.context["tree"][0]["tasks"][0]["clauses"][0]["indicators"]
+    return [row for card in cards if card["key"] == "enterprises" for row in card["rows"]]
 
 
 def test_clause_shows_its_rule_with_counts_rate_and_a_link_to_the_failing_enterprises(

@@ -5,11 +5,11 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from anze.audit.context import set_source
+from anze.core.api.pagination import CursorPagination
 from anze.prevention import errors
 from anze.prevention.api.serializers import (
     HiddenDangerSerializer,

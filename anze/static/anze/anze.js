@@ -57,6 +57,25 @@
       select.parentNode.insertBefore(box, select);
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { renderCharts(document); hideAutosubmitButtons(document); searchableSelects(document); });
+  // Parts of a form that apply only to some values of a select: <div data-show-when="kind"
+  // data-show-values="recurring coverage">. A part holding an error stays visible.
+  function showDependent(root) {
+    root.querySelectorAll("[data-show-when]").forEach(function (el) {
+      var form = el.closest("form");
+      var select = form && form.elements[el.dataset.showWhen];
+      if (!select) return;
+      var wanted = el.dataset.showValues.split(" ").indexOf(select.value) >= 0;
+      el.hidden = !wanted && !el.querySelector(".invalid-feedback");
+    });
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.form) showDependent(event.target.form);
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    renderCharts(document);
+    hideAutosubmitButtons(document);
+    searchableSelects(document);
+    showDependent(document);
+  });
   document.addEventListener("htmx:afterSwap", function (event) { renderCharts(event.target); searchableSelects(event.target); });
 })();

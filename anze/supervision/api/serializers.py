@@ -61,6 +61,14 @@ class ExtensionAskSerializer(serializers.Serializer):
     requested_deadline = serializers.DateField()
 
 
+class AssignSerializer(serializers.Serializer):
+    """交办: the items (办理事项 ids) to start 督办 on, the reason, and optionally the case deadline."""
+
+    occurrences = serializers.ListField(child=serializers.UUIDField(), min_length=1, max_length=200)
+    reason = serializers.CharField(max_length=2000)
+    deadline = serializers.DateField(required=False, allow_null=True, default=None)
+
+
 class ExtensionDecisionSerializer(serializers.Serializer):
     approve = serializers.BooleanField()
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from anze.audit.context import set_source
 from anze.supervision import services
 from anze.supervision.api.serializers import (
+    AssignSerializer,
     CaseSerializer,
     CircularSerializer,
     ExtensionAskSerializer,
@@ -67,6 +68,45 @@ class CaseViewSet(_Restricted, viewsets.ReadOnlyModelViewSet):
         except SupervisionError as exc:
             return _error(exc)
         return Response(ExtensionRequestSerializer(extension).data, status=status.HTTP_201_CREATED)
+
+
+    @extend_schema(
+        tags=["supervision"],
+        summary="交办: start 督办 by hand on one or more occurrences, with the reason",
+        request=AssignSerializer,
+        responses={
+            201: CaseSerializer(many=True),
+            400: SupervisionErrorSerializer,
+            403: SupervisionErrorSerializer,
+            404: SupervisionErrorSerializer,
+            409: SupervisionErrorSerializer,
+        },
+    )
+    @action(detail=False, methods=["post"])
+    def assign(self, request: Request) -> Response:
+        from anze.duties.models import Occurrence
+
+        set_source("api")
+        body = AssignSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        wanted = set(body.validated_data["occurrences"])
+        items = list(Occurrence.objects.restrict(request.user, "view").filter(public_id__in=wanted))
+        if len(items) != len(wanted):  # out of scope answers as if it did not exist
+            return Response(
+                {"detail": "办理事项不存在。", "code": "not_found"}, status=status.HTTP_404_NOT_FOUND
+            )
+        try:
+            cases = services.assign_cases(
+                items,
+                actor=request.user,
+                reason=body.validated_data["reason"],
+                deadline=body.validated_data["deadline"],
+            )
+        except SupervisionError as exc:
+            if exc.code in ("forbidden", "case_exists", "already_done"):
+                return _error(exc)
+            return Response({"detail": exc.message, "code": exc.code}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(CaseSerializer(cases, many=True).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(list=extend_schema(tags=["supervision"]), retrieve=extend_schema(tags=["supervision"]))

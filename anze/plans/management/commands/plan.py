@@ -1,4 +1,4 @@
-"""`anze plan parse FILE --json` and `anze plan import FILE [--region CODE] [--dry-run]`."""
+"""`anze plan parse FILE --json`, `anze plan score FILE GOLD.json` and `anze plan import FILE [--region CODE]`."""
 
 from __future__ import annotations
 
@@ -16,10 +16,16 @@ class Command(BaseCommand):
     help = "Responsibility plans: parse a document (no database) or import it as a plan version."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        subcommands = parser.add_subparsers(dest="subcommand", required=True, metavar="{parse,import}")
+        subcommands = parser.add_subparsers(dest="subcommand", required=True, metavar="{parse,score,import}")
         parse = subcommands.add_parser("parse", help="parse FILE and print the plan; writes nothing")
         parse.add_argument("file")
         parse.add_argument("--json", action="store_true", help="print the interchange JSON (the default)")
+        score = subcommands.add_parser(
+            "score", help="parse FILE and score it against a hand-made gold file (docs/plan-format.md)"
+        )
+        score.add_argument("file")
+        score.add_argument("gold", help="the gold file (JSON)")
+        score.add_argument("--verbose", action="store_true", help="list missed tasks and wrong names")
         imp = subcommands.add_parser("import", help="import FILE as a plan, or a new version of one")
         imp.add_argument("file")
         imp.add_argument(
@@ -36,6 +42,8 @@ class Command(BaseCommand):
             raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from exc
         if options["subcommand"] == "parse":
             self.parse(content, path.name)
+        elif options["subcommand"] == "score":
+            self.score(content, path.name, Path(options["gold"]), verbose=options["verbose"])
         else:
             self.import_(content, path.name, options)
 
@@ -52,6 +60,33 @@ class Command(BaseCommand):
                 for clause in task.get("clauses") or []:
                     clause.pop("original", None)
         self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+
+    def score(self, content: bytes, filename: str, gold_path: Path, *, verbose: bool) -> None:
+        from anze.plans.importing import parse_upload
+        from anze.plans.parsing.scoring import GoldFileError, read_gold, score_plan
+
+        try:
+            gold = read_gold(json.loads(gold_path.read_text(encoding="utf-8")))
+        except OSError as exc:
+            raise CommandError(f"cannot read {gold_path}: {exc.strerror or exc}") from exc
+        except (ValueError, GoldFileError) as exc:
+            raise CommandError(f"{gold_path}: {exc}") from exc
+        try:
+            upload = parse_upload(content, filename)
+        except PlanParseError as exc:
+            raise CommandError(f"[{exc.code}] {exc.message_zh}") from exc
+        result = score_plan(upload.data, gold)
+        figures = result.figures()
+        self.stdout.write(
+            f"tasks: {result.matched_tasks}/{result.gold_tasks} found, {result.found_clauses} clauses parsed"
+        )
+        for name, value in figures.items():
+            self.stdout.write(f"{name}: {value:.3f}")
+        if verbose:
+            for text in result.missed:
+                self.stdout.write(f"  missed: {text}")
+            for line in result.mistakes:
+                self.stdout.write(f"  wrong: {line}")
 
     def import_(self, content: bytes, filename: str, options: dict[str, Any]) -> None:
         from anze.audit.context import audit_context

@@ -21,8 +21,10 @@ class Command(BaseCommand):
         rekey.add_argument("--dry-run", action="store_true", help="count what would change, change nothing")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from anze.public.crypto import check_key
         from anze.public.services import rekey_identities
 
+        check_key()
         with audit_context("command"):
             counts = rekey_identities(dry_run=options["dry_run"])
         verb = "would be re-encrypted" if options["dry_run"] else "re-encrypted"

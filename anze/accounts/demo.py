@@ -1,4 +1,4 @@
-"""Demo accounts, one per role, for trying the Linyi demo (used when anze.accounts.demo is absent).
+"""Demo accounts, one per role, for trying the Linyi demo (a step of `anze demo`).
 
 Every account's password is DEMO_PASSWORD and need not be changed at first sign-in: these are for a
 demonstration database only, never a real deployment. The three administrator roles still need a TOTP
@@ -63,3 +63,13 @@ def load_users(actor: Any = None) -> list[tuple[str, str, str]]:
         after["role"] = {"role": role, **{k: str(v) for k, v in scope.items()}}
         record("accounts.user.create", actor=actor, obj=user, after=after, reason="demo account")
     return logins
+
+
+def demo_step(*, stdout: Any, now: Any) -> None:
+    """`anze demo`: the demo accounts, and their sign-in names and passwords."""
+    from django.core.management.color import color_style
+
+    logins = load_users(actor=None)
+    stdout.write(color_style().SUCCESS("演示账号（仅用于演示库）："))
+    for login in logins:
+        stdout.write("  " + "  ".join(str(part) for part in login))

@@ -1,0 +1,237 @@
+"""The duties panel on the home page: what each role must do next, in its scope, each number a link.
+
+The office and county offices see the work of their area (due this week, overdue by unit and by leader,
+reports to review, the on-time rate by month); a unit sees its own items by urgency and its returned
+reports; a leader sees what waits for its 签批 and the state of the clauses it leads. Every count is the
+count of the list its link opens (the same filter, `OccurrenceFilterSet`), and the number of queries does
+not depend on the number of rows: aggregates and short, limited lists only. Rates come from `stats`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractMonth
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from anze.accounts.roles import Role
+from anze.duties import stats
+from anze.duties.choices import OPEN_STATUSES, REVIEWABLE_STATUSES, OccurrenceStatus
+from anze.duties.filtersets import AWAITS_SIGN_OFF
+from anze.duties.models import Occurrence, led_clauses
+
+OVERVIEW_ROLES = (Role.OFFICE, Role.COUNTY, Role.AUDITOR)  # the auditor reads the same state
+TOP = 8  # rows in a "by unit" / "by leader" list
+
+
+def panel(request: HttpRequest) -> dict[str, Any] | None:
+    user = request.user
+    today = timezone.localdate()
+    scoped = Occurrence.objects.restrict(user, "view")
+    sections = []
+    if user.is_superuser or user.has_role(*OVERVIEW_ROLES):
+        sections.append(overview(scoped, today=today))
+    if user.has_role(Role.UNIT):
+        sections.append(unit_view(scoped, today=today))
+    if user.has_role(Role.LEADER) and user.person_id:
+        sections.append(leader_view(scoped, user.person, today=today))
+    if not sections:
+        return None
+    return {"sections": sections, "today": today}
+
+
+def _week_end(today: dt.date) -> dt.date:
+    return today + dt.timedelta(days=6 - today.weekday())
+
+
+def _card(label: str, value: Any, url: str, tone: str = "") -> dict[str, Any]:
+    return {"label": label, "value": value, "url": url, "tone": tone}
+
+
+def overview(scoped: Any, *, today: dt.date) -> dict[str, Any]:
+    """The office's (or a county office's) to-do and state over its area."""
+    week_end = _week_end(today)
+    year = today.year
+    open_q = ~Q(status=OccurrenceStatus.ACCEPTED)
+    figures = scoped.aggregate(
+        this_week=Count("pk", filter=open_q & Q(due_on__gte=today, due_on__lte=week_end)),
+        overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_on__lt=today)),
+        review=Count("pk", filter=Q(status__in=REVIEWABLE_STATUSES)),
+        sign_off=Count("pk", filter=AWAITS_SIGN_OFF),
+    )
+    head = stats.headline(scoped.filter(due_on__year=year), today=today, year=year)
+    cards = [
+        _card(
+            _("本周到期未办结"),
+            figures["this_week"],
+            stats.list_url(state="open", due_after=today, due_before=week_end),
+            "warning",
+        ),
+        _card(_("逾期未办"), figures["overdue"], stats.list_url(state="overdue"), "danger"),
+        _card(_("待审核报送"), figures["review"], stats.list_url(state="review")),
+        _card(_("待领导签批"), figures["sign_off"], stats.list_url(state="sign_off")),
+        _card(
+            _("%(year)s年按时完成率") % {"year": year},
+            "—" if head["on_time_rate"] is None else f"{head['on_time_rate']}%",
+            stats.list_url(year=year, state="on_time"),
+            "success",
+        ),
+    ]
+    by_unit = [
+        {
+            "label": row["unit__name"],
+            "value": row["overdue"],
+            "url": stats.list_url(state="overdue", unit=row["unit__public_id"]),
+        }
+        for row in stats.breakdown(scoped, ["unit__public_id", "unit__name"], today=today, order="-overdue")
+        if row["overdue"]
+    ]
+    leaders = scoped.filter(
+        duty__clause__assignments__role__in=_leader_roles(), duty__clause__assignments__person__isnull=False
+    )
+    by_leader = [
+        {
+            "label": row["duty__clause__assignments__person__name"],
+            "value": row["overdue"],
+            "url": stats.list_url(
+                state="overdue", leader=row["duty__clause__assignments__person__public_id"]
+            ),
+        }
+        for row in stats.breakdown(
+            leaders,
+            ["duty__clause__assignments__person__public_id", "duty__clause__assignments__person__name"],
+            today=today,
+            order="-overdue",
+        )
+        if row["overdue"]
+    ]
+    return {
+        "kind": "overview",
+        "title": _("职责与进度"),
+        "cards": cards,
+        "by_unit": by_unit[:TOP],
+        "by_unit_more": max(0, len(by_unit) - TOP),
+        "by_leader": by_leader[:TOP],
+        "by_leader_more": max(0, len(by_leader) - TOP),
+        "overdue_url": stats.list_url(state="overdue"),
+        "chart_id": "home-on-time-by-month",
+        "chart": stats.chart_option(
+            _by_month(scoped, today=today), _("%(year)s年各月按时完成率") % {"year": year}
+        ),
+    }
+
+
+def _leader_roles() -> list[str]:
+    from anze.plans.choices import LEADER_ROLES
+
+    return list(LEADER_ROLES)
+
+
+def _by_month(scoped: Any, *, today: dt.date) -> list[dict[str, Any]]:
+    """This year's months so far with their completion and on-time rates (one aggregate query)."""
+    year = today.year
+    rows = stats.breakdown(
+        scoped.filter(due_on__year=year, due_on__month__lte=today.month).annotate(
+            month=ExtractMonth("due_on")
+        ),
+        ["month"],
+        today=today,
+        order="month",
+    )
+    by_month = {row["month"]: row for row in rows}
+    months = []
+    for month in range(1, today.month + 1):
+        first = dt.date(year, month, 1)
+        last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        row = by_month.get(month) or stats.rates({"due": 0, "closed": 0, "on_time": 0})
+        row["label"] = _("%(month)s月") % {"month": month}
+        row["urls"] = {
+            state: stats.list_url(state=state, due_after=first, due_before=last)
+            for state in ("closed", "on_time")
+        }
+        months.append(row)
+    return months
+
+
+def unit_view(scoped: Any, *, today: dt.date) -> dict[str, Any]:
+    """A unit's own items by urgency, its returned reports and what waits for the office's review."""
+    week_end = _week_end(today)
+    month_end = today + dt.timedelta(days=30)
+    open_q = ~Q(status=OccurrenceStatus.ACCEPTED)
+    figures = scoped.aggregate(
+        overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_on__lt=today)),
+        this_week=Count("pk", filter=open_q & Q(due_on__gte=today, due_on__lte=week_end)),
+        thirty_days=Count("pk", filter=open_q & Q(due_on__gte=today, due_on__lte=month_end)),
+        returned=Count("pk", filter=Q(status=OccurrenceStatus.RETURNED)),
+        review=Count("pk", filter=Q(status__in=REVIEWABLE_STATUSES)),
+    )
+    cards = [
+        _card(_("逾期未办"), figures["overdue"], stats.list_url(state="overdue"), "danger"),
+        _card(
+            _("本周到期"),
+            figures["this_week"],
+            stats.list_url(state="open", due_after=today, due_before=week_end),
+            "warning",
+        ),
+        _card(
+            _("30天内到期"),
+            figures["thirty_days"],
+            stats.list_url(state="open", due_after=today, due_before=month_end),
+        ),
+        _card(
+            _("被退回待重报"), figures["returned"], stats.list_url(status=OccurrenceStatus.RETURNED), "danger"
+        ),
+        _card(_("已报送待审核"), figures["review"], stats.list_url(state="review")),
+    ]
+    # The most urgent first: the open items (pending or returned) by due date, the overdue ones leading.
+    urgent = list(
+        scoped.filter(status__in=OPEN_STATUSES).select_related("duty", "unit").order_by("due_on", "id")[:TOP]
+    )
+    return {
+        "kind": "unit",
+        "title": _("本单位待办"),
+        "cards": cards,
+        "urgent": urgent,
+        "open_url": stats.list_url(state="open"),
+        "today": today,
+    }
+
+
+def leader_view(scoped: Any, person: Any, *, today: dt.date) -> dict[str, Any]:
+    """What waits for this leader's 签批, and the state of each clause it leads."""
+    mine = scoped.filter(duty__clause_id__in=led_clauses(person.pk))  # as the list's `leader` filter
+    leader = person.public_id
+    sign_off = mine.filter(AWAITS_SIGN_OFF).count()
+    head = stats.headline(mine, today=today, year=today.year)
+    cards = [
+        _card(_("待我签批"), sign_off, stats.list_url(leader=leader, state="sign_off"), "warning"),
+        _card(_("分管事项逾期"), head["overdue"], stats.list_url(leader=leader, state="overdue"), "danger"),
+        _card(_("分管事项待审核"), head["review"], stats.list_url(leader=leader, state="review")),
+        _card(
+            _("分管事项按时完成率"),
+            "—" if head["on_time_rate"] is None else f"{head['on_time_rate']}%",
+            stats.list_url(leader=leader, state="on_time"),
+            "success",
+        ),
+    ]
+    clauses = stats.breakdown(
+        mine,
+        ["duty__clause__public_id", "duty__clause__key", "duty__clause__text"],
+        today=today,
+        order="duty__clause__key",
+    )
+    for row in clauses:
+        params = {"leader": leader, "clause": row["duty__clause__public_id"]}
+        row["label"] = row["duty__clause__key"]
+        row["text"] = row["duty__clause__text"]
+        row["urls"] = {
+            "total": stats.list_url(**params),
+            "overdue": stats.list_url(state="overdue", **params),
+            "closed": stats.list_url(state="closed", **params),
+            "on_time": stats.list_url(state="on_time", **params),
+        }
+    return {"kind": "leader", "title": _("分管条款"), "cards": cards, "clauses": clauses}

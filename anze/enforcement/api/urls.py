@@ -1,0 +1,15 @@
+"""Enforcement API, included under /api/ with the namespace "api"."""
+
+from rest_framework.routers import SimpleRouter
+
+from anze.enforcement.api import views
+
+router = SimpleRouter()
+router.register("accidents", views.AccidentViewSet, basename="accident")
+router.register("inspection-plans", views.InspectionPlanViewSet, basename="inspection-plan")
+router.register("draws", views.DrawViewSet, basename="draw")
+router.register("inspections", views.InspectionViewSet, basename="inspection")
+router.register("penalties", views.PenaltyViewSet, basename="penalty")
+router.register("listings", views.ListingViewSet, basename="listing")
+
+urlpatterns = router.urls

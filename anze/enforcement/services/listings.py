@@ -1,0 +1,232 @@
+"""State changes of the blacklist (严重失信主体名单). Each is atomic, takes `actor=`, checks its guard and
+writes one audit event.
+
+`propose_listings` runs the rules (`anze.enforcement.listing`) over the recorded accidents, misreports and
+penalties and proposes each listing once per triggering fact (safe to run twice). The department then
+notifies the subject with an objection period (`notify_listing`), and decides in writing after it
+(`decide_listing`): listed for three years, or dismissed. `repair_listing` removes early after at least 12
+months; `restore_listing` undoes a repair found fraudulent; `expire_listings` removes at expiry, which stops
+publication.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from anze.audit.services import record, snapshot
+from anze.enforcement import errors, listing
+from anze.enforcement.choices import AccidentGrade, ListingStatus, MisreportKind
+from anze.enforcement.models import Accident, Listing, Misreport, Penalty
+
+LISTING_FIELDS = [
+    "status",
+    "noticed_on",
+    "objection_until",
+    "decision_number",
+    "listed_on",
+    "expires_on",
+    "removed_on",
+    "removal_reason",
+]
+OBJECTION_DAYS = 5
+
+
+def _state(row: Listing) -> dict[str, Any]:
+    return snapshot(row, LISTING_FIELDS)
+
+
+def _lock(row: Listing) -> Listing:
+    return Listing.objects.select_for_update().get(pk=row.pk)
+
+
+def _guard(row: Listing, action: str, label: str) -> None:
+    if not getattr(row.status_choice, f"can_{action}")():
+        raise errors.TransitionError(f"名单当前状态“{row.status_choice.label}”不能{label}。")
+
+
+def listed_enterprise_ids(enterprises) -> Any:
+    """The enterprises among `enterprises` (a queryset) that are on the list now (for the draw's pool)."""
+    return Listing.objects.filter(enterprise__in=enterprises, status=ListingStatus.LISTED).values_list(
+        "enterprise_id", flat=True
+    )
+
+
+@transaction.atomic
+def propose_listings(*, actor: Any, today: dt.date | None = None) -> int:
+    """Run the listing rules over the recorded facts; propose each new case once (an audit event only when
+    something was proposed, so the hourly run does not fill the trail)."""
+    concealed = set(
+        Misreport.objects.filter(kind__in=[MisreportKind.CONCEALED, MisreportKind.FALSE]).values_list(
+            "accident_id", flat=True
+        )
+    )
+    accidents = [
+        listing.AccidentFact(
+            enterprise, pk, AccidentGrade(grade).grade, timezone.localtime(at).date(), pk in concealed
+        )
+        for pk, enterprise, grade, at in Accident.objects.filter(enterprise__isnull=False).values_list(
+            "pk", "enterprise_id", "grade", "occurred_at"
+        )
+    ]
+    penalties = [
+        listing.PenaltyFact(enterprise, pk, day, True)
+        for pk, enterprise, day in Penalty.objects.filter(
+            enterprise__isnull=False, without_permit=True
+        ).values_list("pk", "enterprise_id", "decided_on")
+    ]
+    wanted = listing.proposals(accidents, penalties)
+    existing = set(Listing.objects.values_list("enterprise_id", "rule", "fact_key"))
+    from anze.enterprises.models import Enterprise
+
+    places = {
+        pk: (path, unit)
+        for pk, path, unit in Enterprise.objects.filter(pk__in={p.enterprise for p in wanted}).values_list(
+            "pk", "region__path", "supervising_unit_id"
+        )
+    }
+    rows = [
+        Listing(
+            enterprise_id=p.enterprise,
+            region_path=places[p.enterprise][0],
+            supervising_unit_id=places[p.enterprise][1],
+            rule=p.rule,
+            fact_key=p.fact_key,
+            fact_on=p.day,
+        )
+        for p in wanted
+        if (p.enterprise, p.rule, p.fact_key) not in existing
+    ]
+    if not rows:
+        return 0
+    Listing.objects.bulk_create(rows, batch_size=1000)
+    record(
+        "enforcement.propose_listings",
+        actor=actor,
+        obj=None,
+        after={"proposed": len(rows), "rules": sorted({r.rule for r in rows})},
+    )
+    return len(rows)
+
+
+@transaction.atomic
+def notify_listing(
+    *, actor: Any, listing_row: Listing, department, noticed_on: dt.date, objection_days: int = OBJECTION_DAYS
+) -> Listing:
+    """告知: the subject is told of the proposed listing and may object until the period ends."""
+    row = _lock(listing_row)
+    _guard(row, "notify", "告知")
+    if objection_days < 1:
+        raise errors.EnforcementError("陈述申辩期限至少1日。", "objection_period")
+    before = _state(row)
+    row.department = department
+    row.noticed_on = noticed_on
+    row.objection_until = noticed_on + dt.timedelta(days=objection_days)
+    row.status = ListingStatus.NOTICED
+    row.save()
+    record("enforcement.notify_listing", actor=actor, obj=row, before=before, after=_state(row))
+    return row
+
+
+@transaction.atomic
+def decide_listing(
+    *,
+    actor: Any,
+    listing_row: Listing,
+    decided_on: dt.date,
+    list_it: bool,
+    decision_number: str = "",
+    objection: str = "",
+) -> Listing:
+    """书面决定 after the objection period: listed for three years, or dismissed."""
+    row = _lock(listing_row)
+    _guard(row, "decide", "作出决定")
+    if decided_on <= row.objection_until:
+        raise errors.EnforcementError(
+            f"陈述申辩期限至 {row.objection_until:%Y-%m-%d}，期满后才能作出决定。", "objection_period_running"
+        )
+    if list_it and not decision_number.strip():
+        raise errors.EnforcementError("列入须有书面决定书文号。", "decision_number_required")
+    before = _state(row)
+    row.objection = objection
+    if list_it:
+        row.status = ListingStatus.LISTED
+        row.decision_number = decision_number
+        row.listed_on = decided_on
+        row.expires_on = listing.expires_on(decided_on)
+    else:
+        row.status = ListingStatus.DISMISSED
+        row.removed_on = decided_on
+        row.removal_reason = objection[:300] or "不予列入"
+    row.save()
+    record(
+        "enforcement.decide_listing", actor=actor, obj=row, before=before, after=_state(row), reason=objection
+    )
+    return row
+
+
+@transaction.atomic
+def repair_listing(*, actor: Any, listing_row: Listing, repaired_on: dt.date, reason: str) -> Listing:
+    """信用修复: removed early on application, after at least 12 months on the list."""
+    row = _lock(listing_row)
+    _guard(row, "repair", "信用修复")
+    earliest = listing.repair_from(row.listed_on)
+    if repaired_on < earliest:
+        raise errors.EnforcementError(f"列入满12个月（{earliest:%Y-%m-%d}）后方可申请信用修复。", "too_early")
+    if not reason.strip():
+        raise errors.EnforcementError("请写明修复依据。", "reason_required")
+    before = _state(row)
+    row.status = ListingStatus.REPAIRED
+    row.removed_on = repaired_on
+    row.removal_reason = reason[:300]
+    row.save()
+    record(
+        "enforcement.repair_listing", actor=actor, obj=row, before=before, after=_state(row), reason=reason
+    )
+    return row
+
+
+@transaction.atomic
+def restore_listing(*, actor: Any, listing_row: Listing, reason: str) -> Listing:
+    """A repair found fraudulent: the removal is revoked and the listing restored, with its original term."""
+    row = _lock(listing_row)
+    _guard(row, "restore", "恢复列入")
+    if not reason.strip():
+        raise errors.EnforcementError("请写明认定修复造假的事实。", "reason_required")
+    before = _state(row)
+    row.status = ListingStatus.LISTED
+    row.removed_on = None
+    row.removal_reason = ""
+    row.save()
+    record(
+        "enforcement.restore_listing", actor=actor, obj=row, before=before, after=_state(row), reason=reason
+    )
+    return row
+
+
+def expire_listings(*, now: dt.datetime, batch_size: int = 500) -> int:
+    """届满移出: listings past their three years leave the list (publication stops). Safe to run twice."""
+    today = timezone.localtime(now).date()
+    total = 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                Listing.objects.filter(status=ListingStatus.LISTED, expires_on__lte=today)
+                .order_by("expires_on")
+                .values_list("pk", flat=True)[:batch_size]
+            )
+            if not ids:
+                return total
+            n = Listing.objects.filter(pk__in=ids, status=ListingStatus.LISTED).update(
+                status=ListingStatus.EXPIRED, removed_on=today, removal_reason="届满"
+            )
+            record(
+                "enforcement.expire_listings",
+                actor="job:enforcement.deadlines",
+                obj=None,
+                after={"listings": n, "today": today},
+            )
+            total += n

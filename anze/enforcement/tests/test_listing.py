@@ -1,0 +1,212 @@
+"""The blacklist: the rules against a brute-force oracle, and the procedure notice → objection → decision →
+repair / restore / expiry, the public list and the draw's higher ratio for listed enterprises."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from anze.enforcement import errors, listing, services
+from anze.enforcement.choices import ListingStatus
+from anze.enforcement.grading import Grade
+from anze.enforcement.models import Listing
+from anze.enforcement.tests.factories import accident, approved_plan, make_enterprise
+
+days = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2026, 12, 31))
+accident_facts = st.lists(
+    st.builds(
+        listing.AccidentFact,
+        st.integers(1, 4),
+        st.integers(1, 10_000),
+        st.sampled_from(list(Grade)),
+        days,
+        st.booleans(),
+    ),
+    max_size=12,
+    unique_by=lambda f: f.accident,
+)
+penalty_facts = st.lists(
+    st.builds(listing.PenaltyFact, st.integers(1, 4), st.integers(1, 10_000), days, st.booleans()),
+    max_size=10,
+    unique_by=lambda f: f.penalty,
+)
+
+
+def oracle(accidents, penalties):
+    found = set()
+    for a in accidents:
+        if a.grade in (Grade.MAJOR, Grade.ESPECIALLY_MAJOR):
+            found.add((a.enterprise, "major_accident", f"accident:{a.accident}"))
+        if a.concealed_or_false:
+            found.add((a.enterprise, "concealed_or_false_report", f"accident:{a.accident}"))
+    for a in accidents:
+        for b in accidents:
+            if a is b or a.enterprise != b.enterprise or a.grade != Grade.LARGER or b.grade != Grade.LARGER:
+                continue
+            earlier_first = (b.day, b.accident) < (a.day, a.accident)
+            # "within 12 months": b no earlier than the same calendar day a year before a
+            try:
+                year_before = a.day.replace(year=a.day.year - 1)
+            except ValueError:
+                year_before = dt.date(a.day.year - 1, 2, 28)
+            if earlier_first and b.day >= year_before:
+                found.add((a.enterprise, "two_larger_accidents", f"accident:{a.accident}"))
+    for p in penalties:
+        if p.without_permit:
+            found.add((p.enterprise, "without_permit", f"penalty:{p.penalty}"))
+    return found
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # a shared, busy test machine
+@given(accident_facts, penalty_facts)
+def test_rules_match_the_oracle(accidents, penalties):
+    got = {(p.enterprise, p.rule, p.fact_key) for p in listing.proposals(accidents, penalties)}
+    assert got == oracle(accidents, penalties)
+
+
+def test_two_larger_accidents_thirteen_months_apart_do_not_list():
+    a = listing.AccidentFact(1, 1, Grade.LARGER, dt.date(2025, 1, 10))
+    b = listing.AccidentFact(1, 2, Grade.LARGER, dt.date(2026, 2, 11))
+    assert listing.proposals([a, b], []) == []
+    c = listing.AccidentFact(1, 3, Grade.LARGER, dt.date(2026, 1, 10))
+    assert [p.fact_key for p in listing.proposals([a, c], [])] == ["accident:3"]
+
+
+def test_term_and_repair_dates():
+    assert listing.expires_on(dt.date(2024, 2, 29)) == dt.date(2027, 2, 28)
+    assert listing.repair_from(dt.date(2026, 3, 2)) == dt.date(2027, 3, 2)
+
+
+@pytest.fixture
+def proposed(alice, org, lanshan_enterprise):
+    past = timezone.now() - dt.timedelta(days=200)
+    a = accident(alice, enterprise=lanshan_enterprise, deaths=3, occurred_at=past)
+    accident(alice, enterprise=lanshan_enterprise, deaths=4, occurred_at=past + dt.timedelta(days=30))
+    services.record_misreport(
+        actor=alice, accident=a, kind="concealed", found_on=timezone.localdate(), description="隐瞒1人死亡"
+    )
+    assert services.propose_listings(actor=alice) == 2
+    assert services.propose_listings(actor=alice) == 0
+    return Listing.objects.get(rule="two_larger_accidents")
+
+
+def test_the_procedure_lists_for_three_years(alice, org, proposed):
+    today = dt.date(2026, 3, 2)
+    with pytest.raises(errors.TransitionError):
+        services.decide_listing(
+            actor=alice, listing_row=proposed, decided_on=today, list_it=True, decision_number="X"
+        )
+    services.notify_listing(
+        actor=alice, listing_row=proposed, department=org["city_emergency"], noticed_on=today
+    )
+    with pytest.raises(errors.EnforcementError) as exc:
+        services.decide_listing(
+            actor=alice,
+            listing_row=proposed,
+            decided_on=today + dt.timedelta(days=2),
+            list_it=True,
+            decision_number="临应急失信〔2026〕1号",
+        )
+    assert exc.value.code == "objection_period_running"
+    row = services.decide_listing(
+        actor=alice,
+        listing_row=proposed,
+        decided_on=today + dt.timedelta(days=6),
+        list_it=True,
+        decision_number="临应急失信〔2026〕1号",
+        objection="未提出",
+    )
+    assert row.status == ListingStatus.LISTED and row.expires_on == dt.date(2029, 3, 8)
+
+
+def listed(alice, org, row, day=dt.date(2026, 3, 2)):
+    services.notify_listing(actor=alice, listing_row=row, department=org["city_emergency"], noticed_on=day)
+    return services.decide_listing(
+        actor=alice,
+        listing_row=row,
+        decided_on=day + dt.timedelta(days=6),
+        list_it=True,
+        decision_number="临应急失信〔2026〕1号",
+    )
+
+
+def test_repair_after_twelve_months_and_fraud_restores(alice, org, proposed):
+    row = listed(alice, org, proposed)
+    with pytest.raises(errors.EnforcementError):
+        services.repair_listing(
+            actor=alice,
+            listing_row=row,
+            repaired_on=row.listed_on + dt.timedelta(days=300),
+            reason="整改到位",
+        )
+    row = services.repair_listing(
+        actor=alice,
+        listing_row=row,
+        repaired_on=listing.repair_from(row.listed_on),
+        reason="整改到位并公开承诺",
+    )
+    assert row.status == ListingStatus.REPAIRED
+    row = services.restore_listing(actor=alice, listing_row=row, reason="整改材料系伪造")
+    assert row.status == ListingStatus.LISTED and row.expires_on == listing.expires_on(row.listed_on)
+
+
+def test_expiry_stops_publication(client, alice, org, proposed):
+    row = listed(alice, org, proposed)
+    body = client.get(reverse("enforcement_public:listing_list")).content.decode()
+    assert row.enterprise.name in body
+    now = timezone.make_aware(dt.datetime.combine(row.expires_on, dt.time(8)))
+    assert services.expire_listings(now=now) == 1
+    assert services.expire_listings(now=now) == 0
+    row.refresh_from_db()
+    assert row.status == ListingStatus.EXPIRED
+    assert row.enterprise.name not in client.get(reverse("enforcement_public:listing_list")).content.decode()
+
+
+def test_a_listed_enterprise_is_drawn_at_the_listed_ratio(alice, org, proposed):
+    row = listed(alice, org, proposed)
+    enterprises = [make_enterprise(org["lanshan"]) for _ in range(30)]
+    plan, share, _people = approved_plan(
+        alice, org, enterprises, ratios={"A": "0", "B": "0", "C": "0", "D": "0"}, listed_ratio="1"
+    )
+    draw = services.perform_draw(
+        actor=alice, draw=services.commit_draw(actor=alice, plan=plan, sector=share, round=1)
+    )
+    assert [s.enterprise_id for s in draw.selections.all()] == [row.enterprise_id]
+
+
+def test_listing_pages_and_scope(signed_in, alice, bob, charlie, org, proposed):
+    c = signed_in(alice)
+    assert (
+        "12个月内发生2起以上较大生产安全事故" in c.get(reverse("enforcement:listing_list")).content.decode()
+    )
+    response = c.post(
+        reverse("enforcement:listing_action", args=[proposed.public_id, "notify"]),
+        {"department": org["city_emergency"].public_id, "on": "2026-03-02", "objection_days": 5},
+    )
+    assert response.status_code == 302
+    proposed.refresh_from_db()
+    assert proposed.status == ListingStatus.NOTICED
+    assert signed_in(charlie).get(proposed.get_absolute_url()).status_code == 404
+
+
+def test_api_lists_and_notifies(signed_in, alice, org, proposed):
+    c = signed_in(alice)
+    rows = c.get("/api/listings/").json()["results"]
+    assert {r["rule"] for r in rows} == {"two_larger_accidents", "concealed_or_false_report"}
+    response = c.post(
+        f"/api/listings/{proposed.public_id}/handle/",
+        {"action": "notify", "on": "2026-03-02", "department": str(org["city_emergency"].public_id)},
+        content_type="application/json",
+    )
+    assert response.status_code == 200 and response.json()["status"] == "noticed"
+    response = c.post(
+        f"/api/listings/{proposed.public_id}/handle/",
+        {"action": "decide", "on": "2026-03-03", "decision_number": "x"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and response.json()["code"] == "objection_period_running"

@@ -1,0 +1,348 @@
+"""Pages of inspections and penalties: the inspector's day on a phone, an inspection's checklist and findings,
+penalty decisions with their .docx, and the public disclosure with search and filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from anze.core.permissions import PUBLIC, declare
+from anze.core.restrict import get_restricted_or_404, scope_q
+from anze.enforcement import errors, forms, services
+from anze.enforcement.choices import InspectionStatus, PenaltyType
+from anze.enforcement.models import Finding, Inspection, Penalty
+from anze.org.choices import RegionLevel
+from anze.org.models import Region
+
+PUBLIC_PAGE_SIZE = 50
+
+
+@declare("view")
+@login_required
+def inspection_today(request: HttpRequest) -> HttpResponse:
+    """今日检查 — the signed-in inspector's open inspections due by today, then those of the coming week."""
+    today = timezone.localdate()
+    mine = (
+        Inspection.objects.restrict(request.user, "view")
+        .filter(inspectors__user=request.user, status=InspectionStatus.PLANNED)
+        .select_related("enterprise")
+        .order_by("scheduled_on", "id")
+    )
+    return render(
+        request,
+        "enforcement/inspection_today.html",
+        {
+            "due": mine.filter(scheduled_on__lte=today),
+            "coming": mine.filter(scheduled_on__gt=today, scheduled_on__lte=today + dt.timedelta(days=7)),
+            "today": today,
+        },
+    )
+
+
+@declare("view")
+@login_required
+def inspection_list(request: HttpRequest) -> HttpResponse:
+    """执法检查 in scope, newest first."""
+    rows = Inspection.objects.restrict(request.user, "view").select_related("enterprise", "department")
+    status = request.GET.get("status")
+    if status in InspectionStatus.values:
+        rows = rows.filter(status=status)
+    page = Paginator(rows.order_by("-scheduled_on", "-id"), 50).get_page(request.GET.get("page"))
+    return render(request, "enforcement/inspection_list.html", {"page": page, "status": status})
+
+
+@declare("view")
+@login_required
+def inspection_detail(request: HttpRequest, public_id) -> HttpResponse:
+    """One inspection: the checklist, the findings, completion, and the penalties decided on it."""
+    inspection = get_restricted_or_404(
+        Inspection.objects.select_related("enterprise", "department", "plan"),
+        request.user,
+        "view",
+        public_id=public_id,
+    )
+    may_change = Inspection.objects.restrict(request.user, "change").filter(pk=inspection.pk).exists()
+    status = inspection.status_choice
+    checks = list(inspection.checks.all())
+    context: dict[str, Any] = {
+        "inspection": inspection,
+        "status": status,
+        "checks": checks,
+        "findings": inspection.findings.select_related("hidden_danger"),
+        "penalties": inspection.penalties.all(),
+        "inspectors": inspection.inspectors.order_by("certificate"),
+        "may_change": may_change,
+        "today": timezone.localdate(),
+    }
+    if may_change and status.can_record():
+        context["check_form"] = forms.ChecklistForm(checks=checks)
+        context["finding_form"] = forms.FindingForm()
+        context["complete_form"] = forms.CompleteInspectionForm(
+            initial={"inspected_on": timezone.localdate()}
+        )
+    if may_change:
+        context["rectified_form"] = forms.DateForm(initial={"on": timezone.localdate()})
+    return render(request, "enforcement/inspection_detail.html", context)
+
+
+@declare("change")
+@login_required
+@require_POST
+def inspection_action(request: HttpRequest, public_id, action: str) -> HttpResponse:
+    """Checklist results, a finding, or completion, posted from the inspection's page."""
+    inspection = get_restricted_or_404(Inspection.objects, request.user, "change", public_id=public_id)
+    user = request.user
+    try:
+        if action == "checks":
+            checks = list(inspection.checks.all())
+            form = forms.ChecklistForm(request.POST, checks=checks)
+            if not form.is_valid():
+                raise errors.EnforcementError("请为每一项选择检查结果。", "invalid_form")
+            for check in checks:
+                result = form.cleaned_data[f"result_{check.pk}"]
+                note = form.cleaned_data[f"note_{check.pk}"]
+                if result != check.result or note != check.note:
+                    services.record_check(actor=user, check=check, result=result, note=note)
+            messages.success(request, _("已保存检查记录。"))
+        elif action == "finding":
+            form = forms.FindingForm(request.POST)
+            if not form.is_valid():
+                raise errors.EnforcementError(
+                    "；".join(" ".join(v) for v in form.errors.values()), "invalid_form"
+                )
+            services.add_finding(actor=user, inspection=inspection, **form.cleaned_data)
+            messages.success(request, _("已登记发现的问题。"))
+        elif action == "complete":
+            form = forms.CompleteInspectionForm(request.POST)
+            if not form.is_valid():
+                raise errors.EnforcementError("请填写检查日期和检查情况。", "invalid_form")
+            services.complete_inspection(actor=user, inspection=inspection, **form.cleaned_data)
+            messages.success(request, _("检查已完成。"))
+        else:
+            raise Http404
+    except errors.EnforcementError as exc:
+        messages.error(request, exc.message_zh)
+    return redirect(inspection)
+
+
+@declare("change")
+@login_required
+@require_POST
+def finding_rectified(request: HttpRequest, public_id) -> HttpResponse:
+    """复查: a violation ordered rectified is done."""
+    finding = get_restricted_or_404(
+        Finding.objects.select_related("inspection"), request.user, "change", public_id=public_id
+    )
+    form = forms.DateForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise errors.EnforcementError("请填写整改完成日期。", "invalid_form")
+        services.confirm_rectified(actor=request.user, finding=finding, rectified_on=form.cleaned_data["on"])
+        messages.success(request, _("已复查。"))
+    except errors.EnforcementError as exc:
+        messages.error(request, exc.message_zh)
+    return redirect(finding.inspection)
+
+
+@declare("view")
+@login_required
+def penalty_list(request: HttpRequest) -> HttpResponse:
+    """行政处罚决定 in scope: the unpublished ones past their 7 working days first."""
+    today = timezone.localdate()
+    rows = Penalty.objects.restrict(request.user, "view").select_related("county")
+    late = rows.filter(published_on__isnull=True, disclosure_due__lt=today)
+    page = Paginator(rows.order_by("-decided_on", "-id"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "enforcement/penalty_list.html",
+        {
+            "page": page,
+            "late_count": late.count(),
+            "late": late.order_by("disclosure_due")[:20],
+            "may_add": scope_q(Penalty, request.user, "add") is not None,
+            "today": today,
+        },
+    )
+
+
+@declare("add")
+@login_required
+def penalty_create(request: HttpRequest) -> HttpResponse:
+    """行政处罚决定 form (optionally from an inspection)."""
+    if scope_q(Penalty, request.user, "add") is None:
+        raise Http404
+    inspection = None
+    if request.GET.get("inspection") or request.POST.get("inspection"):
+        inspection = get_restricted_or_404(
+            Inspection.objects.select_related("enterprise", "department"),
+            request.user,
+            "change",
+            public_id=request.GET.get("inspection") or request.POST.get("inspection"),
+        )
+    from anze.enterprises.models import Enterprise
+    from anze.org.models import Unit
+
+    form = forms.PenaltyForm(
+        request.POST or None,
+        enterprises=Enterprise.objects.restrict(request.user, "view").order_by("name"),
+        departments=Unit.objects.restrict(request.user, "view").order_by("name"),
+        counties=Region.objects.filter(level=RegionLevel.COUNTY).order_by("code"),
+        initial={
+            "enterprise": getattr(inspection, "enterprise", None),
+            "department": getattr(inspection, "department", None),
+            "party_name": getattr(getattr(inspection, "enterprise", None), "name", ""),
+            "decided_on": timezone.localdate(),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            penalty = services.decide_penalty(actor=request.user, inspection=inspection, **form.cleaned_data)
+        except errors.EnforcementError as exc:
+            form.add_error(None, exc.message_zh)
+        else:
+            messages.success(
+                request, _("已登记处罚决定，须在 %(day)s 前公开。") % {"day": penalty.disclosure_due}
+            )
+            return redirect(penalty)
+    return render(
+        request,
+        "enforcement/form_page.html",
+        {
+            "form": form,
+            "heading": _("行政处罚决定"),
+            "back": reverse("enforcement:penalty_list"),
+            "hidden": {"inspection": getattr(inspection, "public_id", "")},
+        },
+    )
+
+
+@declare("view")
+@login_required
+def penalty_detail(request: HttpRequest, public_id) -> HttpResponse:
+    penalty = get_restricted_or_404(
+        Penalty.objects.select_related("department", "county", "enterprise", "inspection"),
+        request.user,
+        "view",
+        public_id=public_id,
+    )
+    may_change = Penalty.objects.restrict(request.user, "change").filter(pk=penalty.pk).exists()
+    return render(
+        request,
+        "enforcement/penalty_detail.html",
+        {
+            "penalty": penalty,
+            "may_change": may_change,
+            "publish_form": forms.DateForm(initial={"on": timezone.localdate()})
+            if may_change and not penalty.published_on
+            else None,
+            "late_now": penalty.published_on is None and penalty.disclosure_due < timezone.localdate(),
+        },
+    )
+
+
+@declare("change")
+@login_required
+@require_POST
+def penalty_publish(request: HttpRequest, public_id) -> HttpResponse:
+    penalty = get_restricted_or_404(Penalty.objects, request.user, "change", public_id=public_id)
+    form = forms.DateForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise errors.EnforcementError("请填写公开日期。", "invalid_form")
+        penalty = services.publish_penalty(
+            actor=request.user, penalty=penalty, published_on=form.cleaned_data["on"]
+        )
+        messages.success(request, _("已公开。"))
+    except errors.EnforcementError as exc:
+        messages.error(request, exc.message_zh)
+    return redirect(penalty)
+
+
+@declare("view")
+@login_required
+def penalty_docx(request: HttpRequest, public_id) -> HttpResponse:
+    """行政处罚决定书 (.docx), built from the decision."""
+    from anze.enforcement.documents import DOCX_TYPE, penalty_decision_docx
+
+    penalty = get_restricted_or_404(
+        Penalty.objects.select_related("department"), request.user, "view", public_id=public_id
+    )
+    response = HttpResponse(penalty_decision_docx(penalty), content_type=DOCX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="penalty-{penalty.public_id}.docx"'
+    return response
+
+
+# -- public disclosure -------------------------------------------------------------------------------------------
+
+
+def public_penalties(params) -> Any:
+    """Published decisions filtered by the public page's parameters (q, year, county, type, late)."""
+    rows = Penalty.objects.filter(published_on__isnull=False)
+    q = (params.get("q") or "").strip()[:50]
+    if q:
+        rows = rows.filter(search_text__icontains=q)
+    year = params.get("year") or ""
+    if year.isdigit():
+        rows = rows.filter(decided_on__year=int(year))
+    county = params.get("county") or ""
+    if county:
+        rows = rows.filter(county__code=county)
+    kind = params.get("type") or ""
+    if kind in PenaltyType.values:
+        rows = rows.filter(penalty_type=kind)
+    if params.get("late") == "1":
+        rows = rows.filter(published_on__gt=F("disclosure_due"))
+    return rows.order_by("-published_on", "-id")
+
+
+def _without_page(params) -> str:
+    copy = params.copy()
+    copy.pop("page", None)
+    return copy.urlencode()
+
+
+@declare(PUBLIC)
+def public_penalty_list(request: HttpRequest) -> HttpResponse:
+    """行政处罚公示 — search and filters; natural persons masked; late publications marked."""
+    rows = public_penalties(request.GET).select_related("county", "department")
+    page_number = request.GET.get("page") or "1"
+    number = int(page_number) if page_number.isdigit() and int(page_number) > 0 else 1
+    window = list(rows[(number - 1) * PUBLIC_PAGE_SIZE : number * PUBLIC_PAGE_SIZE + 1])
+    return render(
+        request,
+        "enforcement/public_penalty_list.html",
+        {
+            "rows": window[:PUBLIC_PAGE_SIZE],
+            "has_next": len(window) > PUBLIC_PAGE_SIZE,
+            "page": number,
+            "params": request.GET,
+            "counties": Region.objects.filter(level=RegionLevel.COUNTY).order_by("code"),
+            "types": PenaltyType.choices,
+            "query": _without_page(request.GET),
+        },
+    )
+
+
+@declare("view")
+@login_required
+def penalty_export(request: HttpRequest) -> HttpResponse:
+    """行政处罚决定 .xlsx within the user's scope (a natural person's identity number is never exported)."""
+    from anze.enforcement.exports import PENALTY_HEADER, XLSX_TYPE, penalty_rows, rows_to_xlsx
+
+    rows = Penalty.objects.restrict(request.user, "view")
+    response = HttpResponse(
+        rows_to_xlsx("行政处罚决定", PENALTY_HEADER, penalty_rows(rows)), content_type=XLSX_TYPE
+    )
+    response["Content-Disposition"] = 'attachment; filename="penalties.xlsx"'
+    return response

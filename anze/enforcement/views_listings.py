@@ -1,0 +1,145 @@
+"""Pages of the blacklist: the department's listings with their procedure, and the public list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from anze.core.permissions import PUBLIC, declare
+from anze.core.restrict import get_restricted_or_404
+from anze.enforcement import errors, forms, services
+from anze.enforcement.choices import ListingStatus
+from anze.enforcement.models import Listing
+
+JOINT_PUNISHMENTS = (
+    "列为重点监管对象，提高检查频次",
+    "暂停审批新建、改建、扩建项目",
+    "提高安全生产责任保险费率",
+    "依法实施行业或者职业禁入",
+)
+
+
+@declare("view")
+@login_required
+def listing_list(request: HttpRequest) -> HttpResponse:
+    """严重失信主体名单 in scope: proposals waiting, then the listed ones."""
+    rows = Listing.objects.restrict(request.user, "view").select_related("enterprise")
+    status = request.GET.get("status")
+    if status in ListingStatus.values:
+        rows = rows.filter(status=status)
+    page = Paginator(rows.order_by("status", "-fact_on", "-id"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "enforcement/listing_list.html",
+        {"page": page, "status": status, "statuses": ListingStatus.choices},
+    )
+
+
+@declare("view")
+@login_required
+def listing_detail(request: HttpRequest, public_id) -> HttpResponse:
+    row = get_restricted_or_404(
+        Listing.objects.select_related("enterprise", "department"), request.user, "view", public_id=public_id
+    )
+    may_change = Listing.objects.restrict(request.user, "change").filter(pk=row.pk).exists()
+    from anze.org.models import Unit
+
+    status = row.status_choice
+    context: dict[str, Any] = {
+        "listing": row,
+        "status": status,
+        "may_change": may_change,
+        "punishments": JOINT_PUNISHMENTS,
+    }
+    if may_change:
+        today = timezone.localdate()
+        if status.can_notify():
+            context["notify_form"] = forms.ListingNoticeForm(
+                departments=Unit.objects.restrict(request.user, "view").order_by("name"),
+                initial={"on": today},
+            )
+        if status.can_decide():
+            context["decide_form"] = forms.ListingDecisionForm(initial={"on": today})
+        if status.can_repair() or status.can_restore():
+            context["reason_form"] = forms.ReasonForm(initial={"on": today})
+    return render(request, "enforcement/listing_detail.html", context)
+
+
+@declare("change")
+@login_required
+@require_POST
+def listing_action(request: HttpRequest, public_id, action: str) -> HttpResponse:
+    row = get_restricted_or_404(Listing.objects, request.user, "change", public_id=public_id)
+    user = request.user
+    from anze.org.models import Unit
+
+    try:
+        if action == "notify":
+            form = forms.ListingNoticeForm(request.POST, departments=Unit.objects.restrict(user, "view"))
+            if not form.is_valid():
+                raise errors.EnforcementError("请选择决定部门并填写告知日期。", "invalid_form")
+            services.notify_listing(
+                actor=user,
+                listing_row=row,
+                department=form.cleaned_data["department"],
+                noticed_on=form.cleaned_data["on"],
+                objection_days=form.cleaned_data["objection_days"],
+            )
+        elif action == "decide":
+            form = forms.ListingDecisionForm(request.POST)
+            if not form.is_valid():
+                raise errors.EnforcementError("请填写决定日期。", "invalid_form")
+            services.decide_listing(
+                actor=user,
+                listing_row=row,
+                decided_on=form.cleaned_data["on"],
+                list_it=form.cleaned_data["list_it"],
+                decision_number=form.cleaned_data["decision_number"],
+                objection=form.cleaned_data["objection"],
+            )
+        elif action in ("repair", "restore"):
+            form = forms.ReasonForm(request.POST)
+            if not form.is_valid():
+                raise errors.EnforcementError("请填写日期和理由。", "invalid_form")
+            if action == "repair":
+                services.repair_listing(
+                    actor=user,
+                    listing_row=row,
+                    repaired_on=form.cleaned_data["on"],
+                    reason=form.cleaned_data["reason"],
+                )
+            else:
+                services.restore_listing(actor=user, listing_row=row, reason=form.cleaned_data["reason"])
+        else:
+            raise Http404
+    except errors.EnforcementError as exc:
+        messages.error(request, exc.message_zh)
+    else:
+        messages.success(request, _("已保存。"))
+    return redirect(row)
+
+
+@declare(PUBLIC)
+def public_listing_list(request: HttpRequest) -> HttpResponse:
+    """严重失信主体名单 (public): only listings in force; removed ones are no longer published."""
+    rows = (
+        Listing.objects.filter(status=ListingStatus.LISTED)
+        .select_related("enterprise", "department")
+        .order_by("-listed_on", "-id")
+    )
+    q = (request.GET.get("q") or "").strip()[:50]
+    if q:
+        rows = rows.filter(enterprise__name__icontains=q) | rows.filter(enterprise__credit_code__startswith=q)
+    return render(
+        request,
+        "enforcement/public_listing_list.html",
+        {"rows": rows[:200], "q": q, "punishments": JOINT_PUNISHMENTS},
+    )

@@ -1,0 +1,1 @@
+"""Wire formats: each adapter turns one format into the canonical model (`adapters.canonical.Message`)."""

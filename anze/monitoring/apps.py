@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MonitoringConfig(AppConfig):
+    """重大危险源在线监测: installations, monitoring points, readings, alarms and the on-line rate."""
+
+    name = "anze.monitoring"
+    label = "monitoring"
+    verbose_name = _("在线监测")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from anze.core import registry
+        from anze.monitoring import demo, indicators, jobs
+
+        registry.add_job("monitoring.offline", jobs.detect_offline, order=70)
+        registry.add_job("monitoring.push", jobs.push_alarms, order=71)
+        registry.add_job("monitoring.escalate", jobs.escalate_alarms, order=72)
+        registry.add_job("monitoring.rollup", jobs.roll_up, order=73)
+        registry.add_job("monitoring.partitions", jobs.maintain_partitions, order=74)
+        registry.add_clause_indicator(
+            "monitoring", indicators.online_rate_indicator, order=70, title=_("数据在线率")
+        )
+        registry.add_demo_step("monitoring", demo.load_demo, order=70)

@@ -1,0 +1,128 @@
+"""The MQTT door: a consumer of gateway messages with QoS 1 on a persistent session.
+
+Each gateway publishes canonical messages (adapters.canonical) to `<prefix>/<统一社会信用代码>/<gateway>/readings`.
+The consumer subscribes with QoS 1 under a fixed client id and `clean_session=False`, so the broker keeps
+what arrives while it is away. Acknowledgement is manual: messages are taken in batches, stored in one
+transaction, and only after the commit is each PUBACK sent. If storing fails, nothing is acknowledged and
+the consumer stops; the broker redelivers the batch to the next session. A malformed message or an unknown
+point is not a failure: it is kept in the rejected table, counted, and acknowledged.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass
+
+import paho.mqtt.client as paho
+
+from anze.monitoring import ingest
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Broker:
+    host: str
+    port: int
+    username: str | None = None
+    password: str | None = None
+
+
+def broker_from_url(url: str) -> Broker:
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("mqtt", "tcp") or not parts.hostname:
+        raise ValueError(f"ANZE_MQTT_URL={url!r} 应形如 mqtt://127.0.0.1:1883")
+    return Broker(parts.hostname, parts.port or 1883, parts.username, parts.password)
+
+
+def topic_filter(prefix: str) -> str:
+    return f"{prefix}/+/+/readings"
+
+
+class Consumer:
+    """Receives on paho's network thread, stores and acknowledges on the caller's thread."""
+
+    def __init__(self, broker: Broker, *, prefix: str, client_id: str, batch_size: int = 500) -> None:
+        self.prefix = prefix
+        self.batch_size = batch_size
+        self.inbox: queue.Queue[paho.MQTTMessage] = queue.Queue()
+        self.subscribed = threading.Event()
+        self.totals = ingest.Outcome()
+        self.client = paho.Client(
+            paho.CallbackAPIVersion.VERSION2,
+            client_id=client_id,
+            clean_session=False,
+            protocol=paho.MQTTv311,
+            manual_ack=True,
+        )
+        if broker.username:
+            self.client.username_pw_set(broker.username, broker.password)
+        self.client.on_connect = self._on_connect
+        self.client.on_subscribe = self._on_subscribe
+        self.client.on_message = self._on_message
+        self.broker = broker
+
+    def _on_connect(self, client, userdata, flags, reason_code, properties) -> None:
+        if reason_code.is_failure:
+            logger.error("MQTT connection refused: %s", reason_code)
+            return
+        client.subscribe(topic_filter(self.prefix), qos=1)
+
+    def _on_subscribe(self, client, userdata, mid, reason_codes, properties) -> None:
+        self.subscribed.set()
+
+    def _on_message(self, client, userdata, message) -> None:
+        self.inbox.put(message)
+
+    def start(self, timeout: float = 10) -> None:
+        self.client.connect(self.broker.host, self.broker.port, keepalive=30)
+        self.client.loop_start()
+        if not self.subscribed.wait(timeout):
+            self.stop()
+            raise ConnectionError(f"MQTT {self.broker.host}:{self.broker.port} 未在 {timeout} 秒内完成订阅")
+
+    def stop(self) -> None:
+        self.client.disconnect()
+        self.client.loop_stop()
+
+    def take(self, wait: float) -> list[paho.MQTTMessage]:
+        """Up to batch_size messages: waits `wait` seconds for the first, then takes what is there."""
+        try:
+            batch = [self.inbox.get(timeout=wait)]
+        except queue.Empty:
+            return []
+        while len(batch) < self.batch_size:
+            try:
+                batch.append(self.inbox.get_nowait())
+            except queue.Empty:
+                break
+        return batch
+
+    def process(self, batch: list[paho.MQTTMessage]) -> ingest.Outcome:
+        """Store a batch in one transaction, then acknowledge each message (after the commit)."""
+        outcome = ingest.accept(
+            [(m.topic, m.payload) for m in batch], channel="mqtt", actor="monitoring.mqtt"
+        )
+        for message in batch:
+            self.client.ack(message.mid, message.qos)
+        for name in ("stored", "rejected", "raised", "rejected_messages"):
+            setattr(self.totals, name, getattr(self.totals, name) + getattr(outcome, name))
+        return outcome
+
+    def run(
+        self, *, stop: threading.Event, wait: float = 0.5, until_idle: float | None = None
+    ) -> ingest.Outcome:
+        """Consume until `stop` is set (or, with `until_idle`, until nothing arrives for that long)."""
+        idle_since = time.monotonic()
+        while not stop.is_set():
+            batch = self.take(wait)
+            if batch:
+                self.process(batch)
+                idle_since = time.monotonic()
+            elif until_idle is not None and time.monotonic() - idle_since >= until_idle:
+                break
+        return self.totals

@@ -1,0 +1,76 @@
+"""What the app adds to lower pages and commands through the registry: jobs, the clause indicator, demo data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+
+from anze.core import registry
+from anze.monitoring import indicators
+from anze.monitoring.models import Alarm, HourlyRollup, MajorHazard, MonitoringPoint
+from anze.monitoring.tests.factories import T0, feed, make_point
+
+pytestmark = pytest.mark.django_db
+
+
+def task_11_clause(region, units):
+    from anze.duties.tests.factories import make_clause
+
+    clause = make_clause(region, units, text="重大危险源在线监测监控率2020年底前达到100%。")
+    clause.task.number = "11"
+    clause.task.save(update_fields=["number"])
+    return clause
+
+
+def test_the_jobs_are_registered_and_run_safely_twice(lanshan_enterprise):
+    keys = {job.key for job in registry.jobs()}
+    assert {"monitoring.offline", "monitoring.rollup", "monitoring.partitions", "monitoring.push",
+            "monitoring.escalate"} <= keys  # fmt: skip
+    point = make_point(lanshan_enterprise)
+    feed(point, [50, 60])
+    later = T0 + dt.timedelta(hours=2)
+
+    for _ in range(2):
+        for job in registry.jobs():
+            if job.key.startswith("monitoring."):
+                job.func(later)
+
+    assert HourlyRollup.objects.get(point=point).count == 2
+    assert Alarm.objects.filter(point=point, kind="offline").count() == 1
+
+
+def test_the_online_rate_sits_beside_task_11_in_the_readers_scope(org, alice, bob, lanshan_enterprise,
+                                                                  luozhuang_enterprise):  # fmt: skip
+    clause = task_11_clause(org["linyi"], [org["city_emergency"]])
+    other = task_11_clause(org["linyi"], [org["city_emergency"]])
+    other.text = "其他内容"
+    other.save(update_fields=["text"])
+    now = T0 + dt.timedelta(hours=1)
+    reporting = make_point(lanshan_enterprise)
+    make_point(lanshan_enterprise)  # silent
+    make_point(luozhuang_enterprise)
+    feed(reporting, [50])
+
+    for_alice = indicators.online_rate_indicator(alice, [clause.pk, other.pk], now=now)
+    for_bob = indicators.online_rate_indicator(bob, [clause.pk, other.pk], now=now)
+
+    assert list(for_alice) == [clause.pk]
+    assert (for_alice[clause.pk][0]["reporting"], for_alice[clause.pk][0]["expected"]) == (1, 3)
+    assert (for_bob[clause.pk][0]["reporting"], for_bob[clause.pk][0]["expected"]) == (1, 2)
+    assert for_bob[clause.pk][0]["value"] == "50.0%（1/2）"
+    assert registry.indicators_for_clauses(bob, [clause.pk])  # reachable through the registry
+
+
+def test_the_demo_step_loads_once(lanshan_enterprise, luozhuang_enterprise):
+    (step,) = [s for s in registry.demo_steps() if s.key == "monitoring"]
+    now = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC)
+
+    step.func(stdout=io.StringIO(), now=now)
+    step.func(stdout=io.StringIO(), now=now)
+
+    assert MajorHazard.objects.count() == 2
+    assert MonitoringPoint.objects.count() == 12
+    assert Alarm.objects.filter(kind="offline").exists()
+    assert Alarm.objects.filter(kind="limit").exists()
