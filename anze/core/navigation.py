@@ -37,7 +37,10 @@ INTERNAL = frozenset(
 
 # core's own items; every other section is registered by its app (anze.core.registry.add_nav_section).
 HOME = NavSection(_("工作台"), (NavItem(_("首页"), "core:home", "house"),))
-SYSTEM = NavSection(_("系统"), (NavItem(_("接口文档"), "api-docs", "braces"),))
+# The API's documentation is for those who connect other systems: the office and the system administrator.
+SYSTEM = NavSection(
+    _("系统"), (NavItem(_("接口文档"), "api-docs", "braces", frozenset({Role.OFFICE, Role.SYSTEM_ADMIN})),)
+)
 
 
 def sections() -> list[NavSection]:

@@ -15,7 +15,7 @@ class PreventionConfig(AppConfig):
         from anze.accounts.roles import Role
         from anze.core import registry
         from anze.core.navigation import INTERNAL, NavItem, NavSection
-        from anze.prevention import home
+        from anze.prevention import demo, home
 
         with_enterprise = INTERNAL | {Role.ENTERPRISE}
         registry.add_nav_section(
@@ -36,3 +36,4 @@ class PreventionConfig(AppConfig):
                 key="prevention", template="prevention/home_panel.html", context=home.panel, order=40
             )
         )
+        registry.add_demo_step("prevention", demo.demo_step, order=65, needs=("enterprises", "accounts"))

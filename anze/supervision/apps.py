@@ -22,6 +22,7 @@ class SupervisionConfig(AppConfig):
                     NavItem(_("催办提醒"), "supervision:reminder_list", "bell", INTERNAL),
                     NavItem(_("通报"), "supervision:circular_list", "megaphone", INTERNAL),
                     NavItem(_("延期申请"), "supervision:extension_list", "hourglass-split", INTERNAL),
+                    NavItem(_("红黄绿灯"), "supervision:lights", "stoplights", INTERNAL),
                     NavItem(_("收件箱"), "supervision:inbox", "inbox", INTERNAL),
                     # The channels' settings hold webhook tokens: the office changes them, county offices
                     # and auditors read.
