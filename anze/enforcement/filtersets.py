@@ -16,7 +16,9 @@ ACCIDENT_STATES = [("overdue", _("有逾期节点")), ("open", _("未结案"))]
 class AccidentFilterSet(django_filters.FilterSet):
     """事故筛选：年度、等级、类型、状态、口径、县区、关键词。"""
 
-    year = django_filters.NumberFilter(field_name="occurred_at__year", label=_("年度"))
+    year = django_filters.NumberFilter(
+        field_name="occurred_at__year", label=_("年度"), min_value=2000, max_value=2100
+    )
     grade = django_filters.ChoiceFilter(choices=AccidentGrade.choices, label=_("等级"))
     accident_type = django_filters.ChoiceFilter(choices=AccidentType.choices, label=_("类型"))
     status = django_filters.ChoiceFilter(choices=AccidentStatus.choices, label=_("状态"))

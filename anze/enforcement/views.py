@@ -69,7 +69,8 @@ class AccidentListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     table_class = AccidentTable
     filterset_class = AccidentFilterSet
     template_name = "enforcement/accident_list.html"
-    paginate_by = 25
+    # The table pages itself (a page past the last shows the last one; junk shows the first).
+    table_pagination = {"per_page": 25}
 
     def get_queryset(self):
         return (

@@ -4,6 +4,7 @@ penalty decisions with their .docx, and the public disclosure with search and fi
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from anze.core.params import BadQueryParameter, int_param
 from anze.core.permissions import PUBLIC, declare
 from anze.core.restrict import get_restricted_or_404, scope_q
 from anze.enforcement import errors, forms, services
@@ -183,12 +185,17 @@ def penalty_create(request: HttpRequest) -> HttpResponse:
     if scope_q(Penalty, request.user, "add") is None:
         raise Http404
     inspection = None
-    if request.GET.get("inspection") or request.POST.get("inspection"):
+    wanted = request.POST.get("inspection") or request.GET.get("inspection")
+    if wanted:
+        try:
+            inspection_id = uuid.UUID(str(wanted).strip())
+        except ValueError:
+            raise BadQueryParameter("inspection", _("记录编号（UUID）")) from None
         inspection = get_restricted_or_404(
             Inspection.objects.select_related("enterprise", "department"),
             request.user,
             "change",
-            public_id=request.GET.get("inspection") or request.POST.get("inspection"),
+            public_id=inspection_id,
         )
     from anze.enterprises.models import Enterprise
     from anze.org.models import Unit
@@ -316,8 +323,7 @@ def _without_page(params) -> str:
 def public_penalty_list(request: HttpRequest) -> HttpResponse:
     """行政处罚公示 — search and filters; natural persons masked; late publications marked."""
     rows = public_penalties(request.GET).select_related("county", "department")
-    page_number = request.GET.get("page") or "1"
-    number = int(page_number) if page_number.isdigit() and int(page_number) > 0 else 1
+    number = int_param(request, "page", 1, minimum=1, maximum=100_000)
     window = list(rows[(number - 1) * PUBLIC_PAGE_SIZE : number * PUBLIC_PAGE_SIZE + 1])
     return render(
         request,

@@ -348,6 +348,8 @@ def _build_version(
         plan = Plan.objects.select_for_update().get(pk=plan.pk)
         number = (plan.versions.aggregate(n=Max("number"))["n"] or 0) + 1
         previous = plan.current_version
+        if previous is not None and previous.content_hash == document.sm3:
+            raise DocumentAlreadyImported(previous)  # the very same file (a lost race): not merely the same text
         if previous is not None and is_same_content(previous.parsed, data):
             raise SameContentImported(previous)
         diff = diff_plans(previous.parsed if previous else None, data) if previous else None

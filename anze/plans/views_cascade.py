@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from anze.core.permissions import declare
 from anze.core.restrict import get_restricted_or_404
@@ -37,6 +37,7 @@ def _back(lower: Plan, upper_id: str) -> str:
 
 @declare("view")
 @login_required
+@require_safe
 def plan_cascade(request: HttpRequest, public_id: str) -> HttpResponse:
     """上下贯通 — which upper clause each clause implements; upper clauses with no counterpart and vice versa."""
     lower = get_restricted_or_404(
