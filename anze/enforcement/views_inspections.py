@@ -296,7 +296,7 @@ def penalty_docx(request: HttpRequest, public_id) -> HttpResponse:
 def public_penalties(params) -> Any:
     """Published decisions filtered by the public page's parameters (q, year, county, type, late)."""
     rows = Penalty.objects.filter(published_on__isnull=False)
-    q = (params.get("q") or "").strip()[:50]
+    q = (params.get("q") or "").replace("\x00", "").strip()[:50]  # no database stores a NUL
     if q:
         rows = rows.filter(search_text__icontains=q)
     year = params.get("year") or ""

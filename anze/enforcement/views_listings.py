@@ -135,7 +135,7 @@ def public_listing_list(request: HttpRequest) -> HttpResponse:
         .select_related("enterprise", "department")
         .order_by("-listed_on", "-id")
     )
-    q = (request.GET.get("q") or "").strip()[:50]
+    q = (request.GET.get("q") or "").replace("\x00", "").strip()[:50]  # no database stores a NUL
     if q:
         rows = rows.filter(enterprise__name__icontains=q) | rows.filter(enterprise__credit_code__startswith=q)
     return render(
