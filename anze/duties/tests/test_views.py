@@ -375,3 +375,12 @@ def test_duty_page_is_read_only(work, signed_in, alice):
     url = reverse("duties:duty_detail", kwargs={"public_id": work["duty"].public_id})
     assert client.get(url).status_code == 200
     assert client.post(url).status_code == 405
+
+
+def test_the_progress_board_puts_its_charts_first_and_keeps_tables_and_buttons_whole(client, alice):
+    client.force_login(alice)
+    html = client.get(reverse("duties:dashboard")).content.decode()
+    assert 'class="d-flex flex-nowrap gap-1"' in html and "btn-sm text-nowrap" in html  # 查看 on one line
+    charts, first_table = html.index('<div class="row g-3 mb-3">'), html.index("按任务")
+    assert charts < first_table  # the picture first, the 90-row tables after it
+    assert 'class="col-xl-6"' not in html  # each table takes the full width, no column cut off
