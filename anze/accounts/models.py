@@ -177,6 +177,8 @@ class PasswordHistory(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "-created_at"])]
 
@@ -193,6 +195,8 @@ class AddressFailureCount(models.Model):
     failures = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("来源地址登录失败计数")
+        verbose_name_plural = _("来源地址登录失败计数")
         constraints = [
             models.UniqueConstraint(fields=["address", "bucket"], name="accounts_address_failure_unique")
         ]

@@ -128,6 +128,8 @@ class AuditChainHead(models.Model):
     hash = models.CharField(max_length=64)
 
     class Meta:
+        verbose_name = _("审计链头")
+        verbose_name_plural = _("审计链头")
         constraints = [models.CheckConstraint(condition=models.Q(id=1), name="auditchainhead_single_row")]
 
     def __str__(self) -> str:

@@ -323,6 +323,8 @@ class RateCounter(models.Model):
     count = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("举报频率计数")
+        verbose_name_plural = _("举报频率计数")
         constraints = [
             models.UniqueConstraint(fields=["key", "window_start"], name="rate_counter_key_window")
         ]

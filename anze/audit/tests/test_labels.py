@@ -59,3 +59,16 @@ def test_object_types_name_their_area_in_words():
     labels = dict(object_type_choices())
     assert labels["org.unit"] == "单位（组织机构）"
     assert all("（" in label and not label.endswith("（org）") for label in labels.values())
+
+
+def test_every_model_has_a_chinese_name_for_the_auditors_pages():
+    import re
+
+    from django.apps import apps
+
+    english = [
+        m._meta.label
+        for m in apps.get_models()
+        if m.__module__.startswith("anze.") and not re.search(r"[\u4e00-\u9fff]", str(m._meta.verbose_name))
+    ]
+    assert english == []
