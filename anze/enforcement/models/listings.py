@@ -1,0 +1,84 @@
+"""严重失信主体名单: listings and their life cycle."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from anze.core.models import BaseModel
+from anze.core.restrict import Scope
+from anze.enforcement.choices import (
+    ListingRule,
+    ListingStatus,
+)
+from anze.enforcement.models._roles import ACCIDENT_ROLES
+
+
+class Listing(BaseModel):
+    """严重失信主体名单 — a listing proposed by a rule over recorded facts and decided by the department."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="listings", verbose_name=_("企业")
+    )
+    region_path = models.CharField(_("区划路径"), max_length=200, editable=False)
+    supervising_unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    rule = models.CharField(_("列入情形"), max_length=32, choices=ListingRule.choices)
+    fact_key = models.CharField(_("依据事实"), max_length=40, editable=False)
+    fact_on = models.DateField(_("事实日期"), editable=False)
+    status = models.CharField(
+        _("状态"),
+        max_length=12,
+        choices=ListingStatus.choices,
+        default=ListingStatus.PROPOSED,
+        editable=False,
+    )
+    department = models.ForeignKey(
+        "org.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("决定部门"),
+    )
+    noticed_on = models.DateField(_("告知日期"), null=True, blank=True, editable=False)
+    objection_until = models.DateField(_("陈述申辩期限"), null=True, blank=True, editable=False)
+    objection = models.TextField(_("陈述申辩意见"), blank=True, editable=False)
+    decision_number = models.CharField(_("决定书文号"), max_length=60, blank=True, editable=False)
+    listed_on = models.DateField(_("列入日期"), null=True, blank=True, editable=False)
+    expires_on = models.DateField(_("届满日期"), null=True, blank=True, editable=False)
+    removed_on = models.DateField(_("移出日期"), null=True, blank=True, editable=False)
+    removal_reason = models.CharField(_("移出理由"), max_length=300, blank=True, editable=False)
+
+    scope = Scope(
+        region="region_path", unit="supervising_unit_id", enterprise="enterprise_id", roles=ACCIDENT_ROLES
+    )
+
+    class Meta:
+        verbose_name = _("严重失信主体名单")
+        verbose_name_plural = _("严重失信主体名单")
+        ordering = ["-fact_on", "-id"]
+        indexes = [
+            models.Index(fields=["expires_on"], condition=Q(status="listed"), name="listing_live_expiry"),
+            models.Index(fields=["enterprise", "status"], name="listing_enterprise_status"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "rule", "fact_key"], name="listing_once_per_fact"),
+            models.CheckConstraint(
+                condition=~Q(status="listed") | Q(listed_on__isnull=False, expires_on__isnull=False),
+                name="listing_listed_has_term",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.get_rule_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("enforcement:listing_detail", kwargs={"public_id": self.public_id})
+
+    @property
+    def status_choice(self) -> ListingStatus:
+        return ListingStatus(self.status)
