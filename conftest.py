@@ -9,8 +9,15 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import settings
 
 from anze.accounts.roles import Role
+
+# Under `make mutate` every surviving mutant re-runs the properties that cover it: fewer examples, drawn the
+# same way in every run, keep a run to minutes and make a caught mutant caught again on the next run.
+settings.register_profile("mutate", max_examples=30, derandomize=True, database=None)
+if "MUTANT_UNDER_TEST" in os.environ:
+    settings.load_profile("mutate")
 
 STRONG_PASSWORD = "Anze-Test-2026!"
 
