@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar as _calendar
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -195,16 +196,16 @@ def period_containing(rule: Rule, day: dt.date, *, anchor_year: int | None = Non
 
 def periods(rule: Rule, *, start: dt.date, until: dt.date, anchor_year: int | None = None) -> list[Period]:
     """The rule's periods from the one containing `start` to the last one beginning on or before `until`."""
-    anchor = start.year if anchor_year is None else anchor_year
     result: list[Period] = []
-    current = period_containing(rule, start, anchor_year=anchor)
+    current = period_containing(rule, start, anchor_year=anchor_year)
     while current.start <= until:
         if rule.count is not None and len(result) >= rule.count:
             break
         if rule.until is not None and current.start > rule.until:
             break
         result.append(current)
-        current = period_containing(rule, current.end + dt.timedelta(days=1), anchor_year=anchor)
+        # Periods tile time: the next one begins the day after, in its own first year (no anchor needed).
+        current = period_containing(rule, current.end + dt.timedelta(days=1))
     return result
 
 
@@ -349,10 +350,7 @@ def add_to_coverage(
     last_year = first_year + years - 1
     candidates = list(range(max(first_year, from_year), last_year + 1)) or [last_year]
     for member in sorted(set(new_members) - set(result)):
-        load = {year: 0 for year in candidates}
-        for year in result.values():
-            if year in load:
-                load[year] += 1
+        load = Counter(result.values())
         result[member] = min(candidates, key=lambda year: (load[year], year))
     return result
 
@@ -376,7 +374,6 @@ def cycle_bounds(start_year: int, years: int, year: int) -> tuple[int, int]:
 
 
 def is_even(plan: Mapping[str, int]) -> bool:
-    counts: dict[int, int] = {}
-    for year in plan.values():
-        counts[year] = counts.get(year, 0) + 1
+    """Whether the years' sizes differ by at most one (years with nobody planned are not counted)."""
+    counts = Counter(plan.values())
     return not counts or max(counts.values()) - min(counts.values()) <= 1

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from anze.duties.calendar import WorkingCalendar, is_workday
+from anze.duties.calendar import WorkingCalendar, YearArrangement, is_workday
 from anze.duties.recurrence import (
     Period,
     RuleError,
@@ -563,3 +563,26 @@ def test_a_plan_is_even_when_year_sizes_differ_by_at_most_one():
     assert is_even({"甲": 2021, "乙": 2021, "丙": 2022})
     assert not is_even({"甲": 2021, "乙": 2021, "丙": 2021, "丁": 2022})
     assert not is_even({"甲": 2021, "乙": 2021, "丙": 2022, "丁": 2021})
+
+
+def test_the_calendar_passed_decides_not_the_active_one():
+    # An office arrangement for 2040 that gives Friday 30 March and Monday 2 April off; the active calendar
+    # (no arrangements) keeps them as working days.
+    off = frozenset({dt.date(FAR, 3, 30), dt.date(FAR, 4, 2)})
+    working = WorkingCalendar([YearArrangement(FAR, holidays=off)])
+    quarter = Period(dt.date(FAR, 1, 1), dt.date(FAR, 3, 31))
+    assert due_date(quarter, "preceding", calendar=working) == dt.date(FAR, 3, 29)
+    assert due_date(quarter, "following", calendar=working) == dt.date(FAR, 4, 3)
+    assert due_date(quarter, "preceding") == dt.date(FAR, 3, 30)
+    rule = parse_rule("FREQ=MONTHLY;INTERVAL=3")
+    assert [
+        s.due_on for s in schedule(rule, start=dt.date(FAR, 2, 1), until=dt.date(FAR, 3, 1), calendar=working)
+    ] == [dt.date(FAR, 4, 3)]
+    assert [
+        s.due_on
+        for s in preview_occurrences(
+            rule, start=dt.date(FAR, 2, 1), until=dt.date(FAR, 3, 1), calendar=working
+        )
+    ] == [dt.date(FAR, 4, 3)]
+    assert event_due(dt.date(FAR, 3, 29), 1, "days", calendar=working) == dt.date(FAR, 4, 3)
+    assert event_due(dt.date(FAR, 3, 29), 1, "days") == dt.date(FAR, 3, 30)
