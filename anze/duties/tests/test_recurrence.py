@@ -181,6 +181,7 @@ def test_uncovered_and_due_this_year():
         ("FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=31", "YEARLY", 1, None, None, 31, 1),
         ("FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=20;INTERVAL=10", "YEARLY", 10, None, None, 20, 12),
         ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=28", "YEARLY", 1, None, None, 28, 2),
+        ("FREQ=MONTHLY;BYMONTHDAY=1;COUNT=1", "MONTHLY", 1, 1, None, 1, None),
         ("FREQ=WEEKLY;WKST=MO", "WEEKLY", 1, None, None, None, None),
     ],
 )
@@ -230,8 +231,16 @@ def assert_refused(text: str, code: str, *mentions: str) -> None:
         ("FREQ=DAILY", "unsupported_rule", ["DAILY"]),
         ("FREQ=MONTHLY;COUNT=0", "invalid_rule", ["COUNT"]),
         ("FREQ=MONTHLY;UNTIL=2023", "invalid_rule", ["2023"]),
-        ("FREQ=MONTHLY;BYMONTHDAY=1,15", "unsupported_rule", ["BYMONTHDAY", "一个整数"]),
-        ("FREQ=YEARLY;BYMONTH=1,7;BYMONTHDAY=1", "unsupported_rule", ["BYMONTH", "一个整数"]),
+        (
+            "FREQ=MONTHLY;BYMONTHDAY=1,15",
+            "unsupported_rule",
+            ["FREQ=MONTHLY;BYMONTHDAY=1,15", "BYMONTHDAY 只能是一个整数"],
+        ),
+        (
+            "FREQ=YEARLY;BYMONTH=1,7;BYMONTHDAY=1",
+            "unsupported_rule",
+            ["FREQ=YEARLY;BYMONTH=1,7;BYMONTHDAY=1", "BYMONTH 只能是一个整数"],
+        ),
         ("FREQ=YEARLY;BYMONTH=13;BYMONTHDAY=1", "invalid_rule", ["13"]),
         ("FREQ=YEARLY;BYMONTH=0;BYMONTHDAY=1", "invalid_rule", ["0"]),
         ("FREQ=MONTHLY;BYMONTHDAY=29", "unsupported_rule", ["28", "29"]),
