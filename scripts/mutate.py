@@ -79,6 +79,13 @@ def main() -> int:
         return 2
     if not args.keep:
         shutil.rmtree(ROOT / "mutants", ignore_errors=True)
+    for module in modules:
+        # A module added to the list since the last run was copied unmutated: mutmut would keep that copy.
+        copy = ROOT / "mutants" / (module.replace(".", "/") + ".py")
+        if copy.exists() and "__mutmut_" not in copy.read_text(encoding="utf-8"):
+            copy.unlink()
+            # ...and which tests reach its functions was never recorded: record it again.
+            (ROOT / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
     command = [str(MUTMUT), "run", "--max-children", str(args.jobs), *(f"{module}.*" for module in only)]
     run = subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     if run.returncode != 0:
