@@ -102,10 +102,10 @@ def shuffled(seed: str, count: int) -> list[int]:
 
 def to_original(displayed: Iterable[int], order: Sequence[int]) -> frozenset[int]:
     """The original option indices of the positions a candidate ticked, given the order shown."""
-    try:
-        return frozenset(order[position] for position in displayed)
-    except IndexError:
-        raise ScoringError("选项超出本题范围") from None
+    positions = frozenset(displayed)
+    if any(not 0 <= position < len(order) for position in positions):
+        raise ScoringError("选项超出本题范围")
+    return frozenset(order[position] for position in positions)
 
 
 def to_displayed(original: Iterable[int], order: Sequence[int]) -> frozenset[int]:

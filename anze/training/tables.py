@@ -119,9 +119,13 @@ class StudyTable(tables.Table):
         attrs = {"class": "table table-hover mb-0"}
         empty_text = _("没有学习记录。")
 
+    visible_occurrences: set[int] = set()
+
     def render_occurrence(self, value, record):
         if record.occurrence_id is None:
             return _("未配置学习职责")
+        if record.occurrence_id not in self.visible_occurrences:
+            return record.occurrence.get_status_display()
         return format_html(
             '<a href="{}">{}</a>',
             record.occurrence.get_absolute_url(),

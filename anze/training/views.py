@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -127,7 +127,9 @@ def bank_detail(request: HttpRequest, public_id) -> HttpResponse:
     bank = get_restricted_or_404(QuestionBank.objects, request.user, "view", public_id=public_id)
     questions = QuestionFilterSet(request.GET, queryset=bank.questions.order_by("topic", "id"))
     if not questions.is_valid():
-        raise ValidationError(questions.errors)
+        raise BadRequest(
+            _("筛选条件无效：%(fields)s，请修改后重试。") % {"fields": "、".join(questions.errors)}
+        )
     page = Paginator(questions.qs, 30).get_page(request.GET.get("page"))
     may_change = QuestionBank.objects.restrict(request.user, "change").filter(pk=bank.pk).exists()
     topics = bank.questions.filter(is_active=True).values("topic").annotate(n=Count("pk")).order_by("topic")
@@ -590,7 +592,7 @@ def exam_answer(request: HttpRequest, public_id) -> HttpResponse:
         displayed = [int(v) for v in request.POST.getlist("choice")]
     except ValueError:
         raise BadQueryParameter("q", _("题号和选项序号")) from None
-    status, message = 200, ""
+    message, finished = "", False
     try:
         services.save_answer(
             actor=request.user,
@@ -599,14 +601,16 @@ def exam_answer(request: HttpRequest, public_id) -> HttpResponse:
             displayed=displayed,
         )
     except TrainingError as error:
-        status, message = error.http_status, error.message_zh
+        message, finished = error.message_zh, error.code in ("time_up", "already_submitted")
     if request.htmx:
-        return render(
-            request,
-            "training/_saved.html",
-            {"message": message, "saved_at": timezone.localtime()},
-            status=200 if status == 200 else status,
+        # htmx swaps only 2xx answers: a refusal is shown in place, and once time is up the page moves on to
+        # the result (which hands the paper in).
+        response = render(
+            request, "training/_saved.html", {"message": message, "saved_at": timezone.localtime()}
         )
+        if finished:
+            response["HX-Redirect"] = attempt.get_absolute_url()
+        return response
     if message:
         messages.error(request, message)
     url = reverse("training:exam", kwargs={"public_id": attempt.public_id})

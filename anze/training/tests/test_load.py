@@ -52,12 +52,18 @@ def test_five_hundred_candidates_at_once(org):
     sitting = make_sitting(paper, org["linyi"])
     users = User.objects.bulk_create(User(username=f"load{n:03d}", password="!") for n in range(CANDIDATES))
     services.add_candidates(
-        actor=None, sitting=sitting, entries=[{"user": u, "name": u.username, "post": Post.STAFF} for u in users]
+        actor=None,
+        sitting=sitting,
+        entries=[{"user": u, "name": u.username, "post": Post.STAFF} for u in users],
     )
     candidates = list(Candidate.objects.filter(sitting=sitting).select_related("user", "sitting__paper"))
 
     # when all start at once
-    attempts = list(ThreadPoolExecutor(THREADS).map(_in_thread(lambda c: services.start_attempt(actor=c.user, candidate=c)), candidates))
+    attempts = list(
+        ThreadPoolExecutor(THREADS).map(
+            _in_thread(lambda c: services.start_attempt(actor=c.user, candidate=c)), candidates
+        )
+    )
     assert Attempt.objects.filter(sitting=sitting).count() == CANDIDATES
 
     # and every answer (a first pick, then for some questions a changed one) arrives in one shuffled stream
@@ -68,7 +74,9 @@ def test_five_hundred_candidates_at_once(org):
     for attempt in attempts:
         for qid in attempt.question_order:
             count = len(questions[qid].options)
-            pick = frozenset(rng.sample(range(count), rng.choice([1, 2]) if questions[qid].kind == "multiple" else 1))
+            pick = frozenset(
+                rng.sample(range(count), rng.choice([1, 2]) if questions[qid].kind == "multiple" else 1)
+            )
             if questions[qid].kind == "multiple" and rng.random() < 0.5:
                 pick = scoring.indices(questions[qid].answer, count)
             first = frozenset({rng.randrange(count)})
@@ -96,17 +104,24 @@ def test_five_hundred_candidates_at_once(org):
     assert errors == []
 
     # and all hand in at once
-    submitted = list(ThreadPoolExecutor(THREADS).map(_in_thread(lambda a: services.submit_attempt(actor=a.user, attempt=a)), attempts))
+    submitted = list(
+        ThreadPoolExecutor(THREADS).map(
+            _in_thread(lambda a: services.submit_attempt(actor=a.user, attempt=a)), attempts
+        )
+    )
 
     # then no answer is lost or altered
-    stored = {(a.attempt_id, a.question_id): a.chosen for a in Answer.objects.filter(attempt__sitting=sitting)}
+    stored = {
+        (a.attempt_id, a.question_id): a.chosen for a in Answer.objects.filter(attempt__sitting=sitting)
+    }
     assert len(stored) == CANDIDATES * 10
     assert stored == {key: scoring.letters(pick) for key, pick in final.items()}
     # and every score is the sum of the points of the questions answered exactly right
     points = dict(paper.items.values_list("question_id", "points"))
     keys = {qid: q.answer for qid, q in questions.items()}
     expected = {
-        a.pk: sum(points[qid] for qid in a.question_order if scoring.letters(final[(a.pk, qid)]) == keys[qid]) for a in attempts
+        a.pk: sum(points[qid] for qid in a.question_order if scoring.letters(final[(a.pk, qid)]) == keys[qid])
+        for a in attempts
     }
     assert {a.pk: a.score for a in submitted} == expected
     assert dict(Attempt.objects.filter(sitting=sitting).values_list("pk", "score")) == expected

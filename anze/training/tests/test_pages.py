@@ -43,13 +43,20 @@ def test_a_candidate_takes_the_exam_and_it_survives_a_reload(signed_in, sitting,
     page = client.get(reverse("training:exam", args=[attempt.public_id]))
     assert page.status_code == 200
     # when she ticks the option shown third on question 1 (as htmx does on change)
-    saved = client.post(reverse("training:exam_answer", args=[attempt.public_id]), {"q": "1", "choice": "2"}, HTTP_HX_REQUEST="true")
+    saved = client.post(
+        reverse("training:exam_answer", args=[attempt.public_id]),
+        {"q": "1", "choice": "2"},
+        HTTP_HX_REQUEST="true",
+    )
     assert "已保存" in saved.content.decode()
     # then after a reload the same option is ticked, and the answer is stored in original letters
     html = client.get(reverse("training:exam", args=[attempt.public_id])).content.decode()
     assert 'value="2" checked' in html
     qid = attempt.question_order[0]
-    assert Answer.objects.get(attempt=attempt, question_id=qid).chosen == "ABCD"[attempt.option_orders[str(qid)][2]]
+    assert (
+        Answer.objects.get(attempt=attempt, question_id=qid).chosen
+        == "ABCD"[attempt.option_orders[str(qid)][2]]
+    )
 
 
 def test_the_exam_page_never_carries_the_key_or_the_explanation(signed_in, sitting, two_candidates):
@@ -79,7 +86,9 @@ def test_a_candidate_cannot_see_or_change_anothers_attempt(signed_in, sitting, t
     client = signed_in(ben)
     for name in ("training:exam", "training:attempt_detail"):
         assert client.get(reverse(name, args=[attempt.public_id])).status_code == 404
-    response = client.post(reverse("training:exam_answer", args=[attempt.public_id]), {"q": "1", "choice": "0"})
+    response = client.post(
+        reverse("training:exam_answer", args=[attempt.public_id]), {"q": "1", "choice": "0"}
+    )
     assert response.status_code == 404
     assert client.post(reverse("training:exam_submit", args=[attempt.public_id])).status_code == 404
     # a denied request changes nothing
@@ -98,7 +107,9 @@ def test_a_candidate_cannot_reach_the_bank_the_paper_or_the_results(signed_in, s
     assert client.get(reverse("api:training-attempt-list")).json()["count"] == 0
 
 
-def test_the_office_sees_the_key_and_each_answer_a_county_outside_the_sitting_does_not(signed_in, sitting, two_candidates, alice, bob):
+def test_the_office_sees_the_key_and_each_answer_a_county_outside_the_sitting_does_not(
+    signed_in, sitting, two_candidates, alice, bob
+):
     ann, _ben = two_candidates
     attempt = services.start_attempt(actor=ann, candidate=sitting.candidates.get(user=ann))
     answer_all(attempt)
@@ -113,7 +124,15 @@ def test_the_office_sees_the_key_and_each_answer_a_county_outside_the_sitting_do
 
 def test_the_department_pages_answer(signed_in, sitting, alice):
     client = signed_in(alice)
-    for name in ("bank_list", "sitting_list", "attempt_list", "certificate_list", "statistics", "study_list", "my_exams"):
+    for name in (
+        "bank_list",
+        "sitting_list",
+        "attempt_list",
+        "certificate_list",
+        "statistics",
+        "study_list",
+        "my_exams",
+    ):
         assert client.get(reverse(f"training:{name}")).status_code == 200, name
     for obj in (sitting.paper.bank, sitting.paper, sitting):
         assert client.get(obj.get_absolute_url()).status_code == 200
@@ -160,7 +179,9 @@ def test_an_import_with_a_bad_row_saves_nothing_and_says_which_row(signed_in, ba
     good = ["单选题", "法规", "易", "新题一", "甲", "乙", "", "", "", "", "A", ""]
     bad_answer = ["单选题", "法规", "易", "新题二", "甲", "乙", "", "", "", "", "AB", ""]
     bad_kind = ["填空题", "法规", "易", "新题三", "", "", "", "", "", "", "A", ""]
-    response = client.post(reverse("training:bank_import", args=[bank.public_id]), {"file": _xlsx([good, bad_answer, bad_kind])})
+    response = client.post(
+        reverse("training:bank_import", args=[bank.public_id]), {"file": _xlsx([good, bad_answer, bad_kind])}
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert "单选题只能有一个答案" in html and "题型“填空题”无效" in html

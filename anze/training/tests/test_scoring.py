@@ -99,6 +99,12 @@ def test_a_shuffle_is_a_permutation_and_ticks_map_back(seed, count, data):
     assert scoring.to_original(shown, order) == original
 
 
+def test_a_position_outside_the_options_is_refused():
+    for position in (-1, 4):
+        with pytest.raises(scoring.ScoringError, match="超出本题范围"):
+            scoring.to_original([position], [2, 0, 3, 1])
+
+
 def test_different_seeds_shuffle_differently():
     orders = {tuple(scoring.shuffled(f"candidate-{n}", 6)) for n in range(50)}
     assert len(orders) > 30
