@@ -98,7 +98,9 @@ def _demo_extensions(*, now: dt.datetime) -> dict[str, int]:
             now=now,
         )
         if index == 0:
-            decide_extension(extension, actor=office_user, approve=True, note="同意，请按新期限办结。", now=now)
+            decide_extension(
+                extension, actor=office_user, approve=True, note="同意，请按新期限办结。", now=now
+            )
             counts["extensions_granted"] += 1
         else:
             counts["extensions_waiting"] += 1
