@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 from django.contrib.auth.decorators import login_required
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
@@ -72,8 +75,44 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return _error(request, 404, "页面不存在", "您要找的页面不存在，或不在您的权限范围内。")
 
 
+# Seconds a client is told to wait before retrying while the database is unreachable.
+DATABASE_RETRY_AFTER = 30
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 while the database cannot be reached (restart, failover, lock timeout): nothing was saved.
+
+    Rendered without the request's context processors, which would read the session and the user from
+    the database that just failed; Django closes the broken connection when the request ends and the next
+    request opens a new one, so the site recovers when the database returns without a restart.
+    """
+    error_id = getattr(request, "request_id", "")
+    logger.warning("database unavailable, error id %s", error_id)
+    message = gettext("数据库暂时无法访问，本次操作没有保存。请稍等片刻后重试；如果持续出现，请把错误编号告诉管理员。")
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse(
+            {"detail": message, "code": "database_unavailable", "error_id": error_id},
+            status=503,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    else:
+        context = {
+            "status": 503,
+            "title": gettext("服务暂时不可用"),
+            "message": message,
+            "error_id": error_id,
+            "layout": "base_public.html",
+        }
+        response = HttpResponse(render_to_string("core/error.html", context), status=503)
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    return response
+
+
 @requires_csrf_token
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls the handler while handling the exception, so the exception is at hand here.
+    if isinstance(sys.exception(), OperationalError | InterfaceError):
+        return database_unavailable(request)
     logger.error("server error, error id %s", getattr(request, "request_id", ""))
     return _error(request, 500, "系统错误", "系统处理请求时出错，已记录。请把错误编号告诉管理员。")
 
