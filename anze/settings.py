@@ -301,7 +301,13 @@ REDIS_URL = env.url("ANZE_REDIS_URL", "", schemes=("redis", "rediss", "unix"))
 # Tests run jobs in the calling process; the topology tests turn this off to run real workers.
 _huey_immediate = env.bool("ANZE_HUEY_IMMEDIATE", TESTING)
 if REDIS_URL:
-    HUEY = {"huey_class": "huey.RedisHuey", "name": "anze", "url": REDIS_URL, "immediate": _huey_immediate}
+    # Several workers share the queue; each scheduled minute is enqueued once (anze/core/queue.py).
+    HUEY = {
+        "huey_class": "anze.core.queue.ClaimingRedisHuey",
+        "name": "anze",
+        "url": REDIS_URL,
+        "immediate": _huey_immediate,
+    }
 else:
     HUEY = {
         "huey_class": "huey.SqliteHuey",

@@ -362,3 +362,9 @@ def postgres_answers() -> bool:
     from django.db import connection
 
     return connection.vendor == "postgresql"
+
+
+def redis_client(url: str) -> Any:
+    import redis
+
+    return redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
