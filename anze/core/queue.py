@@ -49,5 +49,7 @@ class ClaimingRedisHuey(RedisHuey):
                 return bool(self.storage.put_if_empty(key, owner.encode()))
             return bool(conn.set(key, owner, nx=True, ex=CLAIM_SECONDS))
         except Exception as exc:  # noqa: BLE001 - the queue being down is logged, the minute skipped
-            logger.warning("periodic task %s not enqueued for %s: %s: %s", task_name, key, type(exc).__name__, exc)
+            logger.warning(
+                "periodic task %s not enqueued for %s: %s: %s", task_name, key, type(exc).__name__, exc
+            )
             return False

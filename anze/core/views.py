@@ -88,7 +88,9 @@ def database_unavailable(request: HttpRequest) -> HttpResponse:
     """
     error_id = getattr(request, "request_id", "")
     logger.warning("database unavailable, error id %s", error_id)
-    message = gettext("数据库暂时无法访问，本次操作没有保存。请稍等片刻后重试；如果持续出现，请把错误编号告诉管理员。")
+    message = gettext(
+        "数据库暂时无法访问，本次操作没有保存。请稍等片刻后重试；如果持续出现，请把错误编号告诉管理员。"
+    )
     if request.path.startswith("/api/"):
         response: HttpResponse = JsonResponse(
             {"detail": message, "code": "database_unavailable", "error_id": error_id},

@@ -288,7 +288,12 @@ class Cluster:
         log = self.tmp / f"{name}.log"
         handle = log.open("ab")
         proc = subprocess.Popen(  # noqa: S603 - our own commands
-            cmd, cwd=REPO_DIR, env=env or self.env(), stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+            cmd,
+            cwd=REPO_DIR,
+            env=env or self.env(),
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         handle.close()
         node = Node(name, proc, log)
@@ -300,8 +305,18 @@ class Cluster:
         port = free_port()
         node = self._spawn(
             name,
-            [str(BIN / "gunicorn"), "anze.wsgi:application", "--bind", f"127.0.0.1:{port}",
-             "--workers", str(workers), "--timeout", "60", "--graceful-timeout", "5"],  # fmt: skip
+            [
+                str(BIN / "gunicorn"),
+                "anze.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+                "--timeout",
+                "60",
+                "--graceful-timeout",
+                "5",
+            ],  # fmt: skip
         )
         node.port = port
         wait_for(
@@ -326,8 +341,23 @@ class Cluster:
         directory.mkdir(exist_ok=True)
         node = self._spawn(
             name,
-            [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(directory),
-             "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--protected-mode", "no"],  # fmt: skip
+            [
+                REDIS_SERVER,
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(directory),
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "always",
+                "--save",
+                "",
+                "--protected-mode",
+                "no",
+            ],  # fmt: skip
             env=dict(os.environ),
         )
         node.port = port
