@@ -192,7 +192,13 @@ class Browser:
     cookies: dict[str, str] = field(default_factory=dict)
     timeout: float = 30
 
-    def request(self, method: str, path: str, data: dict[str, str] | None = None) -> Response:
+    def request(
+        self,
+        method: str,
+        path: str,
+        data: dict[str, str] | None = None,
+        files: dict[str, tuple[str, bytes, str]] | None = None,
+    ) -> Response:
         parsed = urllib.parse.urlsplit(self.base)
         conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=self.timeout)
         headers = {"Host": "127.0.0.1"}
@@ -201,8 +207,24 @@ class Browser:
         body = None
         if data is not None:
             data = {"csrfmiddlewaretoken": self.cookies.get("csrftoken", ""), **data}
-            body = urllib.parse.urlencode(data)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            if files:
+                boundary = "anze-" + os.urandom(12).hex()
+                parts = []
+                for key, value in data.items():
+                    parts.append(
+                        f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
+                    )
+                for key, (filename, content, content_type) in files.items():
+                    head = (
+                        f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"; '
+                        f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'
+                    )
+                    parts.append(head.encode() + content + b"\r\n")
+                body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+                headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
+            else:
+                body = urllib.parse.urlencode(data)
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
         try:
             conn.request(method, path, body=body, headers=headers)
             raw = conn.getresponse()
@@ -217,8 +239,10 @@ class Browser:
     def get(self, path: str) -> Response:
         return self.request("GET", path)
 
-    def post(self, path: str, data: dict[str, str]) -> Response:
-        return self.request("POST", path, data)
+    def post(
+        self, path: str, data: dict[str, str], files: dict[str, tuple[str, bytes, str]] | None = None
+    ) -> Response:
+        return self.request("POST", path, data, files)
 
 
 # -- processes -------------------------------------------------------------------------------------------
@@ -241,6 +265,11 @@ class Node:
 
     def alive(self) -> bool:
         return self.proc.poll() is None
+
+    def media_files(self, media_dir: Path) -> list[Path]:
+        """The files in `media_dir` as this process sees it (its own mount namespace, if it has one)."""
+        root = Path(f"/proc/{self.pid}/root") / Path(media_dir).relative_to("/")
+        return sorted(p for p in root.rglob("*") if p.is_file())
 
     def output(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
@@ -300,12 +329,23 @@ class Cluster:
         self.nodes.append(node)
         return node
 
-    def web(self, name: str = "web", *, workers: int = 2) -> Node:
-        """A gunicorn node on its own port, answering /healthz before this returns."""
+    def web(self, name: str = "web", *, workers: int = 2, media_kib: int | None = None) -> Node:
+        """A gunicorn node on its own port, answering /healthz before this returns.
+
+        With `media_kib`, the node runs in a mount namespace of its own where the media directory is a
+        tmpfs of that size: a media volume that fills up, seen only by this node (`Node.media_files`).
+        """
         port = free_port()
+        wrap: list[str] = []
+        if media_kib is not None:
+            wrap = [
+                "unshare", "--mount", "--propagation", "private", "sh", "-c",
+                f'mount -t tmpfs -o size={media_kib}k anze-media "$ANZE_MEDIA_DIR" && exec "$@"', "sh",
+            ]  # fmt: skip
         node = self._spawn(
             name,
-            [
+            wrap
+            + [
                 str(BIN / "gunicorn"),
                 "anze.wsgi:application",
                 "--bind",
@@ -388,10 +428,24 @@ class Cluster:
         self.stop(node, signal.SIGKILL)
 
 
-def postgres_answers() -> bool:
-    from django.db import connection
-
-    return connection.vendor == "postgresql"
+def can_mount_tmpfs() -> bool:
+    """Whether this machine lets a process mount a tmpfs in a mount namespace of its own (root, unshare)."""
+    if shutil.which("unshare") is None:
+        return False
+    probe = subprocess.run(  # noqa: S603
+        [
+            "unshare",
+            "--mount",
+            "--propagation",
+            "private",
+            "sh",
+            "-c",
+            "mount -t tmpfs -o size=4k probe /mnt",
+        ],  # noqa: S607
+        capture_output=True,
+        check=False,
+    )
+    return probe.returncode == 0
 
 
 def redis_client(url: str) -> Any:
