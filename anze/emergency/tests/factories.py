@@ -86,3 +86,15 @@ def incident(region, *, at=LANSHAN, title: str = "化工企业泄漏", actor=Non
         occurred_at=timezone.now() - dt.timedelta(hours=2),
         **extra,
     )
+
+
+def event_duty(region, units, *, purpose: str, months: int, title: str):
+    """A confirmed event-triggered duty (the duties test builders) configured for `purpose` in `region`."""
+    from anze.duties.choices import DutyKind
+    from anze.duties.tests.factories import make_clause, make_duty
+
+    clause = make_clause(region, units, text=title)
+    duty = make_duty(clause, kind=DutyKind.EVENT, rrule="", title=title, event_within=months,
+                     event_unit="months", roll="none")  # fmt: skip
+    services.configure_duty(actor=None, region=region, purpose=purpose, duty=duty)
+    return duty
