@@ -60,8 +60,7 @@ def register() -> None:
     for code, label in ACTIONS.items():
         register_action(code, label)
     registry.add_job("emergency.alerts", alerts_job, order=70)
-    try:
-        from anze.emergency import pages
-    except ImportError:  # pages not built yet
-        return
+
+    from anze.emergency import pages
+
     pages.register(registry)

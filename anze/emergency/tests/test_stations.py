@@ -3,8 +3,6 @@ work item of the owning unit through the duties app."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.utils import timezone
 
