@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "anze.monitoring",
     "anze.enforcement",
     "anze.training",
+    "anze.emergency",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ api_patterns = [
     path("", include("anze.enterprises.api.urls")),
     path("", include("anze.enforcement.api.urls")),
     path("", include("anze.training.api.urls")),
+    path("", include("anze.emergency.api.urls")),
 ]
 
 urlpatterns = [
@@ -32,6 +33,7 @@ urlpatterns = [
     path("monitoring/", include("anze.monitoring.urls")),
     path("enforcement/", include("anze.enforcement.urls")),
     path("training/", include("anze.training.urls")),
+    path("emergency/", include("anze.emergency.urls")),
     path("tips/", include("anze.public.urls_office")),
     path("public/", include("anze.public.urls")),
     path("public/enforcement/", include("anze.enforcement.urls_public")),
