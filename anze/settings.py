@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "anze.public",
     "anze.monitoring",
     "anze.enforcement",
+    "anze.assessment",
 ]
 
 MIDDLEWARE = [

@@ -30,6 +30,7 @@ urlpatterns = [
     path("prevention/", include("anze.prevention.urls")),
     path("monitoring/", include("anze.monitoring.urls")),
     path("enforcement/", include("anze.enforcement.urls")),
+    path("assessment/", include("anze.assessment.urls")),
     path("tips/", include("anze.public.urls_office")),
     path("public/", include("anze.public.urls")),
     path("public/enforcement/", include("anze.enforcement.urls_public")),

@@ -1,0 +1,5 @@
+"""Demo: placeholder replaced below."""
+
+
+def run(*, stdout, now) -> None:
+    return None
