@@ -617,7 +617,7 @@ def decide_appeal(
     *, actor: Any, appeal: Appeal, upheld: bool, decision: str, adjusted_score=None, now: dt.datetime | None = None
 ) -> Appeal:  # fmt: skip
     """裁定申诉: upheld (optionally with the item's new score, applied by the next correction) or rejected."""
-    appeal = Appeal.objects.select_for_update().select_related("item").get(pk=appeal.pk)
+    appeal = Appeal.objects.select_for_update(of=("self",)).select_related("item").get(pk=appeal.pk)
     if not appeal.status_choice.can_decide():
         raise errors.TransitionError("该申诉已裁定。", "decided")
     if not decision.strip():
