@@ -12,7 +12,14 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         from anze.core import registry
-        from anze.monitoring import demo, indicators, jobs
+        from anze.monitoring import demo, hooks, indicators, jobs
+
+        registry.add_nav_section(hooks.NAV_SECTION, order=55)
+        registry.add_home_panel(
+            registry.HomePanel(
+                key="monitoring", template="monitoring/home_panel.html", context=hooks.home_panel, order=55
+            )
+        )
 
         registry.add_job("monitoring.offline", jobs.detect_offline, order=70)
         registry.add_job("monitoring.push", jobs.push_alarms, order=71)

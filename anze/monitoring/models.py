@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from anze.accounts.roles import Role
@@ -89,6 +90,9 @@ class MajorHazard(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("monitoring:hazard_detail", args=[self.public_id])
 
 
 class HazardSubstance(models.Model):
@@ -198,6 +202,9 @@ class MonitoringPoint(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("monitoring:point_detail", args=[self.public_id])
 
     def limits(self) -> alarming.Limits:
         return alarming.Limits(
@@ -393,6 +400,9 @@ class Alarm(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.point} {self.get_kind_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("monitoring:alarm_detail", args=[self.public_id])
 
     @property
     def status_choice(self) -> AlarmStatus:
