@@ -18,6 +18,8 @@ from anze.core import registry
 # The kinds announced so far, with the facts each carries.
 REPORT_RETURNED = "report_returned"  # occurrence_id, review_id, reason, now
 SIGN_OFF_WAITING = "sign_off_waiting"  # occurrence_id, review_id, now
+# A monitoring alarm raised or pushed up a tier: told to the units and users named by the announcer.
+MONITORING_ALARM = "monitoring_alarm"  # obj, title, body, urgent, now, unit_ids, user_ids
 
 
 def announce(kind: str, **facts: Any) -> None:
