@@ -26,6 +26,7 @@ class MonitoringConfig(AppConfig):
         registry.add_job("monitoring.escalate", jobs.escalate_alarms, order=72)
         registry.add_job("monitoring.rollup", jobs.roll_up, order=73)
         registry.add_job("monitoring.partitions", jobs.maintain_partitions, order=74)
+        registry.add_job("monitoring.vehicles", jobs.vehicles_offline_and_push, order=75)
         registry.add_clause_indicator(
             "monitoring", indicators.online_rate_indicator, order=70, title=_("数据在线率")
         )

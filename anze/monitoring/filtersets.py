@@ -18,8 +18,18 @@ from anze.monitoring.choices import (
     AlarmStatus,
     HazardLevelChoice,
     PointKind,
+    VehicleClass,
+    VehicleRule,
 )
-from anze.monitoring.models import Alarm, MajorHazard, MonitoringPoint, Reading
+from anze.monitoring.models import (
+    Alarm,
+    MajorHazard,
+    MonitoringPoint,
+    Reading,
+    Vehicle,
+    VehicleAlarm,
+    VehiclePosition,
+)
 
 POINT_STATES = [
     ("alarm", _("超限报警中")),
@@ -176,3 +186,57 @@ class AlarmFilterSet(django_filters.FilterSet):
     def by_day(self, queryset, name, value):
         window = window_of(value, None)
         return queryset.filter(raised_at__gte=window.start, raised_at__lt=window.end)
+
+
+VEHICLE_STATES = [("overspeed", _("超速中")), ("fatigue", _("疲劳驾驶中")), ("offline", _("离线")),
+                  ("normal", _("正常"))]  # fmt: skip
+
+
+class VehicleFilterSet(django_filters.FilterSet):
+    """车辆筛选：类别、状态、运输企业、县区；近24小时是否上线。"""
+
+    vehicle_class = django_filters.ChoiceFilter(choices=VehicleClass.choices, label=_("车辆类别"))
+    state = django_filters.ChoiceFilter(choices=VEHICLE_STATES, method="by_state", label=_("状态"))
+    enterprise = django_filters.UUIDFilter(field_name="enterprise__public_id", label=_("运输企业"))
+    region = django_filters.CharFilter(method="by_region", label=_("区划代码"), max_length=12)
+    reported = django_filters.ChoiceFilter(choices=REPORTED, method="by_reported", label=_("近24小时上线"))
+    q = django_filters.CharFilter(method="search", label=_("车牌/驾驶员"), max_length=50)
+
+    class Meta:
+        model = Vehicle
+        fields = ["vehicle_class", "state", "enterprise", "region", "reported", "q"]
+
+    def by_state(self, queryset, name, value):
+        if value == "normal":
+            return queryset.filter(active_rules="")
+        return queryset.filter(active_rules__contains=value)
+
+    def by_region(self, queryset, name, value):
+        return queryset.filter(enterprise__county__code=value)
+
+    def by_reported(self, queryset, name, value):
+        window = window_of(None, None)
+        queryset = queryset.filter(in_service_from__lt=window.end).exclude(in_service_until__lte=window.start)
+        seen = VehiclePosition.objects.filter(vehicle_id=OuterRef("pk"), at__gte=window.start, at__lt=window.end)
+        if value == "yes":
+            return queryset.filter(Exists(seen))
+        if value == "no":
+            return queryset.exclude(Exists(seen))
+        return queryset
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(plate__icontains=value) | Q(driver_name__icontains=value))
+
+
+class VehicleAlarmFilterSet(django_filters.FilterSet):
+    """车辆报警筛选：类型、状态、运输企业、车辆、持续中。"""
+
+    rule = django_filters.ChoiceFilter(choices=VehicleRule.choices, label=_("类型"))
+    status = django_filters.ChoiceFilter(choices=AlarmStatus.choices, label=_("状态"))
+    enterprise = django_filters.UUIDFilter(field_name="enterprise__public_id", label=_("运输企业"))
+    vehicle = django_filters.UUIDFilter(field_name="vehicle__public_id", label=_("车辆"))
+    is_active = django_filters.BooleanFilter(label=_("报警持续中"))
+
+    class Meta:
+        model = VehicleAlarm
+        fields = ["rule", "status", "enterprise", "vehicle", "is_active"]

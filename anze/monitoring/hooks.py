@@ -21,6 +21,8 @@ NAV_SECTION = NavSection(
         NavItem(_("重大危险源"), "monitoring:hazard_list", "radioactive", _READERS),
         NavItem(_("数据在线率"), "monitoring:online_rate", "reception-4", _READERS),
         NavItem(_("风险预警"), "monitoring:risk_warning", "exclamation-diamond", _OFFICES),
+        NavItem(_("车辆动态"), "monitoring:vehicle_list", "truck-front", _READERS),
+        NavItem(_("车辆报警"), "monitoring:vehicle_alarm_list", "sign-stop", _READERS),
     ),
 )
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import django_tables2 as tables
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from anze.monitoring.choices import AlarmStatus, HazardLevelChoice
-from anze.monitoring.models import Alarm, MajorHazard, MonitoringPoint
+from anze.monitoring.models import Alarm, MajorHazard, MonitoringPoint, Vehicle, VehicleAlarm
 
 
 def point_state(point: MonitoringPoint) -> tuple[str, str]:
@@ -110,3 +110,57 @@ class AlarmTable(tables.Table):
 
     def render_value(self, value, record):
         return f"{value:g}"
+
+
+class VehicleTable(tables.Table):
+    """车辆动态, coloured by the rules that hold."""
+
+    state = tables.Column(accessor="active_rules", verbose_name=_("状态"), orderable=False)
+    plate = tables.Column(verbose_name=_("车牌号"))
+    vehicle_class = tables.Column(verbose_name=_("车辆类别"))
+    enterprise = tables.Column(accessor="enterprise__name", verbose_name=_("运输企业"), order_by=("enterprise__name",))
+    driver_name = tables.Column(verbose_name=_("驾驶员"))
+    speed_kmh = tables.Column(verbose_name=_("速度(km/h)"))
+    last_at = tables.DateTimeColumn(verbose_name=_("最近定位"), format="m-d H:i:s")
+
+    class Meta:
+        model = Vehicle
+        fields = ("state", "plate", "vehicle_class", "enterprise", "driver_name", "speed_kmh", "last_at")
+        attrs = {"class": "table table-hover mb-0"}
+        empty_text = _("没有符合条件的车辆。")
+
+    def render_state(self, value, record):
+        from anze.monitoring.choices import VehicleRule
+
+        if not value:
+            return format_html('<span class="badge text-bg-success">{}</span>', _("正常"))
+        return format_html_join(
+            " ", '<span class="badge text-bg-{}">{}</span>',
+            (("secondary" if rule == "offline" else "danger", VehicleRule(rule).label) for rule in value.split(",")),
+        )  # fmt: skip
+
+
+class VehicleAlarmTable(tables.Table):
+    """车辆报警。"""
+
+    raised_at = tables.DateTimeColumn(verbose_name=_("报警时间"), format="m-d H:i:s")
+    rule = tables.Column(verbose_name=_("类型"))
+    vehicle = tables.Column(accessor="vehicle__plate", verbose_name=_("车牌号"))
+    enterprise = tables.Column(accessor="enterprise__name", verbose_name=_("运输企业"))
+    value = tables.Column(verbose_name=_("报警值/限值"), empty_values=())
+    status = tables.Column(verbose_name=_("状态"))
+    tier = tables.Column(verbose_name=_("推送层级"))
+    is_active = tables.BooleanColumn(verbose_name=_("持续中"))
+    act = tables.TemplateColumn(template_name="monitoring/_vehicle_alarm_act.html", verbose_name="", orderable=False)
+
+    class Meta:
+        model = VehicleAlarm
+        fields = ("raised_at", "rule", "vehicle", "enterprise", "value", "status", "tier", "is_active", "act")
+        attrs = {"class": "table table-hover mb-0"}
+        empty_text = _("没有符合条件的车辆报警。")
+
+    def render_value(self, record):
+        return f"{record.value} / {record.limit}" if record.value is not None else "—"
+
+    def render_status(self, value, record):
+        return format_html('<span class="badge text-bg-{}">{}</span>', AlarmStatus(record.status).badge, value)

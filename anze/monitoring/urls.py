@@ -15,4 +15,11 @@ urlpatterns = [
     path("alarms/<uuid:public_id>/<slug:action>/", views.alarm_action, name="alarm_action"),
     path("online/", views.online_rate, name="online_rate"),
     path("warnings/", views.risk_warning, name="risk_warning"),
+    path("vehicles/", views.VehicleListView.as_view(), name="vehicle_list"),
+    path("vehicle-alarms/", views.VehicleAlarmListView.as_view(), name="vehicle_alarm_list"),
+    path(
+        "vehicle-alarms/<uuid:public_id>/acknowledge/",
+        views.vehicle_alarm_acknowledge,
+        name="vehicle_alarm_acknowledge",
+    ),
 ]

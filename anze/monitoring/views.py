@@ -21,8 +21,8 @@ from django_tables2 import SingleTableMixin
 
 from anze.core.params import BadQueryParameter
 from anze.core.permissions import declare
-from anze.core.restrict import get_restricted_or_404
-from anze.monitoring import hazards, online, services, stats, warning
+from anze.core.restrict import get_restricted_or_404, scope_q
+from anze.monitoring import hazards, online, services, stats, vehicles, warning
 from anze.monitoring.choices import HazardLevelChoice
 from anze.monitoring.errors import MonitoringError
 from anze.monitoring.filtersets import (
@@ -30,11 +30,20 @@ from anze.monitoring.filtersets import (
     HazardFilterSet,
     MonthField,
     PointFilterSet,
+    VehicleAlarmFilterSet,
+    VehicleFilterSet,
     window_of,
 )
 from anze.monitoring.forms import RAW_UP_TO_HOURS, ChartRangeForm, HandleForm
-from anze.monitoring.models import Alarm, MajorHazard, MonitoringPoint
-from anze.monitoring.tables import AlarmTable, HazardTable, PointTable, point_state
+from anze.monitoring.models import Alarm, MajorHazard, MonitoringPoint, Vehicle, VehicleAlarm
+from anze.monitoring.tables import (
+    AlarmTable,
+    HazardTable,
+    PointTable,
+    VehicleAlarmTable,
+    VehicleTable,
+    point_state,
+)
 
 # -- major hazards --------------------------------------------------------------------------------------------
 
@@ -364,3 +373,80 @@ def risk_warning(request: HttpRequest) -> HttpResponse:
         "monitoring/risk_warning.html",
         {"rows": rows, "cards": cards, "rule": warning.RULE, "colour": colour},
     )
+
+
+# -- 两客一危 vehicles -----------------------------------------------------------------------------------------
+
+
+class VehicleListView(LoginRequiredMixin, SingleTableMixin, FilterView):
+    """车辆动态 — vehicles coloured by the rules that hold, the on-line rate of the last 24 hours per company."""
+
+    permission_action = "view"
+    table_class = VehicleTable
+    filterset_class = VehicleFilterSet
+    template_name = "monitoring/vehicle_list.html"
+    table_pagination = {"per_page": 50}
+
+    def get_queryset(self):
+        return Vehicle.objects.restrict(self.request.user, "view").select_related("enterprise")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from anze.enterprises.models import Enterprise
+
+        context = super().get_context_data(**kwargs)
+        scoped = Vehicle.objects.restrict(self.request.user, "view")
+        counts = vehicles.vehicle_online_counts(scoped, window_of(None, None))
+        total = online.combine(counts.values())
+        names = dict(Enterprise.objects.filter(pk__in=counts).values_list("pk", "name"))
+        ids = dict(Enterprise.objects.filter(pk__in=counts).values_list("pk", "public_id"))
+        base = reverse("monitoring:vehicle_list")
+        active = scoped.aggregate(
+            overspeed=Count("pk", filter=Q(active_rules__contains="overspeed")),
+            fatigue=Count("pk", filter=Q(active_rules__contains="fatigue")),
+        )
+        context["cards"] = [
+            {"label": _("应上线车辆"), "value": total.expected, "url": f"{base}?reported=expected"},
+            {"label": _("近24小时上线"), "value": total.reporting, "url": f"{base}?reported=yes"},
+            {"label": _("未上线"), "value": total.offline, "url": f"{base}?reported=no", "tone": "danger"},
+            {"label": _("超速中"), "value": active["overspeed"], "url": f"{base}?state=overspeed"},
+            {"label": _("疲劳驾驶中"), "value": active["fatigue"], "url": f"{base}?state=fatigue"},
+        ]
+        context["rate"] = total
+        context["companies"] = sorted(
+            ({"name": names[pk], "count": c, "url": f"{base}?enterprise={ids[pk]}&reported=no"}
+             for pk, c in counts.items()),  # fmt: skip
+            key=lambda r: (r["count"].rate if r["count"].rate is not None else 2, r["name"]),
+        )
+        return context
+
+
+class VehicleAlarmListView(LoginRequiredMixin, SingleTableMixin, FilterView):
+    """车辆报警 — overspeed, fatigue and offline alarms, the company acknowledges each."""
+
+    permission_action = "view"
+    table_class = VehicleAlarmTable
+    filterset_class = VehicleAlarmFilterSet
+    template_name = "monitoring/vehicle_alarm_list.html"
+    table_pagination = {"per_page": 25}
+
+    def get_queryset(self):
+        return VehicleAlarm.objects.restrict(self.request.user, "view").select_related("vehicle", "enterprise")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["may_change"] = scope_q(VehicleAlarm, self.request.user, "change") is not None
+        return context
+
+
+@require_POST
+@declare("change")
+@login_required
+def vehicle_alarm_acknowledge(request: HttpRequest, public_id) -> HttpResponse:
+    """确认车辆报警 through its service."""
+    alarm = get_restricted_or_404(VehicleAlarm.objects, request.user, "change", public_id=public_id)
+    try:
+        vehicles.acknowledge_vehicle_alarm(alarm, actor=request.user)
+        messages.success(request, _("已确认车辆报警。"))
+    except MonitoringError as exc:
+        messages.error(request, exc.message)
+    return redirect("monitoring:vehicle_alarm_list")
