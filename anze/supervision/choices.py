@@ -82,6 +82,7 @@ class EventKind(models.TextChoices):
     REPORT_RETURNED = "report_returned", _("报告退回")
     SIGN_OFF = "sign_off", _("待签批")
     MONITORING_ALARM = "monitoring_alarm", _("监测报警")
+    ALERT = "alert", _("预警提醒")
 
 
 class Channel(models.TextChoices):
@@ -145,6 +146,7 @@ _BADGES: dict[str, str] = {
     EventKind.REPORT_RETURNED: "danger",
     EventKind.SIGN_OFF: "primary",
     EventKind.MONITORING_ALARM: "danger",
+    EventKind.ALERT: "warning",
     DeliveryStatus.PENDING: "secondary",
     DeliveryStatus.SENDING: "info",
     DeliveryStatus.SENT: "success",

@@ -32,6 +32,8 @@ def deliver_notice(kind: str, facts: dict[str, Any]) -> None:
         notify_sign_off_waiting(**facts)
     elif kind == notices.MONITORING_ALARM:
         notify_monitoring_alarm(**facts)
+    elif kind == notices.ALERT:
+        notify_alert(**facts)
 
 
 def notify_monitoring_alarm(
@@ -66,6 +68,15 @@ def notify_report_returned(*, occurrence_id: int, review_id: int, reason: str, n
         title=_("报告被退回：%(title)s") % {"title": occurrence.duty.title},
         body=_("退回理由：%(reason)s。请按意见修改后重新报送。") % {"reason": reason.rstrip("。.；; ")},
     )
+
+
+def notify_alert(*, unit_id: int, key: str, title: str, body: str, now: dt.datetime) -> None:
+    """预警提醒: a unit is warned about a fact it must act on, once per `key`."""
+    from anze.org.models import Unit
+
+    unit = Unit.objects.filter(pk=unit_id).first()
+    if unit is not None:
+        notify(kind=EventKind.ALERT, obj=key[:120], unit=unit, now=now, title=title[:200], body=body)
 
 
 def sign_off_leaders(occurrence: Any) -> list[Any]:
