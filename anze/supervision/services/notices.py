@@ -30,8 +30,28 @@ def deliver_notice(kind: str, facts: dict[str, Any]) -> None:
         notify_report_returned(**facts)
     elif kind == notices.SIGN_OFF_WAITING:
         notify_sign_off_waiting(**facts)
+    elif kind == notices.MONITORING_ALARM:
+        notify_monitoring_alarm(**facts)
     elif kind == notices.ALERT:
         notify_alert(**facts)
+
+
+def notify_monitoring_alarm(
+    *, obj: str, title: str, body: str, urgent: bool, now: dt.datetime, unit_ids=(), user_ids=()
+) -> int:
+    """监测报警: the units and users the announcing app names (an enterprise's users, then the county's and the
+    city's departments while nobody acknowledges), in the inbox and the configured channels; once per `obj`."""
+    from anze.accounts.models import User
+    from anze.org.models import Unit
+
+    sent = 0
+    for unit in Unit.objects.filter(pk__in=list(unit_ids)).order_by("pk"):
+        sent += notify(kind=EventKind.MONITORING_ALARM, obj=obj, unit=unit, now=now, title=title, body=body,
+                       urgent=urgent) is not None  # fmt: skip
+    for user in User.objects.filter(pk__in=list(user_ids), is_active=True).order_by("pk"):
+        sent += notify(kind=EventKind.MONITORING_ALARM, obj=obj, user=user, now=now, title=title, body=body,
+                       urgent=urgent) is not None  # fmt: skip
+    return sent
 
 
 def notify_report_returned(*, occurrence_id: int, review_id: int, reason: str, now: dt.datetime) -> None:
