@@ -16,6 +16,7 @@ api_patterns = [
     path("", include("anze.prevention.api.urls")),
     path("", include("anze.enterprises.api.urls")),
     path("", include("anze.enforcement.api.urls")),
+    path("", include("anze.assessment.api.urls")),
 ]
 
 urlpatterns = [

@@ -265,10 +265,16 @@ GRADE_LABELS = {"general": "一般", "larger": "较大", "major": "重大", "esp
 
 
 def check_rule(
-    rule: RuleSpec, facts: Mapping[str, Any], grade: str, failed: list[ItemScore]
+    rule: RuleSpec,
+    facts: Mapping[str, Any],
+    grade: str,
+    scores: Sequence[ItemScore],
+    total: Decimal | None = None,
 ) -> VetoHit | None:
-    """The hit when a body's facts meet `rule`, else None."""
+    """The hit when a body's facts meet `rule`, else None. A failed assessment names the items that lost
+    points (each linked to its row on the explanation page, `#item-<key>`)."""
     label = GRADE_LABELS[rule.grade]
+    failed = [s for s in scores if s.failed]
     if rule.condition == ACCIDENTS:
         met = _accidents_at_least(facts, rule.grade)
         if len(met) < rule.at_least:
@@ -284,13 +290,17 @@ def check_rule(
     elif rule.condition == FAILED_ASSESSMENT:
         if grade != FAILED:
             return None
-        reason = "年度考核不合格"
-        records = [{"title": s.title, "url": ""} for s in failed]
+        reason = "年度考核不合格" + (f"（总分{total}）" if total is not None else "")
+        records = [
+            {"title": f"{s.title}：{s.score}/{s.points}分", "url": f"#item-{s.key}"}
+            for s in scores
+            if s.score < s.points
+        ]
     elif rule.condition == FAILED_ITEMS:
         if len(failed) < rule.at_least:
             return None
         reason = f"{len(failed)}个考核项目不及格（达到{rule.at_least}个）"
-        records = [{"title": s.title, "url": ""} for s in failed]
+        records = [{"title": f"{s.title}：{s.score}分", "url": f"#item-{s.key}"} for s in failed]
     else:
         raise ValueError(f"unknown veto condition {rule.condition!r}")
     return VetoHit(rule.key, rule.title, rule.outcome, reason, records)
@@ -317,9 +327,10 @@ def judge(
     scores = [score_item(item, facts) for item in items if item.applies_to(kind)]
     total = money(sum((s.score for s in scores), Decimal(0)))
     grade = grade_of(total, pass_score, excellent_score)
-    failed = [s for s in scores if s.failed]
     hits = [
-        hit for rule in rules if rule.applies_to(kind) and (hit := check_rule(rule, facts, grade, failed))
+        hit
+        for rule in rules
+        if rule.applies_to(kind) and (hit := check_rule(rule, facts, grade, scores, total))
     ]
     return BodyJudgement(scores, total, grade, hits, outcome_of(hits))
 

@@ -155,6 +155,8 @@ def test_a_failed_assessment_vetoes():
     assert judgement.grade == judging.FAILED
     assert {h.key for h in judgement.hits} == {"V4"}
     assert [s.key for s in judgement.failed_items] == ["B"]
+    # The veto names every item that lost points, each linked to its row.
+    assert [r["url"] for r in judgement.hits[0].records] == ["#item-A", "#item-B", "#item-C"]
 
 
 def test_an_override_from_an_appeal_replaces_the_item_score():
