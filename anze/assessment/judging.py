@@ -358,8 +358,9 @@ def near_misses(
             continue
         label = GRADE_LABELS[rule.grade]
         if rule.condition == ACCIDENTS:
+            # Only a body already on the way counts: with none yet, a one-accident rule is "one away" for all.
             count = len(_accidents_at_least(facts, rule.grade))
-            if count + 1 >= rule.at_least:
+            if count >= 1 and count + 1 >= rule.at_least:
                 found.append(
                     NearMiss(
                         rule.key,
@@ -370,9 +371,8 @@ def near_misses(
                     )  # fmt: skip
                 )
         elif rule.condition == FAILED_ITEMS:
-            if len(judgement.failed_items) + 1 >= rule.at_least and any(
-                not s.failed for s in judgement.items
-            ):
+            failed = len(judgement.failed_items)
+            if failed >= 1 and failed + 1 >= rule.at_least and any(not s.failed for s in judgement.items):
                 found.append(
                     NearMiss(
                         rule.key,

@@ -29,9 +29,12 @@ def _may(model, user, action: str, pk: int) -> bool:
     return model.objects.restrict(user, action).filter(pk=pk).exists()
 
 
+# The badge colours of the outcomes (danger, warning, and primary for none), so the charts read like the table.
+_COLOURS = {"veto": "#dc3545", "yellow": "#ffc107", "none": "#0d6efd"}
+
+
 def _results_chart(results: list[BodyResult]) -> dict[str, Any]:
     """Totals by body (bars coloured by outcome); clicking a bar opens the body's explanation."""
-    colours = {"veto": "#dc3545", "yellow": "#ffc107", "none": "#0d6efd"}
     return {
         "title": {"text": _("各对象总分"), "left": "center", "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
@@ -50,7 +53,7 @@ def _results_chart(results: list[BodyResult]) -> dict[str, Any]:
                     {
                         "value": float(r.total),
                         "url": r.get_absolute_url(),
-                        "itemStyle": {"color": colours[r.outcome]},
+                        "itemStyle": {"color": _COLOURS[r.outcome]},
                     }
                     for r in results
                 ],
@@ -68,7 +71,13 @@ def _outcome_chart(counts: dict[str, int], urls: dict[str, str]) -> dict[str, An
                 "type": "pie",
                 "radius": ["40%", "65%"],
                 "data": [
-                    {"name": str(VetoOutcome(k).label), "value": v, "url": urls[k]} for k, v in counts.items()
+                    {
+                        "name": str(VetoOutcome(k).label),
+                        "value": v,
+                        "url": urls[k],
+                        "itemStyle": {"color": _COLOURS[k]},
+                    }
+                    for k, v in counts.items()
                 ],
             }
         ],

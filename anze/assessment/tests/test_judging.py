@@ -173,10 +173,18 @@ def test_near_misses_name_the_bodies_one_accident_away():
     misses = judging.near_misses(
         "county", judgement, _facts(accidents=["larger"]), _hunan_county(), pass_score=D(60)
     )
-    # One 较大 already: one more is 2 (黄牌 Y1); 重大 needs only one (V1); 3 较大 is two away (not listed).
-    # And 95 less the 40 points of item A would be 55, below 60: one failed item from 不合格 (V4).
-    assert {m.key for m in misses} == {"V1", "Y1", "V4"}
-    assert {m.trigger for m in misses if m.key in ("V1", "Y1")} == {"accident"}
+    # One 较大 already: one more is 2 (黄牌 Y1); 3 较大 is two away; no 重大 yet, so V1 (any single 重大) is
+    # not "near" (it would be for every body). And 95 less the 40 points of item A would be 55, below 60:
+    # one failed item from 不合格 (V4).
+    assert {m.key for m in misses} == {"Y1", "V4"}
+    assert [m.trigger for m in misses if m.key == "Y1"] == ["accident"]
+
+
+def test_no_body_is_near_a_rule_it_has_no_fact_towards():
+    rules = [RuleSpec("V1", "重大事故", judging.VETO, judging.ACCIDENTS, grade="major", at_least=1)]
+    facts = _facts(accidents=["general", "larger"])
+    judgement = judging.judge("county", facts, ITEMS, rules, pass_score=D(0))
+    assert judging.near_misses("county", judgement, facts, rules, pass_score=D(0)) == []
 
 
 def test_near_miss_on_a_failed_assessment_when_one_item_lost_falls_below_the_pass_score():
