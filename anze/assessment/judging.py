@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
 CENT = Decimal("0.01")
@@ -173,7 +173,10 @@ def rate_score(value: Decimal, points: Decimal, target: Decimal, floor: Decimal)
         return money(points)
     if value <= floor:
         return money(0)
-    return money(points * (value - floor) / (target - floor))
+    with localcontext() as exact:
+        # Wide enough that no quotient of two-place numbers is rounded to a false half-cent before money().
+        exact.prec = 60
+        return money(points * (value - floor) / (target - floor))
 
 
 def band_score(value: Decimal, points: Decimal, bands: Sequence[tuple[Decimal, Decimal]]) -> Decimal:
