@@ -19,6 +19,7 @@ api_patterns = [
     path("", include("anze.monitoring.api.urls")),
     path("", include("anze.training.api.urls")),
     path("", include("anze.emergency.api.urls")),
+    path("", include("anze.assessment.api.urls")),
 ]
 
 urlpatterns = [

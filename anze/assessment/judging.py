@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
 CENT = Decimal("0.01")
@@ -173,7 +173,10 @@ def rate_score(value: Decimal, points: Decimal, target: Decimal, floor: Decimal)
         return money(points)
     if value <= floor:
         return money(0)
-    return money(points * (value - floor) / (target - floor))
+    with localcontext() as exact:
+        # Wide enough that no quotient of two-place numbers is rounded to a false half-cent before money().
+        exact.prec = 60
+        return money(points * (value - floor) / (target - floor))
 
 
 def band_score(value: Decimal, points: Decimal, bands: Sequence[tuple[Decimal, Decimal]]) -> Decimal:
@@ -265,10 +268,16 @@ GRADE_LABELS = {"general": "一般", "larger": "较大", "major": "重大", "esp
 
 
 def check_rule(
-    rule: RuleSpec, facts: Mapping[str, Any], grade: str, failed: list[ItemScore]
+    rule: RuleSpec,
+    facts: Mapping[str, Any],
+    grade: str,
+    scores: Sequence[ItemScore],
+    total: Decimal | None = None,
 ) -> VetoHit | None:
-    """The hit when a body's facts meet `rule`, else None."""
+    """The hit when a body's facts meet `rule`, else None. A failed assessment names the items that lost
+    points (each linked to its row on the explanation page, `#item-<key>`)."""
     label = GRADE_LABELS[rule.grade]
+    failed = [s for s in scores if s.failed]
     if rule.condition == ACCIDENTS:
         met = _accidents_at_least(facts, rule.grade)
         if len(met) < rule.at_least:
@@ -284,13 +293,17 @@ def check_rule(
     elif rule.condition == FAILED_ASSESSMENT:
         if grade != FAILED:
             return None
-        reason = "年度考核不合格"
-        records = [{"title": s.title, "url": ""} for s in failed]
+        reason = "年度考核不合格" + (f"（总分{total}）" if total is not None else "")
+        records = [
+            {"title": f"{s.title}：{s.score}/{s.points}分", "url": f"#item-{s.key}"}
+            for s in scores
+            if s.score < s.points
+        ]
     elif rule.condition == FAILED_ITEMS:
         if len(failed) < rule.at_least:
             return None
         reason = f"{len(failed)}个考核项目不及格（达到{rule.at_least}个）"
-        records = [{"title": s.title, "url": ""} for s in failed]
+        records = [{"title": f"{s.title}：{s.score}分", "url": f"#item-{s.key}"} for s in failed]
     else:
         raise ValueError(f"unknown veto condition {rule.condition!r}")
     return VetoHit(rule.key, rule.title, rule.outcome, reason, records)
@@ -317,9 +330,10 @@ def judge(
     scores = [score_item(item, facts) for item in items if item.applies_to(kind)]
     total = money(sum((s.score for s in scores), Decimal(0)))
     grade = grade_of(total, pass_score, excellent_score)
-    failed = [s for s in scores if s.failed]
     hits = [
-        hit for rule in rules if rule.applies_to(kind) and (hit := check_rule(rule, facts, grade, failed))
+        hit
+        for rule in rules
+        if rule.applies_to(kind) and (hit := check_rule(rule, facts, grade, scores, total))
     ]
     return BodyJudgement(scores, total, grade, hits, outcome_of(hits))
 
@@ -347,8 +361,9 @@ def near_misses(
             continue
         label = GRADE_LABELS[rule.grade]
         if rule.condition == ACCIDENTS:
+            # Only a body already on the way counts: with none yet, a one-accident rule is "one away" for all.
             count = len(_accidents_at_least(facts, rule.grade))
-            if count + 1 >= rule.at_least:
+            if count >= 1 and count + 1 >= rule.at_least:
                 found.append(
                     NearMiss(
                         rule.key,
@@ -359,9 +374,8 @@ def near_misses(
                     )  # fmt: skip
                 )
         elif rule.condition == FAILED_ITEMS:
-            if len(judgement.failed_items) + 1 >= rule.at_least and any(
-                not s.failed for s in judgement.items
-            ):
+            failed = len(judgement.failed_items)
+            if failed >= 1 and failed + 1 >= rule.at_least and any(not s.failed for s in judgement.items):
                 found.append(
                     NearMiss(
                         rule.key,

@@ -8,15 +8,19 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
 
 from anze.assessment import errors, forms, services
 from anze.assessment.choices import AppealStatus, RunStatus, VetoOutcome
+from anze.assessment.filtersets import AppealFilterSet, BodyResultFilterSet
 from anze.assessment.models import Appeal, AssessedBody, Award, BodyResult, Entry, Run, Scheme
+from anze.assessment.tables import AppealTable
 from anze.core.permissions import declare
 from anze.core.restrict import get_restricted_or_404
 
@@ -25,9 +29,12 @@ def _may(model, user, action: str, pk: int) -> bool:
     return model.objects.restrict(user, action).filter(pk=pk).exists()
 
 
+# The badge colours of the outcomes (danger, warning, and primary for none), so the charts read like the table.
+_COLOURS = {"veto": "#dc3545", "yellow": "#ffc107", "none": "#0d6efd"}
+
+
 def _results_chart(results: list[BodyResult]) -> dict[str, Any]:
     """Totals by body (bars coloured by outcome); clicking a bar opens the body's explanation."""
-    colours = {"veto": "#dc3545", "yellow": "#ffc107", "none": "#0d6efd"}
     return {
         "title": {"text": _("各对象总分"), "left": "center", "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
@@ -46,7 +53,7 @@ def _results_chart(results: list[BodyResult]) -> dict[str, Any]:
                     {
                         "value": float(r.total),
                         "url": r.get_absolute_url(),
-                        "itemStyle": {"color": colours[r.outcome]},
+                        "itemStyle": {"color": _COLOURS[r.outcome]},
                     }
                     for r in results
                 ],
@@ -64,7 +71,13 @@ def _outcome_chart(counts: dict[str, int], urls: dict[str, str]) -> dict[str, An
                 "type": "pie",
                 "radius": ["40%", "65%"],
                 "data": [
-                    {"name": str(VetoOutcome(k).label), "value": v, "url": urls[k]} for k, v in counts.items()
+                    {
+                        "name": str(VetoOutcome(k).label),
+                        "value": v,
+                        "url": urls[k],
+                        "itemStyle": {"color": _COLOURS[k]},
+                    }
+                    for k, v in counts.items()
                 ],
             }
         ],
@@ -123,15 +136,17 @@ def run_detail(request: HttpRequest, public_id) -> HttpResponse:
         Run.objects.select_related("scheme", "scheme__region"), request.user, "view", public_id=public_id
     )
     scoped = BodyResult.objects.restrict(request.user, "view").filter(run=run)
-    outcome = request.GET.get("outcome")
-    if outcome and outcome not in VetoOutcome.values:
-        from django.core.exceptions import BadRequest
-
-        raise BadRequest(_("“否决结果”的取值无效。"))
+    filters = BodyResultFilterSet(request.GET, queryset=scoped)
+    if not filters.is_valid():
+        raise BadRequest(
+            _("筛选条件无效：%(errors)s")
+            % {"errors": "；".join(f"{k}：{' '.join(v)}" for k, v in filters.errors.items())}
+        )
+    outcome = filters.form.cleaned_data.get("outcome")
     results = list(scoped.select_related("body__unit", "body__committee").order_by("rank", "id"))
     counts = {k: sum(1 for r in results if r.outcome == k) for k in VetoOutcome.values}
     urls = {k: f"{run.get_absolute_url()}?outcome={k}" for k in VetoOutcome.values}
-    shown = [r for r in results if not outcome or r.outcome == outcome]
+    shown = list(filters.qs.select_related("body__unit", "body__committee").order_by("rank", "id"))
     context = {
         "run": run,
         "scheme": run.scheme,
@@ -340,17 +355,18 @@ def entry_review(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 def appeal_list(request: HttpRequest) -> HttpResponse:
     rows = Appeal.objects.restrict(request.user, "view").select_related(
-        "result__body__unit", "result__run__scheme", "item"
+        "result__body__unit", "result__body__committee", "result__run__scheme", "item"
     )
-    status = request.GET.get("status")
-    if status:
-        if status not in AppealStatus.values:
-            from django.core.exceptions import BadRequest
-
-            raise BadRequest(_("“状态”的取值无效。"))
-        rows = rows.filter(status=status)
-    page = Paginator(rows.order_by("-filed_at", "-id"), 50).get_page(request.GET.get("page"))
-    return render(request, "assessment/appeal_list.html", {"page": page, "status": status, "statuses": AppealStatus.choices})  # fmt: skip
+    filters = AppealFilterSet(request.GET, queryset=rows)
+    if not filters.is_valid():
+        raise BadRequest(
+            _("筛选条件无效：%(errors)s")
+            % {"errors": "；".join(f"{k}：{' '.join(v)}" for k, v in filters.errors.items())}
+        )
+    table = AppealTable(filters.qs)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    status = filters.form.cleaned_data.get("status")
+    return render(request, "assessment/appeal_list.html", {"table": table, "status": status, "statuses": AppealStatus.choices})  # fmt: skip
 
 
 @declare("view")

@@ -19,10 +19,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("duties", "enterprises"),  # work items from plan clauses; the enterprise registry and its compliance
     ("supervision",),  # the 督办 ladder over duties' work items
     ("prevention",),  # risk points and hidden dangers of enterprises; a 重大 one opens a 督办 case
-    (
-        "public",
-        "monitoring",
-    ),  # the anonymous portal (a tip becomes a hidden danger); sensors, alarms, on-line rate
+    # the anonymous portal (a tip becomes a hidden danger); sensors, alarms and the on-line rate
+    ("public", "monitoring"),
     ("enforcement",),  # accidents, inspections, penalties, listings; reads public tips and prevention
     ("assessment",),  # the year's judgement (考核, 一票否决) over the facts of every app below
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from anze.assessment import judging
@@ -27,6 +27,7 @@ def _round_half_up_cents(value: Fraction) -> Decimal:
 cents = st.integers(min_value=0, max_value=10000).map(lambda n: D(n) / 100)
 
 
+@settings(deadline=None)  # behaviour, not timing: a loaded machine must not fail these
 @given(value=cents, points=st.integers(1, 50), target=st.integers(1, 100), floor_gap=st.integers(1, 100))
 def test_rate_score_matches_a_plain_reading(value, points, target, floor_gap):
     floor = max(0, target - floor_gap)
@@ -43,6 +44,7 @@ def test_rate_score_matches_a_plain_reading(value, points, target, floor_gap):
     assert judging.rate_score(value, D(points), D(target), D(floor)) == expected
 
 
+@settings(deadline=None)  # behaviour, not timing: a loaded machine must not fail these
 @given(
     count=st.integers(0, 40),
     points=st.integers(1, 30),
@@ -63,6 +65,7 @@ def test_deduction_never_takes_more_than_the_cap_or_the_points(count, points, pe
     assert D(0) <= score <= D(points)
 
 
+@settings(deadline=None)  # behaviour, not timing: a loaded machine must not fail these
 @given(count=st.integers(0, 40), points=st.integers(1, 30), per=st.integers(1, 10))
 def test_bonus_adds_per_occurrence_up_to_the_points(count, points, per):
     assert judging.bonus_score(count, D(points), D(per)) == D(min(points, count * per))
@@ -80,6 +83,7 @@ grades = st.sampled_from(judging.GRADES)
 accident_lists = st.lists(grades.map(lambda g: {"grade": g, "title": f"{g}事故", "url": "/a/"}), max_size=8)
 
 
+@settings(deadline=None)  # behaviour, not timing: a loaded machine must not fail these
 @given(accidents=accident_lists, minimum=grades, at_least=st.integers(1, 4))
 def test_accident_rule_counts_the_grade_and_higher(accidents, minimum, at_least):
     rule = RuleSpec("R", "事故", judging.VETO, judging.ACCIDENTS, grade=minimum, at_least=at_least)
@@ -155,6 +159,8 @@ def test_a_failed_assessment_vetoes():
     assert judgement.grade == judging.FAILED
     assert {h.key for h in judgement.hits} == {"V4"}
     assert [s.key for s in judgement.failed_items] == ["B"]
+    # The veto names every item that lost points, each linked to its row.
+    assert [r["url"] for r in judgement.hits[0].records] == ["#item-A", "#item-B", "#item-C"]
 
 
 def test_an_override_from_an_appeal_replaces_the_item_score():
@@ -171,10 +177,18 @@ def test_near_misses_name_the_bodies_one_accident_away():
     misses = judging.near_misses(
         "county", judgement, _facts(accidents=["larger"]), _hunan_county(), pass_score=D(60)
     )
-    # One 较大 already: one more is 2 (黄牌 Y1); 重大 needs only one (V1); 3 较大 is two away (not listed).
-    # And 95 less the 40 points of item A would be 55, below 60: one failed item from 不合格 (V4).
-    assert {m.key for m in misses} == {"V1", "Y1", "V4"}
-    assert {m.trigger for m in misses if m.key in ("V1", "Y1")} == {"accident"}
+    # One 较大 already: one more is 2 (黄牌 Y1); 3 较大 is two away; no 重大 yet, so V1 (any single 重大) is
+    # not "near" (it would be for every body). And 95 less the 40 points of item A would be 55, below 60:
+    # one failed item from 不合格 (V4).
+    assert {m.key for m in misses} == {"Y1", "V4"}
+    assert [m.trigger for m in misses if m.key == "Y1"] == ["accident"]
+
+
+def test_no_body_is_near_a_rule_it_has_no_fact_towards():
+    rules = [RuleSpec("V1", "重大事故", judging.VETO, judging.ACCIDENTS, grade="major", at_least=1)]
+    facts = _facts(accidents=["general", "larger"])
+    judgement = judging.judge("county", facts, ITEMS, rules, pass_score=D(0))
+    assert judging.near_misses("county", judgement, facts, rules, pass_score=D(0)) == []
 
 
 def test_near_miss_on_a_failed_assessment_when_one_item_lost_falls_below_the_pass_score():
@@ -185,6 +199,7 @@ def test_near_miss_on_a_failed_assessment_when_one_item_lost_falls_below_the_pas
     assert "V4" in {m.key for m in misses}
 
 
+@settings(deadline=None)  # behaviour, not timing: a loaded machine must not fail these
 @given(totals=st.lists(st.integers(0, 100), min_size=1, max_size=30))
 def test_ranking_is_competition_ranking(totals):
     from anze.assessment.services import ranks

@@ -78,3 +78,51 @@ def test_the_office_publishes_from_the_page(run, alice, signed_in):
 
 def test_the_auditor_reads_the_results(run, dave, signed_in):
     assert fresh(signed_in, dave).get(run.get_absolute_url()).status_code == 200
+
+
+def test_the_api_lists_results_with_the_page_filters_and_explains_each(run, alice, charlie, signed_in):
+    client = fresh(signed_in, alice)
+    url = reverse("api:assessment-result-list")
+    vetoed = client.get(url, {"run": str(run.public_id), "outcome": "veto"}).json()
+    rows = vetoed["results"] if isinstance(vetoed, dict) and "results" in vetoed else vetoed
+    assert {r["body"] for r in rows} == {"罗庄区应急局", "市应急局"}
+    assert all(r["hits"] and r["hits"][0]["records"] for r in rows)
+    assert client.get(url, {"outcome": "junk"}).status_code == 400
+    mine = fresh(signed_in, charlie).get(url).json()
+    mine = mine["results"] if isinstance(mine, dict) and "results" in mine else mine
+    assert [r["body"] for r in mine] == ["罗庄区应急局"]
+
+
+def test_the_api_refuses_a_unit_publishing_and_nothing_changes(run, charlie, signed_in):
+    response = fresh(signed_in, charlie).post(reverse("api:assessment-run-publish", args=[run.public_id]))
+    assert response.status_code == 404
+    run.refresh_from_db()
+    assert run.status == RunStatus.DRAFT
+
+
+def test_a_unit_cannot_submit_another_bodys_self_assessment(run, year, charlie, signed_in):
+    from anze.assessment.models import Entry
+
+    before = Entry.objects.count()
+    url = reverse("assessment:body_entries", args=[year["lanshan"].public_id])
+    response = fresh(signed_in, charlie).post(
+        url, {"item": str(year["items"]["A"].public_id), "score": "40", "note": "x"}
+    )
+    assert response.status_code == 404
+    assert Entry.objects.count() == before
+
+
+def test_the_results_page_query_count_does_not_grow_with_the_appeals_or_results(
+    run, year, alice, charlie, signed_in, django_assert_max_num_queries
+):
+    from anze.assessment.tests.conftest import at
+
+    services.publish_results(actor=alice, run=run, today=dt.date(2025, 12, 10))
+    for result in run.results.all():
+        services.file_appeal(actor=alice, result=result, reason="复核", now=at("2025-12-11"))
+    client = fresh(signed_in, alice)
+    client.get(reverse("assessment:appeal_list"))
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("assessment:appeal_list")).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get(run.get_absolute_url()).status_code == 200
