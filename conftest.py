@@ -9,8 +9,14 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from anze.accounts.roles import Role
+
+# The suite runs two workers on two shared cores: a property's example may wait for the CPU, which says
+# nothing about the code. Properties are judged on what they find, never on how long an example took.
+settings.register_profile("anze", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("anze")
 
 STRONG_PASSWORD = "Anze-Test-2026!"
 
