@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "anze.enforcement",
     "anze.training",
     "anze.emergency",
+    "anze.assessment",
 ]
 
 MIDDLEWARE = [

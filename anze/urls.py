@@ -35,6 +35,7 @@ urlpatterns = [
     path("enforcement/", include("anze.enforcement.urls")),
     path("training/", include("anze.training.urls")),
     path("emergency/", include("anze.emergency.urls")),
+    path("assessment/", include("anze.assessment.urls")),
     path("tips/", include("anze.public.urls_office")),
     path("public/", include("anze.public.urls")),
     path("public/enforcement/", include("anze.enforcement.urls_public")),
