@@ -58,3 +58,17 @@ def form_errors(request: HttpRequest, form) -> None:
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
             messages.error(request, f"{label}：{error}" if label else error)
+
+
+def visible_occurrences(user: Any, ids) -> frozenset[int]:
+    """Which of these work items the user may open (a link only to those; others are shown as text)."""
+    from anze.duties.models import Occurrence
+
+    return frozenset(
+        Occurrence.objects.restrict(user, "view").filter(pk__in=ids).values_list("pk", flat=True)
+    )
+
+
+def visible_ids(user: Any, model, ids) -> frozenset[int]:
+    """Which of these records the user may open (pages link only to those)."""
+    return frozenset(model.objects.restrict(user, "view").filter(pk__in=ids).values_list("pk", flat=True))

@@ -24,10 +24,10 @@ from anze.emergency import services
 from anze.emergency.errors import EmergencyError
 from anze.emergency.filtersets import BatchFilterSet, DepotFilterSet
 from anze.emergency.forms import DepotForm, ReceiveForm
-from anze.emergency.models import Depot, MinimumLevel, StockBatch, StockMove, SupplyItem
+from anze.emergency.models import Depot, Incident, MinimumLevel, StockBatch, StockMove, SupplyItem
 from anze.emergency.services.alerts import usable_stock
 from anze.emergency.tables import BatchTable, DepotTable
-from anze.emergency.views_common import form_errors, may, regions_for, run, units_for
+from anze.emergency.views_common import form_errors, may, regions_for, run, units_for, visible_ids
 from anze.enterprises.models import Enterprise
 
 
@@ -97,8 +97,11 @@ def depot_detail(request: HttpRequest, public_id) -> HttpResponse:
         .select_related("batch__item", "allocation__request__incident")
         .order_by("-moved_at", "-id")[:30]
     )
+    moves = list(moves)
     may_change = Depot.objects.restrict(user, "change").filter(pk=depot.pk).exists()
-    context = {"depot": depot, "batches": batches, "moves": moves, "may_change": may_change}
+    incidents = [m.allocation.request.incident_id for m in moves if m.allocation_id]
+    context = {"depot": depot, "batches": batches, "moves": moves, "may_change": may_change,
+               "visible_incidents": visible_ids(user, Incident, incidents)}  # fmt: skip
     if may_change:
         form = ReceiveForm(initial={"received_on": today})
         form.fields["item"].queryset = SupplyItem.objects.order_by("category", "code")
