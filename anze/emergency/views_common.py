@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -72,3 +73,12 @@ def visible_occurrences(user: Any, ids) -> frozenset[int]:
 def visible_ids(user: Any, model, ids) -> frozenset[int]:
     """Which of these records the user may open (pages link only to those)."""
     return frozenset(model.objects.restrict(user, "view").filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def is_uuid(value: str) -> bool:
+    """Whether a posted reference is a public id at all (anything else is a missing record)."""
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
