@@ -38,6 +38,7 @@ from anze.emergency.models import (
     GovernmentDrill,
     Incident,
     MemberCertificate,
+    MinimumLevel,
     RescueAgreement,
     RescueTeam,
     StockBatch,
@@ -62,7 +63,12 @@ from anze.enterprises.models import Enterprise, EnterpriseRecordsAccess
 def overview(request: HttpRequest) -> HttpResponse:
     """应急能力总览: the headline numbers, each a link to the list it counts."""
     user = request.user
-    if not any(may(user, model, "view") for model in (RescueTeam, StockBatch, Incident, GovernmentDrill)):
+    # Its cards link to incidents, minimum levels and drills: only for those who may open all of them (an
+    # enterprise keeps its own team and stock from the lists instead).
+    if not all(
+        may(user, model, "view")
+        for model in (RescueTeam, StockBatch, Incident, GovernmentDrill, MinimumLevel)
+    ):
         raise Http404
     return render(request, "emergency/overview.html", {"cards": overview_cards(user)})
 

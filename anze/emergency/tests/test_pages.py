@@ -229,3 +229,12 @@ def test_another_unit_cannot_dispatch_from_a_depot_it_does_not_manage(signed_in,
     assert response.status_code == 404
     allocation.refresh_from_db()
     assert allocation.status == AllocationStatus.ALLOCATED
+
+
+def test_the_overview_is_for_those_who_may_open_every_list_it_counts(signed_in, org, world):
+    from conftest import make_user
+
+    from anze.accounts.roles import Role
+
+    enterprise_user = make_user("erin_enterprise", (Role.ENTERPRISE, {}))
+    assert signed_in(enterprise_user).get(reverse("emergency:overview")).status_code == 404
