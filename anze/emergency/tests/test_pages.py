@@ -232,9 +232,8 @@ def test_another_unit_cannot_dispatch_from_a_depot_it_does_not_manage(signed_in,
 
 
 def test_the_overview_is_for_those_who_may_open_every_list_it_counts(signed_in, org, world):
-    from conftest import make_user
-
     from anze.accounts.roles import Role
+    from conftest import make_user
 
     enterprise_user = make_user("erin_enterprise", (Role.ENTERPRISE, {}))
     assert signed_in(enterprise_user).get(reverse("emergency:overview")).status_code == 404
