@@ -107,7 +107,7 @@ def fuzz(schema: Path, base: str, persona: str, key: str, max_examples: int, rep
         "--report", "junit", "--report-junit-path", str(report_dir / f"{persona}.xml"),
         "--no-color",
     ]  # fmt: skip
-    return subprocess.run(cmd, cwd=REPO_DIR, check=False).returncode  # noqa: S603
+    return subprocess.run(cmd, cwd=report_dir, check=False).returncode  # noqa: S603
 
 
 def fuzz_sign_in(schema: Path, base: str, max_examples: int, report_dir: Path) -> int:
@@ -119,7 +119,7 @@ def fuzz_sign_in(schema: Path, base: str, max_examples: int, report_dir: Path) -
         "--include-path-regex", "^/api/auth/",
         "--report", "junit", "--report-junit-path", str(report_dir / "anonymous.xml"), "--no-color",
     ]  # fmt: skip
-    return subprocess.run(cmd, cwd=REPO_DIR, check=False).returncode  # noqa: S603
+    return subprocess.run(cmd, cwd=report_dir, check=False).returncode  # noqa: S603
 
 
 def main(argv: list[str]) -> int:

@@ -46,6 +46,7 @@ def _fuzz(schema_file: Path, base: str, *args: str) -> subprocess.CompletedProce
         [str(ST), "run", str(schema_file), "--url", base, "--checks", CHECKS, "--phases", "fuzzing",
          "--max-examples", "2", "--workers", "1", "--seed", "2026", "--generation-database", "none",
          "--suppress-health-check", "all", "--no-color", "--request-timeout", "60", *args],  # fmt: skip
+        cwd=schema_file.parent,  # schemathesis keeps its state in the working directory
         capture_output=True,
         text=True,
         timeout=900,
