@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
-import time
 
 import pytest
 from django.utils import timezone
@@ -49,13 +48,13 @@ def test_a_person_signed_in_on_one_web_node_is_signed_in_on_the_other(shared, tm
 
 # -- a worker killed mid-job --------------------------------------------------------------------------------
 
-UNITS = 100
-DUTIES = 20
+UNITS = 150
+DUTIES = 30
 
 
 @pytest.fixture
 def province_duties(transactional_db, org):
-    """20 monthly duties on a group of 100 units: the tick writes about fifty thousand occurrences, long
+    """30 monthly duties on a group of 150 units: the tick writes about a hundred thousand occurrences, long
     enough to be killed in the middle."""
     from anze.duties.choices import DutyKind, DutyStatus, SubjectKind
     from anze.duties.models import Duty, DutyRule
@@ -119,8 +118,7 @@ def test_a_worker_killed_in_the_middle_of_the_tick_leaves_nothing_doubled_and_th
         topology.wait_for(
             lambda: shared.scalar(STARTED) == 1, timeout=120, what="the tick to start", interval=0.02
         )
-        time.sleep(0.5)  # in the middle of writing the occurrences
-        cluster.kill(worker)
+        cluster.kill(worker)  # the run has begun and is writing the occurrences
         written_when_killed = shared.scalar(OCCURRENCES)
         assert not _finished(shared), "the tick finished before it could be killed: make the fixture larger"
 
