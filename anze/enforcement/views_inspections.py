@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,13 +20,11 @@ from django.views.decorators.http import require_POST
 from anze.core.params import BadQueryParameter, int_param
 from anze.core.permissions import PUBLIC, declare
 from anze.core.restrict import get_restricted_or_404, scope_q
-from anze.enforcement import errors, forms, services
+from anze.enforcement import disclosure_search, errors, forms, services
 from anze.enforcement.choices import InspectionStatus, PenaltyType
 from anze.enforcement.models import Finding, Inspection, Penalty
 from anze.org.choices import RegionLevel
 from anze.org.models import Region
-
-PUBLIC_PAGE_SIZE = 50
 
 
 @declare("view")
@@ -293,26 +290,6 @@ def penalty_docx(request: HttpRequest, public_id) -> HttpResponse:
 # -- public disclosure -------------------------------------------------------------------------------------------
 
 
-def public_penalties(params) -> Any:
-    """Published decisions filtered by the public page's parameters (q, year, county, type, late)."""
-    rows = Penalty.objects.filter(published_on__isnull=False)
-    q = (params.get("q") or "").replace("\x00", "").strip()[:50]  # no database stores a NUL
-    if q:
-        rows = rows.filter(search_text__icontains=q)
-    year = params.get("year") or ""
-    if year.isdigit():
-        rows = rows.filter(decided_on__year=int(year))
-    county = params.get("county") or ""
-    if county:
-        rows = rows.filter(county__code=county)
-    kind = params.get("type") or ""
-    if kind in PenaltyType.values:
-        rows = rows.filter(penalty_type=kind)
-    if params.get("late") == "1":
-        rows = rows.filter(published_on__gt=F("disclosure_due"))
-    return rows.order_by("-published_on", "-id")
-
-
 def _without_page(params) -> str:
     copy = params.copy()
     copy.pop("page", None)
@@ -322,15 +299,14 @@ def _without_page(params) -> str:
 @declare(PUBLIC)
 def public_penalty_list(request: HttpRequest) -> HttpResponse:
     """行政处罚公示 — search and filters; natural persons masked; late publications marked."""
-    rows = public_penalties(request.GET).select_related("county", "department")
-    number = int_param(request, "page", 1, minimum=1, maximum=100_000)
-    window = list(rows[(number - 1) * PUBLIC_PAGE_SIZE : number * PUBLIC_PAGE_SIZE + 1])
+    number = int_param(request, "page", 1, minimum=1, maximum=disclosure_search.MAX_PAGE)
+    found = disclosure_search.search(request.GET, number)
     return render(
         request,
         "enforcement/public_penalty_list.html",
         {
-            "rows": window[:PUBLIC_PAGE_SIZE],
-            "has_next": len(window) > PUBLIC_PAGE_SIZE,
+            "rows": found.rows,
+            "has_next": found.has_next,
             "page": number,
             "params": request.GET,
             "counties": Region.objects.filter(level=RegionLevel.COUNTY).order_by("code"),

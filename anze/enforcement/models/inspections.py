@@ -198,15 +198,21 @@ class Penalty(BaseModel):
         verbose_name_plural = _("行政处罚决定")
         ordering = ["-decided_on", "-id"]
         indexes = [
+            # The public search walks published decisions newest decision first (disclosure_search).
             models.Index(
-                fields=["-published_on", "-id"],
+                fields=["-decided_on", "-id"],
                 condition=Q(published_on__isnull=False),
-                name="penalty_published",
+                name="penalty_public_order",
             ),
             models.Index(
-                fields=["county", "-published_on"],
+                fields=["county", "-decided_on", "-id"],
                 condition=Q(published_on__isnull=False),
-                name="penalty_county_published",
+                name="penalty_public_county",
+            ),
+            models.Index(
+                fields=["credit_code", "-decided_on", "-id"],
+                condition=Q(published_on__isnull=False),
+                name="penalty_public_credit_code",
             ),
             models.Index(
                 fields=["disclosure_due"], condition=Q(published_on__isnull=True), name="penalty_unpublished"
