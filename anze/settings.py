@@ -350,6 +350,10 @@ SPECTACULAR_SETTINGS = {
     # Several models have a "kind" field with different choices; name each enum after its TextChoices.
     "ENUM_NAME_OVERRIDES": {
         "UnitKindEnum": "anze.org.choices.UnitKind",
+        "RegionLevelEnum": "anze.org.choices.RegionLevel",
+        "AlarmLevelEnum": "anze.monitoring.choices.AlarmLevel",
+        "PlanLevelEnum": "anze.emergency.choices.PlanLevel",
+        "StationLevelEnum": "anze.emergency.choices.StationLevel",
         "CommitteeKindEnum": "anze.org.choices.CommitteeKind",
         "CaseStatusEnum": "anze.supervision.choices.CaseStatus",
         "ExtensionStatusEnum": "anze.supervision.choices.ExtensionStatus",
