@@ -21,7 +21,7 @@ from anze.enforcement.models import (
 
 class AccidentStepSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
-    occurrence = serializers.UUIDField(source="occurrence.public_id", read_only=True, default=None)
+    occurrence = serializers.UUIDField(source="occurrence.public_id", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = AccidentStep
@@ -51,9 +51,9 @@ class MisreportSerializer(serializers.ModelSerializer):
 
 class AccidentSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
-    enterprise = serializers.UUIDField(source="enterprise.public_id", read_only=True, default=None)
+    enterprise = serializers.UUIDField(source="enterprise.public_id", read_only=True, default=None, allow_null=True)
     county = serializers.CharField(source="county.code", read_only=True)
-    lead_unit = serializers.UUIDField(source="lead_unit.public_id", read_only=True, default=None)
+    lead_unit = serializers.UUIDField(source="lead_unit.public_id", read_only=True, default=None, allow_null=True)
     steps = AccidentStepSerializer(many=True, read_only=True)
     follow_ups = AccidentFollowUpSerializer(many=True, read_only=True)
     misreports = MisreportSerializer(many=True, read_only=True)
@@ -183,7 +183,7 @@ class DrawSerializer(serializers.ModelSerializer):
     plan = serializers.UUIDField(source="plan.public_id", read_only=True)
     sector = serializers.UUIDField(source="sector.public_id", read_only=True)
     seed = serializers.CharField(source="seed_revealed", read_only=True)
-    supersedes = serializers.UUIDField(source="supersedes.public_id", read_only=True, default=None)
+    supersedes = serializers.UUIDField(source="supersedes.public_id", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Draw
@@ -271,7 +271,7 @@ class PenaltySerializer(serializers.ModelSerializer):
     """A penalty decision; a natural person's identity number is never served."""
 
     id = serializers.UUIDField(source="public_id", read_only=True)
-    enterprise = serializers.UUIDField(source="enterprise.public_id", read_only=True, default=None)
+    enterprise = serializers.UUIDField(source="enterprise.public_id", read_only=True, default=None, allow_null=True)
     department = serializers.UUIDField(source="department.public_id", read_only=True)
     county = serializers.CharField(source="county.code", read_only=True)
     published_late = serializers.BooleanField(read_only=True)
@@ -306,7 +306,7 @@ class ListingSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     enterprise = serializers.UUIDField(source="enterprise.public_id", read_only=True)
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
-    department = serializers.UUIDField(source="department.public_id", read_only=True, default=None)
+    department = serializers.UUIDField(source="department.public_id", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Listing
