@@ -288,3 +288,12 @@ class ListingStatus(models.TextChoices):
 
     def can_restore(self) -> bool:
         return self == ListingStatus.REPAIRED
+
+
+# 联合惩戒 on a listed subject (Safety Law art. 78 ¶1; 应急管理部令第11号).
+JOINT_PUNISHMENTS = (
+    _("列为重点监管对象，提高检查频次"),
+    _("暂停审批新建、改建、扩建项目"),
+    _("提高安全生产责任保险费率"),
+    _("依法实施行业或者职业禁入"),
+)

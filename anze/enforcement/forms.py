@@ -16,6 +16,7 @@ from anze.enforcement.choices import (
     PenaltyType,
     ReportLevel,
 )
+from anze.public.forms import PhotosField
 
 _DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 _D = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -175,6 +176,24 @@ class FindingForm(forms.Form):
     )
     place = forms.CharField(label=_("部位"), max_length=200, required=False)
     responsible_person = forms.CharField(label=_("整改责任人"), max_length=50, required=False)
+
+
+class InspectionPhotoForm(forms.Form):
+    """检查照片: several at once from a phone's camera; each is checked by its content in the service."""
+
+    photos = PhotosField(label=_("照片"), help_text=_("JPEG 或 PNG，一次最多 6 张；保存时去除拍摄信息。"))
+    finding = forms.ChoiceField(label=_("对应问题"), required=False)
+    caption = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def __init__(self, *args, findings=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.findings = {str(f.public_id): f for f in findings}
+        self.fields["finding"].choices = [("", _("整次检查"))] + [
+            (key, f.description[:30]) for key, f in self.findings.items()
+        ]
+
+    def clean_finding(self):
+        return self.findings.get(self.cleaned_data.get("finding") or "")
 
 
 class CompleteInspectionForm(forms.Form):

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -210,3 +212,36 @@ def test_api_lists_and_notifies(signed_in, alice, org, proposed):
         content_type="application/json",
     )
     assert response.status_code == 400 and response.json()["code"] == "objection_period_running"
+
+
+def test_joint_punishment_is_flagged_wherever_the_enterprise_appears(signed_in, alice, org, proposed):
+    # Given an enterprise on the list and others that are not
+    others = [make_enterprise(org["lanshan"], supervising_unit=org["lanshan_emergency"]) for _ in range(3)]
+    row = listed(alice, org, proposed)
+    c = signed_in(alice)
+    detail = c.get(row.enterprise.get_absolute_url()).content.decode()
+    assert "联合惩戒" in detail and row.get_absolute_url() in detail
+    # Then the enterprise list flags it once, in the same number of queries as with a second one listed
+    page = c.get(reverse("enterprises:enterprise_list")).content.decode()
+    assert page.count(">联合惩戒<") == 1
+    assert "联合惩戒" not in c.get(others[0].get_absolute_url()).content.decode()
+    with CaptureQueriesContext(connection) as one:
+        c.get(reverse("enterprises:enterprise_list"))
+    # When the listing moves to another enterprise and a third one is listed too
+    Listing.objects.filter(pk=row.pk).update(enterprise=others[1])
+    Listing.objects.create(
+        enterprise=others[2],
+        region_path=row.region_path,
+        rule="without_permit",
+        fact_key="penalty:0",
+        fact_on=row.fact_on,
+        status=ListingStatus.LISTED,
+        listed_on=row.listed_on,
+        expires_on=row.expires_on,
+    )
+    with CaptureQueriesContext(connection) as two:
+        page = c.get(reverse("enterprises:enterprise_list")).content.decode()
+    assert page.count(">联合惩戒<") == 2 and len(two) == len(one)
+    # And expiry takes the flag away
+    services.expire_listings(now=timezone.make_aware(dt.datetime.combine(row.expires_on, dt.time(8))))
+    assert "联合惩戒" not in c.get(others[1].get_absolute_url()).content.decode()
