@@ -16,6 +16,9 @@ api_patterns = [
     path("", include("anze.prevention.api.urls")),
     path("", include("anze.enterprises.api.urls")),
     path("", include("anze.enforcement.api.urls")),
+    path("", include("anze.monitoring.api.urls")),
+    path("", include("anze.training.api.urls")),
+    path("", include("anze.emergency.api.urls")),
 ]
 
 urlpatterns = [
@@ -30,6 +33,9 @@ urlpatterns = [
     path("prevention/", include("anze.prevention.urls")),
     path("monitoring/", include("anze.monitoring.urls")),
     path("enforcement/", include("anze.enforcement.urls")),
+    path("training/", include("anze.training.urls")),
+    path("emergency/", include("anze.emergency.urls")),
+    path("assessment/", include("anze.assessment.urls")),
     path("tips/", include("anze.public.urls_office")),
     path("public/", include("anze.public.urls")),
     path("public/enforcement/", include("anze.enforcement.urls_public")),

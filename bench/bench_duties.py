@@ -7,7 +7,12 @@ database of its own (anze_bench_duties, dropped afterwards):
 - duties_overdue_scan_1m: mark_overdue over the ~1,000,000 rows the day after a quarter end, when 90 % of
   that quarter's reports are in (one UPDATE over the indexed status/due_on columns);
 - duties_unit_dashboard: the server time of a unit's 我的职责 page (median of 7 requests), and its query
-  count, which must equal the count with 10× fewer rows.
+  count, which must equal the count with 10× fewer rows;
+- home_<role>: the server time of the home page (工作台: every registered panel) for a city's office (one of
+  the province's 16 cities, about 62,000 items a year), a county office and a unit (median of 7), target
+  300 ms, and its query count, which must equal the count with 10× fewer rows; home_province_office, the
+  same page for an office over the whole province, is printed without a target. The items are moved into
+  the current year first (the home page counts this year's work up to today).
 
 Beside each, `…_vs_raw` (bench/raw.py): the same occurrences written by one INSERT … SELECT (parties × the
 duties' periods) into a table with the same indexes; the same rows flagged by one hand-written UPDATE; the
@@ -226,7 +231,56 @@ def _unit_user(unit_id: int):
     return user
 
 
-def _dashboard(user) -> tuple[float, int]:
+def _area_user(username: str, role: str, **area):
+    from django.utils import timezone
+
+    from anze.accounts.models import RoleAssignment, User
+
+    user = User.objects.create_user(username=username, password="Bench-User-2026!")
+    user.password_changed_at = timezone.now()
+    user.must_change_password = False
+    user.save()
+    RoleAssignment.objects.create(user=user, role=role, **area)
+    return user
+
+
+def _home_users(unit_user) -> dict:
+    """The users whose home pages are timed: the province's office, a county office, the benchmark's unit."""
+    from anze.accounts.roles import Role
+    from anze.org.choices import RegionLevel
+    from anze.org.models import Region
+
+    province = Region.objects.get(level=RegionLevel.PROVINCE)
+    city = Region.objects.filter(level=RegionLevel.CITY).order_by("pk").first()
+    county = Region.objects.filter(level=RegionLevel.COUNTY).order_by("pk").first()
+    return {
+        "office": _area_user("bench-office", Role.OFFICE, region=city),
+        "county": _area_user("bench-county", Role.COUNTY, region=county),
+        "unit": unit_user,
+        "province_office": _area_user("bench-province", Role.OFFICE, region=province),
+    }
+
+
+def _into_this_year(backend: str) -> None:
+    """Move every item's dates by whole years so the benchmark's year is the current one."""
+    import datetime as dt
+
+    from django.db import connection
+
+    years = dt.date.today().year - 2025
+    if not years:
+        return
+    columns = ("due_on", "period_start", "period_end")
+    if backend == "pg":
+        sets = ", ".join(f"{c} = {c} + interval '{years} year'" for c in columns)
+    else:
+        sets = ", ".join(f"{c} = date({c}, '+{years} years')" for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE duties_occurrence SET {sets}")
+    _analyze()
+
+
+def _dashboard(user, url_name: str = "duties:my_duties") -> tuple[float, int]:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -234,7 +288,7 @@ def _dashboard(user) -> tuple[float, int]:
 
     client = Client()
     client.force_login(user)
-    url = reverse("duties:my_duties")
+    url = reverse(url_name)
     assert client.get(url).status_code == 200  # warm up
     timings = []
     for _ in range(7):
@@ -305,10 +359,11 @@ def _raw_dashboard(unit_id: int) -> float:
 
 
 def _analyze() -> None:
+    """Fresh statistics, and on PostgreSQL the visibility map autovacuum keeps (index-only scans need it)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
 def run_backend(backend: str) -> dict:
@@ -381,11 +436,25 @@ def _measure(backend: str) -> dict:
 
     dashboard_ms, queries_full = _dashboard(user)
     raw_dashboard_ms = _raw_dashboard(unit_id)
+    _into_this_year(backend)
+    home_users = _home_users(user)
+    homes = {role: _dashboard(home_user, "core:home") for role, home_user in home_users.items()}
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE id % 10 <> 0")
     _analyze()
     _, queries_tenth = _dashboard(user)
+    homes_tenth = {role: _dashboard(home_user, "core:home")[1] for role, home_user in home_users.items()}
+    home_figures = {}
+    for role, (home_ms, home_queries) in homes.items():
+        target = None if role == "province_office" else 300
+        home_figures[f"home_{role}{suffix}"] = {"value": round(home_ms, 1), "unit": "ms", "target": target}
+        home_figures[f"home_{role}_queries{suffix}"] = {
+            "value": home_queries,
+            "unit": "queries",
+            "target": homes_tenth[role],
+        }
     return {
+        **home_figures,
         f"duties_materialize_year{suffix}": {
             "value": round(materialize_seconds, 2),
             "unit": "s",

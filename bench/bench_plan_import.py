@@ -21,8 +21,8 @@ sys.path.insert(0, str(BENCH_DIR))
 from raw import copy_written, row_counts, versus  # noqa: E402
 
 SEED_CANDIDATES = (
-    REPO_DIR / "anze" / "plans" / "tests" / "data" / "linyi-2020-23.txt",
-    Path("/work/shared/seed/linyi-2020-23.txt"),
+    REPO_DIR / "anze" / "plans" / "data" / "linyi-2020-23.txt",
+    REPO_DIR.parent / "shared" / "seed" / "linyi-2020-23.txt",
 )
 
 

@@ -19,7 +19,12 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("duties", "enterprises"),  # work items from plan clauses; the enterprise registry and its compliance
     ("supervision",),  # the 督办 ladder over duties' work items
     ("prevention",),  # risk points and hidden dangers of enterprises; a 重大 one opens a 督办 case
-    ("public",),  # the anonymous portal; a tip becomes a hidden danger
+    (
+        "public",
+        "monitoring",
+    ),  # the anonymous portal (a tip becomes a hidden danger); sensors, alarms, on-line rate
+    ("enforcement",),  # accidents, inspections, penalties, listings; reads public tips and prevention
+    ("assessment",),  # the year's judgement (考核, 一票否决) over the facts of every app below
 )
 
 # Modules that sit on the floor whatever package holds them: pure vocabularies, importing nothing of

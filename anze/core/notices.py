@@ -18,6 +18,11 @@ from anze.core import registry
 # The kinds announced so far, with the facts each carries.
 REPORT_RETURNED = "report_returned"  # occurrence_id, review_id, reason, now
 SIGN_OFF_WAITING = "sign_off_waiting"  # occurrence_id, review_id, now
+# A monitoring alarm raised or pushed up a tier: told to the units and users named by the announcer.
+MONITORING_ALARM = "monitoring_alarm"  # obj, title, body, urgent, now, unit_ids, user_ids
+# A warning for the unit that must act (stock below a minimum, a batch or certificate about to expire …);
+# `key` names the warned-about fact once, so announcing it again tells nobody twice.
+ALERT = "alert"  # unit_id, key, title, body, now
 
 
 def announce(kind: str, **facts: Any) -> None:

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 from django.contrib.auth.decorators import login_required
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
 from anze.core import registry
 from anze.core.permissions import PUBLIC, declare
+from anze.core.storage import is_storage_full
 
 logger = logging.getLogger("anze.errors")
 
@@ -72,8 +76,72 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return _error(request, 404, "页面不存在", "您要找的页面不存在，或不在您的权限范围内。")
 
 
+# Seconds a client is told to wait before retrying while the database is unreachable.
+DATABASE_RETRY_AFTER = 30
+
+
+def _service_error(request: HttpRequest, status: int, code: str, title: str, message: str) -> HttpResponse:
+    """An error page (JSON under /api/) rendered without the request's context processors, which would read
+    the session and the user from the database: it must render while the database or the disk fails."""
+    error_id = getattr(request, "request_id", "")
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": message, "code": code, "error_id": error_id},
+            status=status,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    context = {
+        "status": status,
+        "title": title,
+        "message": message,
+        "error_id": error_id,
+        "layout": "base_public.html",
+    }
+    return HttpResponse(render_to_string("core/error.html", context), status=status)
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 while the database cannot be reached (restart, failover, lock timeout): nothing was saved.
+
+    Django closes the broken connection when the request ends and the next request opens a new one, so the
+    site recovers when the database returns without a restart.
+    """
+    logger.warning("database unavailable, error id %s", getattr(request, "request_id", ""))
+    response = _service_error(
+        request,
+        503,
+        "database_unavailable",
+        gettext("服务暂时不可用"),
+        gettext(
+            "数据库暂时无法访问，本次操作没有保存。请稍等片刻后重试；如果持续出现，请把错误编号告诉管理员。"
+        ),
+    )
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    return response
+
+
+def storage_full(request: HttpRequest) -> HttpResponse:
+    """507 when the media volume is full: the upload and the record it belonged to were not saved."""
+    logger.error("media storage full, error id %s", getattr(request, "request_id", ""))
+    return _service_error(
+        request,
+        507,
+        "storage_full",
+        gettext("存储空间不足"),
+        gettext(
+            "服务器的文件存储空间已满，本次上传和填写的内容都没有保存。请把错误编号告诉管理员，扩容后再重新提交。"
+        ),
+    )
+
+
 @requires_csrf_token
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls the handler while handling the exception, so the exception is at hand here.
+    exception = sys.exception()
+    if isinstance(exception, OperationalError | InterfaceError):
+        return database_unavailable(request)
+    if is_storage_full(exception):
+        return storage_full(request)
     logger.error("server error, error id %s", getattr(request, "request_id", ""))
     return _error(request, 500, "系统错误", "系统处理请求时出错，已记录。请把错误编号告诉管理员。")
 

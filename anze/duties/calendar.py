@@ -136,10 +136,9 @@ class WorkingCalendar:
 
     def is_workday(self, day: dt.date) -> bool:
         """Whether `day` is a working day."""
-        cached = self._cache.get(day)
-        if cached is None:
-            cached = self._cache[day] = self._is_workday(day)
-        return cached
+        if day not in self._cache:
+            self._cache[day] = self._is_workday(day)
+        return self._cache[day]
 
     def _is_workday(self, day: dt.date) -> bool:
         if day in self._days:

@@ -86,6 +86,8 @@ class Requirement(models.TextChoices):
     DRILL = "drill", _("定期开展应急演练")
     ON_SITE_DRILL = "on_site_drill", _("各厂区现场处置演练")
     RESCUE = "rescue", _("应急救援队伍或救援协议")
+    # Judged by the training app (registered with engine.register_requirement).
+    TRAINING_CERTIFICATE = "training_certificate", _("主要负责人和安全管理人员考核合格")
 
 
 class Reason(models.TextChoices):
@@ -101,6 +103,7 @@ class Reason(models.TextChoices):
     NOT_FILED = "not_filed", _("逾期未备案")
     STALE = "stale", _("期内无演练")
     AREA_WITHOUT_DRILL = "area_without_drill", _("厂区期内无现场处置演练")
+    NOT_PASSED = "not_passed", _("考核未通过")
 
 
 _BADGES: dict[str, str] = {

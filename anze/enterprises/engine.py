@@ -12,7 +12,7 @@ in Python, so 200,000 enterprises cost a handful of statements.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -348,7 +348,7 @@ def _rescue(params: dict[str, Any], today: dt.date, own: Q) -> Verdict:
     )
 
 
-REQUIREMENTS = {
+REQUIREMENTS: dict[str, Callable[[dict[str, Any], dt.date, Q], Verdict]] = {
     Requirement.SAFETY_PERSON: _safety_person,
     Requirement.SAFETY_COMMITTEE: _safety_committee,
     Requirement.INSURANCE: _insurance,
@@ -357,6 +357,24 @@ REQUIREMENTS = {
     Requirement.ON_SITE_DRILL: _on_site_drill,
     Requirement.RESCUE: _rescue,
 }
+
+# Requirements whose records live in an app above this one (training's 考核合格证): that app registers the
+# verdict in its AppConfig.ready(), since enterprises may not import it.
+_REGISTERED: dict[str, Callable[[dict[str, Any], dt.date, Q], Verdict]] = {}
+
+
+def register_requirement(requirement: str, verdict: Callable[[dict[str, Any], dt.date, Q], Verdict]) -> None:
+    """Let a higher app supply the verdict of a requirement (called from its AppConfig.ready())."""
+    _REGISTERED[str(requirement)] = verdict
+
+
+def verdict_for(requirement: str) -> Callable[[dict[str, Any], dt.date, Q], Verdict]:
+    verdict = REQUIREMENTS.get(requirement) or _REGISTERED.get(requirement)
+    if verdict is None:
+        raise LookupError(
+            f"requirement {requirement!r} has no verdict; is the app that registers it installed?"
+        )
+    return verdict
 
 
 # ------------------------------------------------------------------------------------ rule sets in force
@@ -396,7 +414,7 @@ def rule_statement(
     the enterprises being evaluated.
     """
     connection = connections[using]
-    verdict = REQUIREMENTS[rule.requirement](rule.params or {}, today, own)
+    verdict = verdict_for(rule.requirement)(rule.params or {}, today, own)
     enterprises = (
         base.filter(governed)
         .filter(compile_condition(rule.condition))

@@ -12,13 +12,21 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         from anze.core import registry
-        from anze.monitoring import demo, indicators, jobs
+        from anze.monitoring import demo, hooks, indicators, jobs
+
+        registry.add_nav_section(hooks.NAV_SECTION, order=55)
+        registry.add_home_panel(
+            registry.HomePanel(
+                key="monitoring", template="monitoring/home_panel.html", context=hooks.home_panel, order=55
+            )
+        )
 
         registry.add_job("monitoring.offline", jobs.detect_offline, order=70)
         registry.add_job("monitoring.push", jobs.push_alarms, order=71)
         registry.add_job("monitoring.escalate", jobs.escalate_alarms, order=72)
         registry.add_job("monitoring.rollup", jobs.roll_up, order=73)
         registry.add_job("monitoring.partitions", jobs.maintain_partitions, order=74)
+        registry.add_job("monitoring.vehicles", jobs.vehicles_offline_and_push, order=75)
         registry.add_clause_indicator(
             "monitoring", indicators.online_rate_indicator, order=70, title=_("数据在线率")
         )

@@ -139,3 +139,19 @@ class RejectReason(models.TextChoices):
     UNKNOWN_POINT = "unknown_point", _("未知监测点")
     BAD_VALUE = "bad_value", _("数值无效")
     BAD_TIME = "bad_time", _("时间无效")
+
+
+class VehicleClass(models.TextChoices):
+    """两客一危: 班线客运, 旅游包车, 危险货物运输 (the driving rules' classes)."""
+
+    PASSENGER = "passenger", _("班线客运")
+    CHARTER = "charter", _("旅游包车")
+    DANGEROUS = "dangerous", _("危险货物运输")
+
+
+class VehicleRule(models.TextChoices):
+    """车辆报警类型."""
+
+    OVERSPEED = "overspeed", _("超速")
+    FATIGUE = "fatigue", _("疲劳驾驶")
+    OFFLINE = "offline", _("车辆离线")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,10 +45,16 @@ def online_rate_indicator(
     row = {
         "label": _("重大危险源数据在线率（近24小时，本平台定义，目标 100%）"),
         "value": f"{total.percent()}%（{total.reporting}/{total.expected}）",
+        "url": reverse("monitoring:online_rate"),
         "reporting": total.reporting,
         "expected": total.expected,
         "offline": total.offline,
         "target": 100,
         "formula": online.FORMULA,
     }
-    return {clause_id: [row] for clause_id in clauses}
+    offline = {
+        "label": _("未上报的监测点"),
+        "value": total.offline,
+        "url": reverse("monitoring:point_list") + "?reported=no",
+    }
+    return {clause_id: [row, offline] for clause_id in clauses}

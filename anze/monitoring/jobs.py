@@ -34,3 +34,10 @@ def roll_up(now: dt.datetime) -> int:
 
 def maintain_partitions(now: dt.datetime) -> dict[str, Any]:
     return partitions.maintain(now=now, keep_days=RAW_RETENTION_DAYS)
+
+
+def vehicles_offline_and_push(now: dt.datetime) -> int:
+    """车辆离线 detection, then unacknowledged vehicle alarms pushed to the 交通运输 department."""
+    from anze.monitoring import vehicles
+
+    return vehicles.detect_vehicle_offline(now=now) + vehicles.push_vehicle_alarms(now=now)

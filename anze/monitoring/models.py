@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from anze.accounts.roles import Role
@@ -23,6 +24,8 @@ from anze.monitoring.choices import (
     RejectReason,
     Tier,
     UnitKind,
+    VehicleClass,
+    VehicleRule,
 )
 
 _VIEW = frozenset({"view"})
@@ -89,6 +92,9 @@ class MajorHazard(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("monitoring:hazard_detail", args=[self.public_id])
 
 
 class HazardSubstance(models.Model):
@@ -198,6 +204,9 @@ class MonitoringPoint(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("monitoring:point_detail", args=[self.public_id])
 
     def limits(self) -> alarming.Limits:
         return alarming.Limits(
@@ -394,6 +403,9 @@ class Alarm(BaseModel):
     def __str__(self) -> str:
         return f"{self.point} {self.get_kind_display()}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("monitoring:alarm_detail", args=[self.public_id])
+
     @property
     def status_choice(self) -> AlarmStatus:
         return AlarmStatus(self.status)
@@ -418,3 +430,125 @@ class IngestToken(BaseModel):
 
     def __str__(self) -> str:
         return self.label
+
+
+# -- 两客一危 vehicles ------------------------------------------------------------------------------------------
+
+
+class Vehicle(BaseModel):
+    """车辆 — a 两客一危 vehicle of a transport company, its terminal (JT/T 808 phone number) and the rules' memory."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="vehicles", verbose_name=_("运输企业")
+    )
+    region_path = models.CharField(_("区划路径"), max_length=200, editable=False)
+    plate = models.CharField(_("车牌号"), max_length=16, unique=True)
+    vehicle_class = models.CharField(_("车辆类别"), max_length=16, choices=VehicleClass.choices)
+    terminal_phone = models.CharField(
+        _("终端手机号"), max_length=20, unique=True, help_text=_("JT/T 808 消息头中的终端手机号，去掉前导零")
+    )
+    driver_name = models.CharField(_("驾驶员"), max_length=50, blank=True)
+    driver_licence = models.CharField(_("从业资格证号"), max_length=30, blank=True)
+    in_service_from = models.DateTimeField(_("入网时间"))
+    in_service_until = models.DateTimeField(_("退网时间"), null=True, blank=True)
+
+    # The driving rules' memory (driving.State) and the last position.
+    last_at = models.DateTimeField(_("最近定位"), null=True, blank=True, editable=False)
+    moving_since = models.DateTimeField(null=True, blank=True, editable=False)
+    standing_since = models.DateTimeField(null=True, blank=True, editable=False)
+    over_since = models.DateTimeField(null=True, blank=True, editable=False)
+    active_rules = models.CharField(max_length=64, default="", blank=True, editable=False)
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True, editable=False)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True, editable=False)
+    speed_kmh = models.DecimalField(_("速度"), max_digits=5, decimal_places=1, null=True, blank=True, editable=False)
+
+    scope = _enterprise_scope()
+
+    class Meta:
+        verbose_name = _("车辆")
+        verbose_name_plural = _("车辆")
+        ordering = ["enterprise", "plate"]
+
+    def __str__(self) -> str:
+        return self.plate
+
+
+VEHICLE_STATE_FIELDS = ["last_at", "moving_since", "standing_since", "over_since", "active_rules", "latitude",
+                        "longitude", "speed_kmh"]  # fmt: skip
+
+
+class VehiclePosition(models.Model):
+    """定位数据 — one position report of a vehicle (kept ≥ 6 months)."""
+
+    id = models.BigAutoField(primary_key=True)
+    vehicle = models.ForeignKey(Vehicle, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("定位时间"))
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6)
+    speed_kmh = models.DecimalField(_("速度"), max_digits=5, decimal_places=1)
+    direction = models.PositiveSmallIntegerField(_("方向"), default=0)
+    road = models.CharField(_("道路类别"), max_length=12, blank=True)
+    alarm_flags = models.BigIntegerField(_("终端报警标志"), default=0)
+    status_flags = models.BigIntegerField(_("终端状态"), default=0)
+    received_at = models.DateTimeField(_("接收时间"))
+
+    objects = RestrictedQuerySet.as_manager()
+    scope = Scope(
+        region="vehicle__region_path",
+        unit="vehicle__enterprise__supervising_unit_id",
+        enterprise="vehicle__enterprise_id",
+        roles=RECORD_ROLES,
+    )
+
+    class Meta:
+        verbose_name = _("定位数据")
+        verbose_name_plural = _("定位数据")
+        indexes = [models.Index(fields=["vehicle", "at"], name="position_vehicle_at")]
+
+    def __str__(self) -> str:
+        return f"{self.vehicle_id}@{self.at}"
+
+
+class VehicleAlarm(BaseModel):
+    """车辆报警 — overspeed, fatigue or offline; told to the company, then to the 交通运输 department."""
+
+    vehicle = models.ForeignKey(Vehicle, on_delete=models.PROTECT, related_name="alarms", verbose_name=_("车辆"))
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+")
+    region_path = models.CharField(_("区划路径"), max_length=200, editable=False)
+    rule = models.CharField(_("类型"), max_length=16, choices=VehicleRule.choices)
+    status = models.CharField(_("状态"), max_length=16, choices=AlarmStatus.choices, default=AlarmStatus.RAISED)
+    is_active = models.BooleanField(_("报警持续中"), default=True)
+    value = models.DecimalField(_("报警值"), max_digits=7, decimal_places=1, null=True, blank=True)
+    limit = models.DecimalField(_("限值"), max_digits=7, decimal_places=1, null=True, blank=True)
+    raised_at = models.DateTimeField(_("报警时间"))
+    recovered_at = models.DateTimeField(_("恢复时间"), null=True, blank=True)
+    tier = models.PositiveSmallIntegerField(_("推送层级"), choices=Tier.choices, default=Tier.ENTERPRISE)
+    pushed_at = models.DateTimeField(_("最近推送"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    scope = Scope(
+        region="region_path",
+        unit="enterprise__supervising_unit_id",
+        enterprise="enterprise_id",
+        roles=RECORD_ROLES,
+    )
+
+    class Meta:
+        verbose_name = _("车辆报警")
+        verbose_name_plural = _("车辆报警")
+        ordering = ["-raised_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vehicle", "rule"], condition=Q(is_active=True), name="vehicle_alarm_one_active"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vehicle} {self.get_rule_display()}"
+
+    @property
+    def status_choice(self) -> AlarmStatus:
+        return AlarmStatus(self.status)

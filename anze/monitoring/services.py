@@ -23,6 +23,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from anze.audit.services import record, snapshot
 from anze.monitoring import alarming, hazards, online, partitions
@@ -146,6 +147,30 @@ def _write_readings(rows: Sequence[tuple[int, dt.datetime, float]], now: dt.date
         )
 
 
+_STATE_UPDATE_PG = """
+UPDATE monitoring_monitoringpoint AS p
+SET level = v.level, pending = v.pending, pending_count = v.pending_count, faults = v.faults,
+    last_value = v.last_value, same_count = v.same_count, last_at = v.last_at
+FROM unnest(%s::bigint[], %s::smallint[], %s::smallint[], %s::smallint[], %s::varchar[], %s::float8[],
+            %s::integer[], %s::timestamptz[])
+     AS v(id, level, pending, pending_count, faults, last_value, same_count, last_at)
+WHERE p.id = v.id
+"""
+
+
+def write_states(points: Sequence[MonitoringPoint]) -> None:
+    """Write the state machine's memory of `points` back in one statement (on PostgreSQL, from arrays; Django's
+    bulk_update builds a CASE per row and column, which costs more than the alarm evaluation itself)."""
+    if not points:
+        return
+    if connection.vendor != "postgresql":
+        MonitoringPoint.objects.bulk_update(points, STATE_FIELDS, batch_size=500)
+        return
+    columns = [[p.pk for p in points]] + [[getattr(p, name) for p in points] for name in STATE_FIELDS]
+    with connection.cursor() as cursor:
+        cursor.execute(_STATE_UPDATE_PG, columns)
+
+
 def _new_alarm(point: MonitoringPoint, kind: str, level: int, value: Any, at: dt.datetime) -> Alarm:
     return Alarm(
         point=point,
@@ -235,7 +260,7 @@ def ingest_readings(
             state, transitions = alarming.step(state, Decimal(repr(value)), at, limits)
             _apply_transitions(point, transitions, changes)
         point.set_state(state)
-    MonitoringPoint.objects.bulk_update(points, STATE_FIELDS, batch_size=1000)
+    write_states(points)
     result.recovered = _recover(changes.recover)
     result.raised = Alarm.objects.bulk_create(changes.raise_)
     record(
@@ -249,8 +274,7 @@ def ingest_readings(
         },
     )
     if result.raised:
-        ids = [a.pk for a in result.raised]
-        transaction.on_commit(lambda: logger.info("monitoring alarms raised: %s", ids))
+        announce_alarms(result.raised, tier=Tier.ENTERPRISE, now=now)
     return result
 
 
@@ -280,6 +304,75 @@ def reject_message(
         detail=detail[:500],
         payload=text[:65536],
     )
+
+
+# -- notices --------------------------------------------------------------------------------------------------
+
+NOTICE_LISTS_AT_MOST = 5
+
+
+def alarm_recipients(enterprise: Any, tier: int) -> dict[str, list[int]]:
+    """Who is told at each tier: the enterprise's users; the county's supervising department; the city's
+    department that supervises the enterprise's industry (行业主管部门), else the city's emergency office."""
+    from anze.enterprises.models import EnterpriseMembership, IndustrySupervisor
+
+    if tier == Tier.ENTERPRISE:
+        users = EnterpriseMembership.objects.filter(enterprise_id=enterprise.pk).values_list("user_id", flat=True)
+        return {"user_ids": list(users), "unit_ids": []}
+    if tier == Tier.COUNTY:
+        return {"user_ids": [], "unit_ids": [enterprise.supervising_unit_id] if enterprise.supervising_unit_id else []}
+    city_id = enterprise.county.parent_id if enterprise.county_id else None
+    unit = (
+        IndustrySupervisor.objects.filter(region_id=city_id, industry_id=enterprise.industry_id)
+        .values_list("unit_id", flat=True)
+        .first()
+    )
+    return {"user_ids": [], "unit_ids": [unit] if unit else []}
+
+
+def announce_alarms(alarms: Sequence[Alarm], *, tier: int, now: dt.datetime) -> int:
+    """Tell the tier's people about new or unacknowledged alarms, one notice per enterprise (after the commit,
+    through the notice handlers: supervision's inbox and channels). Returns the notices announced."""
+    from anze.core import notices
+    from anze.enterprises.models import Enterprise
+
+    by_enterprise: dict[int, list[Alarm]] = defaultdict(list)
+    for alarm in alarms:
+        by_enterprise[alarm.enterprise_id].append(alarm)
+    if not by_enterprise:
+        return 0
+    enterprises = Enterprise.objects.select_related("county").in_bulk(list(by_enterprise))
+    announced = 0
+    for enterprise_id, group in by_enterprise.items():
+        enterprise = enterprises[enterprise_id]
+        recipients = alarm_recipients(enterprise, tier)
+        if not recipients["user_ids"] and not recipients["unit_ids"]:
+            logger.warning("no one to tell at tier %s about alarms of %s", tier, enterprise.name)
+            continue
+        lines = [
+            f"{timezone.localtime(a.raised_at):%m-%d %H:%M} {a.point.code} {a.point.name} {a.get_kind_display()}"
+            + (f" {a.get_level_display()}" if a.level else "")
+            + (f" {a.value:g}{a.point.unit}" if a.value is not None else "")
+            for a in group[:NOTICE_LISTS_AT_MOST]
+        ]
+        if len(group) > NOTICE_LISTS_AT_MOST:
+            lines.append(gettext("……共 %(n)s 个") % {"n": len(group)})
+        if tier == Tier.ENTERPRISE:
+            title = gettext("监测报警：%(name)s %(n)s 个，请确认并处置") % {"name": enterprise.name, "n": len(group)}
+        else:
+            title = gettext("监测报警未确认（已推送至%(tier)s）：%(name)s %(n)s 个") % {
+                "tier": Tier(tier).label, "name": enterprise.name, "n": len(group)}  # fmt: skip
+        notices.announce(
+            notices.MONITORING_ALARM,
+            obj=f"alarm{min(a.pk for a in group)}:n{len(group)}:tier{tier}",
+            title=title[:200],
+            body="\n".join(lines),
+            urgent=any(abs(a.level) == 2 for a in group),
+            now=now,
+            **recipients,
+        )
+        announced += 1
+    return announced
 
 
 # -- offline --------------------------------------------------------------------------------------------------
@@ -321,8 +414,9 @@ def _detect_offline_batch(*, now: dt.datetime, after: int, batch_size: int) -> t
     last = candidates[-1].pk if len(candidates) == batch_size else None
     if not changed:
         return 0, last
-    MonitoringPoint.objects.bulk_update(changed, STATE_FIELDS)
+    write_states(changed)
     alarms = Alarm.objects.bulk_create(changes.raise_)
+    announce_alarms(alarms, tier=Tier.ENTERPRISE, now=now)
     record("monitoring.detect_offline", actor="monitoring.offline",
            after={"raised": [str(a.public_id) for a in alarms]})  # fmt: skip
     return len(alarms), last
@@ -453,10 +547,10 @@ def _push_one(pk: int, tier: int, *, now: dt.datetime) -> int:
         != 1
     ):
         return 0
-    alarm = Alarm.objects.get(pk=pk)
+    alarm = Alarm.objects.select_related("point").get(pk=pk)
     record("monitoring.push_alarm", actor="monitoring.push", obj=alarm,
            before={"tier": tier}, after={"tier": tier + 1})  # fmt: skip
-    transaction.on_commit(lambda: logger.info("alarm %s pushed to tier %s", alarm.public_id, tier + 1))
+    announce_alarms([alarm], tier=tier + 1, now=now)
     return 1
 
 

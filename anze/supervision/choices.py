@@ -81,6 +81,8 @@ class EventKind(models.TextChoices):
     EXTENSION_DECIDED = "extension_decided", _("延期审批结果")
     REPORT_RETURNED = "report_returned", _("报告退回")
     SIGN_OFF = "sign_off", _("待签批")
+    MONITORING_ALARM = "monitoring_alarm", _("监测报警")
+    ALERT = "alert", _("预警提醒")
 
 
 class Channel(models.TextChoices):
@@ -143,6 +145,8 @@ _BADGES: dict[str, str] = {
     EventKind.EXTENSION_DECIDED: "info",
     EventKind.REPORT_RETURNED: "danger",
     EventKind.SIGN_OFF: "primary",
+    EventKind.MONITORING_ALARM: "danger",
+    EventKind.ALERT: "warning",
     DeliveryStatus.PENDING: "secondary",
     DeliveryStatus.SENDING: "info",
     DeliveryStatus.SENT: "success",

@@ -101,7 +101,14 @@ def _held_batches_card(user: Any) -> list[dict[str, Any]]:
     held = held_batches(user).count()
     if not held:
         return []
-    return [{"label": _("暂缓督办的批次"), "value": held, "url": reverse("supervision:batch_list"), "tone": "danger"}]
+    return [
+        {
+            "label": _("暂缓督办的批次"),
+            "value": held,
+            "url": reverse("supervision:batch_list"),
+            "tone": "danger",
+        }
+    ]
 
 
 class ReminderListView(SupervisionListView):

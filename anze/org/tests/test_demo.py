@@ -23,7 +23,8 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-SEED = Path("/work/shared/seed/linyi-2020-23.txt")
+# The seed plan as the package ships it for the demo (the same text as shared/seed).
+SEED = Path(__file__).resolve().parents[2] / "plans" / "data" / "linyi-2020-23.txt"
 COUNTY_CODES = {
     "兰山区": "371302",
     "罗庄区": "371311",

@@ -69,7 +69,6 @@ class CaseViewSet(_Restricted, viewsets.ReadOnlyModelViewSet):
             return _error(exc)
         return Response(ExtensionRequestSerializer(extension).data, status=status.HTTP_201_CREATED)
 
-
     @extend_schema(
         tags=["supervision"],
         summary="交办: start 督办 by hand on one or more occurrences, with the reason",

@@ -30,6 +30,28 @@ def deliver_notice(kind: str, facts: dict[str, Any]) -> None:
         notify_report_returned(**facts)
     elif kind == notices.SIGN_OFF_WAITING:
         notify_sign_off_waiting(**facts)
+    elif kind == notices.MONITORING_ALARM:
+        notify_monitoring_alarm(**facts)
+    elif kind == notices.ALERT:
+        notify_alert(**facts)
+
+
+def notify_monitoring_alarm(
+    *, obj: str, title: str, body: str, urgent: bool, now: dt.datetime, unit_ids=(), user_ids=()
+) -> int:
+    """监测报警: the units and users the announcing app names (an enterprise's users, then the county's and the
+    city's departments while nobody acknowledges), in the inbox and the configured channels; once per `obj`."""
+    from anze.accounts.models import User
+    from anze.org.models import Unit
+
+    sent = 0
+    for unit in Unit.objects.filter(pk__in=list(unit_ids)).order_by("pk"):
+        sent += notify(kind=EventKind.MONITORING_ALARM, obj=obj, unit=unit, now=now, title=title, body=body,
+                       urgent=urgent) is not None  # fmt: skip
+    for user in User.objects.filter(pk__in=list(user_ids), is_active=True).order_by("pk"):
+        sent += notify(kind=EventKind.MONITORING_ALARM, obj=obj, user=user, now=now, title=title, body=body,
+                       urgent=urgent) is not None  # fmt: skip
+    return sent
 
 
 def notify_report_returned(*, occurrence_id: int, review_id: int, reason: str, now: dt.datetime) -> None:
@@ -46,6 +68,15 @@ def notify_report_returned(*, occurrence_id: int, review_id: int, reason: str, n
         title=_("报告被退回：%(title)s") % {"title": occurrence.duty.title},
         body=_("退回理由：%(reason)s。请按意见修改后重新报送。") % {"reason": reason.rstrip("。.；; ")},
     )
+
+
+def notify_alert(*, unit_id: int, key: str, title: str, body: str, now: dt.datetime) -> None:
+    """预警提醒: a unit is warned about a fact it must act on, once per `key`."""
+    from anze.org.models import Unit
+
+    unit = Unit.objects.filter(pk=unit_id).first()
+    if unit is not None:
+        notify(kind=EventKind.ALERT, obj=key[:120], unit=unit, now=now, title=title[:200], body=body)
 
 
 def sign_off_leaders(occurrence: Any) -> list[Any]:

@@ -251,6 +251,6 @@ def test_the_case_closes_from_its_button(cases, signed_in, alice):
 
 def test_the_case_list_filters_are_styled_like_every_other_form(cases, signed_in, alice):
     html = signed_in(alice).get(reverse("supervision:case_list")).content.decode()
-    form = html[html.index('class="anze-filters'):html.index("</form>", html.index('class="anze-filters'))]
+    form = html[html.index('class="anze-filters') : html.index("</form>", html.index('class="anze-filters'))]
     assert '<select name="status" class="form-select form-select-sm"' in form
     assert 'name="q"' in form and 'class="form-control form-control-sm"' in form

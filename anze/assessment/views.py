@@ -1,0 +1,449 @@
+"""Pages of assessment: the office's year (charts, results, what-if), the explain page of each body, self-
+assessment and review, appeals, and the awards list. Views parse input and render; services decide."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from anze.assessment import errors, forms, services
+from anze.assessment.choices import AppealStatus, RunStatus, VetoOutcome
+from anze.assessment.models import Appeal, AssessedBody, Award, BodyResult, Entry, Run, Scheme
+from anze.core.permissions import declare
+from anze.core.restrict import get_restricted_or_404
+
+
+def _may(model, user, action: str, pk: int) -> bool:
+    return model.objects.restrict(user, action).filter(pk=pk).exists()
+
+
+def _results_chart(results: list[BodyResult]) -> dict[str, Any]:
+    """Totals by body (bars coloured by outcome); clicking a bar opens the body's explanation."""
+    colours = {"veto": "#dc3545", "yellow": "#ffc107", "none": "#0d6efd"}
+    return {
+        "title": {"text": _("各对象总分"), "left": "center", "textStyle": {"fontSize": 14}},
+        "tooltip": {"trigger": "axis"},
+        "grid": {"left": 40, "right": 20, "top": 40, "bottom": 90},
+        "xAxis": {
+            "type": "category",
+            "data": [str(r.body)[:8] for r in results],
+            "axisLabel": {"rotate": 40},
+        },
+        "yAxis": {"type": "value"},
+        "series": [
+            {
+                "name": _("总分"),
+                "type": "bar",
+                "data": [
+                    {
+                        "value": float(r.total),
+                        "url": r.get_absolute_url(),
+                        "itemStyle": {"color": colours[r.outcome]},
+                    }
+                    for r in results
+                ],
+            }
+        ],
+    }
+
+
+def _outcome_chart(counts: dict[str, int], urls: dict[str, str]) -> dict[str, Any]:
+    return {
+        "title": {"text": _("否决与黄牌"), "left": "center", "textStyle": {"fontSize": 14}},
+        "tooltip": {"trigger": "item"},
+        "series": [
+            {
+                "type": "pie",
+                "radius": ["40%", "65%"],
+                "data": [
+                    {"name": str(VetoOutcome(k).label), "value": v, "url": urls[k]} for k, v in counts.items()
+                ],
+            }
+        ],
+    }
+
+
+@declare("view")
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """年度考核: the schemes in scope, newest year first, each with its latest results."""
+    schemes = Scheme.objects.restrict(request.user, "view").select_related("region", "veto_rule_set")
+    schemes = list(schemes.order_by("-year", "region__path", "-version")[:50])
+    runs = {}
+    for run in Run.objects.filter(scheme__in=schemes).exclude(status=RunStatus.SUPERSEDED).order_by("number"):
+        runs[run.scheme_id] = run
+    rows = [{"scheme": s, "run": runs.get(s.pk)} for s in schemes]
+    return render(request, "assessment/index.html", {"rows": rows})
+
+
+@declare("view")
+@login_required
+def scheme_detail(request: HttpRequest, public_id) -> HttpResponse:
+    scheme = get_restricted_or_404(
+        Scheme.objects.select_related("region", "veto_rule_set"), request.user, "view", public_id=public_id
+    )
+    context = {
+        "scheme": scheme,
+        "items": scheme.items.order_by("order"),
+        "bodies": scheme.bodies.select_related("unit", "committee", "enterprise").order_by("kind", "order"),
+        "rules": scheme.veto_rule_set.rules.order_by("order") if scheme.veto_rule_set_id else [],
+        "runs": scheme.runs.order_by("-number"),
+        "may_change": _may(Scheme, request.user, "change", scheme.pk),
+    }
+    return render(request, "assessment/scheme_detail.html", context)
+
+
+@declare("change")
+@login_required
+@require_POST
+def scheme_compute(request: HttpRequest, public_id) -> HttpResponse:
+    scheme = get_restricted_or_404(Scheme.objects, request.user, "change", public_id=public_id)
+    try:
+        run = services.compute_results(actor=request.user, scheme=scheme)
+    except errors.AssessmentError as exc:
+        messages.error(request, exc.message_zh)
+        return redirect(scheme)
+    messages.success(request, _("已按当前数据计算考核结果（草稿）。"))
+    return redirect(run)
+
+
+@declare("view")
+@login_required
+def run_detail(request: HttpRequest, public_id) -> HttpResponse:
+    """The year's results: cards, charts, the ranked table with last year, the leaders' roll-up."""
+    run = get_restricted_or_404(
+        Run.objects.select_related("scheme", "scheme__region"), request.user, "view", public_id=public_id
+    )
+    scoped = BodyResult.objects.restrict(request.user, "view").filter(run=run)
+    outcome = request.GET.get("outcome")
+    if outcome and outcome not in VetoOutcome.values:
+        from django.core.exceptions import BadRequest
+
+        raise BadRequest(_("“否决结果”的取值无效。"))
+    results = list(scoped.select_related("body__unit", "body__committee").order_by("rank", "id"))
+    counts = {k: sum(1 for r in results if r.outcome == k) for k in VetoOutcome.values}
+    urls = {k: f"{run.get_absolute_url()}?outcome={k}" for k in VetoOutcome.values}
+    shown = [r for r in results if not outcome or r.outcome == outcome]
+    context = {
+        "run": run,
+        "scheme": run.scheme,
+        "results": shown,
+        "counts": counts,
+        "urls": urls,
+        "outcome": outcome,
+        "charts": {"chart-totals": _results_chart(results), "chart-outcomes": _outcome_chart(counts, urls)},
+        "may_change": _may(Run, request.user, "change", run.pk),
+        "reason_form": forms.ReasonForm(),
+        "appeals": Appeal.objects.restrict(request.user, "view")
+        .filter(result__run=run, status=AppealStatus.FILED)
+        .count(),
+    }
+    return render(request, "assessment/run_detail.html", context)  # fmt: skip
+
+
+@declare("change")
+@login_required
+@require_POST
+def run_action(request: HttpRequest, public_id, action: str) -> HttpResponse:
+    run = get_restricted_or_404(
+        Run.objects.select_related("scheme"), request.user, "change", public_id=public_id
+    )
+    try:
+        if action == "publish":
+            services.publish_results(actor=request.user, run=run)
+            messages.success(request, _("已发布，结果及所依据的数据已冻结。"))
+        elif action == "recompute":
+            run = services.compute_results(actor=request.user, scheme=run.scheme)
+            messages.success(request, _("已重新计算。"))
+        elif action == "correct":
+            form = forms.ReasonForm(request.POST)
+            if not form.is_valid():
+                raise errors.AssessmentError("更正须写明理由。", "reason_required")
+            run = services.correct_results(actor=request.user, run=run, reason=form.cleaned_data["reason"])
+            messages.success(request, _("已生成更正后的新版本。"))
+        else:
+            raise Http404
+    except errors.AssessmentError as exc:
+        messages.error(request, exc.message_zh)
+    return redirect(run)
+
+
+@declare("view")
+@login_required
+def result_detail(request: HttpRequest, public_id) -> HttpResponse:
+    """Why a body scored what it did: each item's rule, value and facts; each veto's rule and facts; the
+    body's self-assessment beside the office's score; appeals."""
+    result = get_restricted_or_404(
+        BodyResult.objects.select_related("run", "run__scheme", "body__unit__region", "body__committee"),
+        request.user,
+        "view",
+        public_id=public_id,
+    )
+    entries = {e.item.key: e for e in Entry.objects.filter(body=result.body).select_related("item")}
+    rows = []
+    for item in result.items:
+        entry = entries.get(item["key"])
+        difference = None if entry is None else Decimal(str(entry.score)) - Decimal(item["score"])
+        rows.append({**item, "entry": entry, "difference": difference})
+    reproduced = services.reproduce(result)
+    reproducible = reproduced.total == result.total and reproduced.outcome == result.outcome
+    run = result.run
+    context = {
+        "result": result,
+        "run": run,
+        "rows": rows,
+        "reproducible": reproducible,
+        "appeals": result.appeals.select_related("item").order_by("-filed_at"),
+        "appeal_form": forms.AppealForm(items=run.scheme.items.order_by("order"))
+        if run.status_choice.can_appeal() and _acts_for(request.user, result.body)
+        else None,
+    }
+    return render(request, "assessment/result_detail.html", context)  # fmt: skip
+
+
+def _acts_for(user, body: AssessedBody) -> bool:
+    """Who may write for a body (self-assessment, appeal): its own unit's users, or the office over it."""
+    from anze.accounts.roles import Role
+
+    if user.is_superuser:
+        return True
+    for a in user.active_assignments():
+        if a.role == Role.UNIT and a.unit_id == body.unit_id:
+            return True
+        if a.role == Role.OFFICE and a.region_id and body.unit.region.path.startswith(a.region.path):
+            return True
+    return False
+
+
+@declare("add")
+@login_required
+@require_POST
+def result_appeal(request: HttpRequest, public_id) -> HttpResponse:
+    result = get_restricted_or_404(
+        BodyResult.objects.select_related("run__scheme", "body__unit__region"),
+        request.user,
+        "view",
+        public_id=public_id,
+    )
+    if not _acts_for(request.user, result.body):
+        raise Http404
+    form = forms.AppealForm(request.POST, items=result.run.scheme.items.all())
+    if not form.is_valid():
+        messages.error(request, _("请写明申诉理由。"))
+        return redirect(result)
+    try:
+        services.file_appeal(
+            actor=request.user,
+            result=result,
+            reason=form.cleaned_data["reason"],
+            item=form.cleaned_data["item"],
+        )
+    except errors.AssessmentError as exc:
+        messages.error(request, exc.message_zh)
+    else:
+        messages.success(request, _("申诉已提交。"))
+    return redirect(result)  # fmt: skip
+
+
+@declare("view")
+@login_required
+def body_entries(request: HttpRequest, public_id) -> HttpResponse:
+    """自评: the body's entries item by item; the unit submits, the office reviews."""
+    body = get_restricted_or_404(
+        AssessedBody.objects.select_related("scheme", "unit__region"),
+        request.user,
+        "view",
+        public_id=public_id,
+    )
+    entries = (
+        Entry.objects.restrict(request.user, "view")
+        .filter(body=body)
+        .select_related("item")
+        .order_by("item__order")
+    )
+    may_submit = _acts_for(request.user, body)
+    form = None
+    if may_submit:
+        form = forms.EntryForm(
+            request.POST or None, request.FILES or None, items=body.scheme.items.order_by("order")
+        )
+        if request.method == "POST":
+            if form.is_valid():
+                try:
+                    services.submit_entry(
+                        actor=request.user,
+                        body=body,
+                        item=form.cleaned_data["item"],
+                        score=form.cleaned_data["score"],
+                        note=form.cleaned_data["note"],
+                        evidence=form.cleaned_data["evidence"],
+                    )
+                except errors.AssessmentError as exc:
+                    form.add_error(None, exc.message_zh)
+                else:
+                    messages.success(request, _("自评已报送，等待审核。"))
+                    return redirect("assessment:body_entries", public_id=body.public_id)
+    elif request.method == "POST":
+        raise Http404
+    context = {
+        "body": body,
+        "entries": entries,
+        "form": form,
+        "review_form": forms.ReviewForm() if _may_review(request.user, body) else None,
+    }
+    return render(request, "assessment/body_entries.html", context)  # fmt: skip
+
+
+def _may_review(user, body: AssessedBody) -> bool:
+    from anze.accounts.roles import Role
+
+    return user.is_superuser or any(
+        a.role == Role.OFFICE and a.region_id and body.unit.region.path.startswith(a.region.path)
+        for a in user.active_assignments()
+    )
+
+
+@declare("change")
+@login_required
+@require_POST
+def entry_review(request: HttpRequest, public_id) -> HttpResponse:
+    entry = get_restricted_or_404(
+        Entry.objects.select_related("body__unit__region"), request.user, "view", public_id=public_id
+    )
+    if not _may_review(request.user, entry.body):
+        raise Http404
+    form = forms.ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_entry(
+                actor=request.user,
+                entry=entry,
+                accept=form.cleaned_data["accept"],
+                note=form.cleaned_data["note"],
+            )
+        except errors.AssessmentError as exc:
+            messages.error(request, exc.message_zh)
+        else:
+            messages.success(request, _("已审核。"))
+    return redirect("assessment:body_entries", public_id=entry.body.public_id)  # fmt: skip
+
+
+@declare("view")
+@login_required
+def appeal_list(request: HttpRequest) -> HttpResponse:
+    rows = Appeal.objects.restrict(request.user, "view").select_related(
+        "result__body__unit", "result__run__scheme", "item"
+    )
+    status = request.GET.get("status")
+    if status:
+        if status not in AppealStatus.values:
+            from django.core.exceptions import BadRequest
+
+            raise BadRequest(_("“状态”的取值无效。"))
+        rows = rows.filter(status=status)
+    page = Paginator(rows.order_by("-filed_at", "-id"), 50).get_page(request.GET.get("page"))
+    return render(request, "assessment/appeal_list.html", {"page": page, "status": status, "statuses": AppealStatus.choices})  # fmt: skip
+
+
+@declare("view")
+@login_required
+def appeal_detail(request: HttpRequest, public_id) -> HttpResponse:
+    appeal = get_restricted_or_404(
+        Appeal.objects.select_related("result__body__unit__region", "result__run__scheme", "item"),
+        request.user,
+        "view",
+        public_id=public_id,
+    )
+    may_decide = appeal.status_choice.can_decide() and _may_review(request.user, appeal.result.body)
+    form = forms.DecideAppealForm(request.POST or None) if may_decide else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.decide_appeal(
+                    actor=request.user,
+                    appeal=appeal,
+                    upheld=form.cleaned_data["upheld"],
+                    decision=form.cleaned_data["decision"],
+                    adjusted_score=form.cleaned_data["adjusted_score"],
+                )
+            except errors.AssessmentError as exc:
+                form.add_error(None, exc.message_zh)
+            else:
+                messages.success(request, _("已裁定；如改定了分数，请在考核结果页以“更正”生成新版本。"))
+                return redirect("assessment:appeal_detail", public_id=appeal.public_id)
+    return render(request, "assessment/appeal_detail.html", {"appeal": appeal, "form": form})  # fmt: skip
+
+
+@declare("view")
+@login_required
+def what_if(request: HttpRequest, public_id) -> HttpResponse:
+    """假如: bodies one accident or one failed item away from a veto or a 黄牌, from today's facts."""
+    scheme = get_restricted_or_404(
+        Scheme.objects.select_related("veto_rule_set"), request.user, "change", public_id=public_id
+    )
+    rows = services.what_if(scheme)
+    return render(request, "assessment/what_if.html", {"scheme": scheme, "rows": rows})  # fmt: skip
+
+
+@declare("view")
+@login_required
+def award_list(request: HttpRequest) -> HttpResponse:
+    """评先树优: nominations recorded; a vetoed unit or its leaders are refused with the reason."""
+    from anze.org.models import Person, Unit
+
+    awards = Award.objects.restrict(request.user, "view").select_related("unit", "person", "region")
+    may_add = _may_record_award(request.user)
+    form = None
+    if may_add:
+        form = forms.AwardForm(
+            request.POST or None,
+            units=Unit.objects.restrict(request.user, "view").order_by("name"),
+            people=Person.objects.restrict(request.user, "view").order_by("name"),
+        )
+        if request.method == "POST" and form.is_valid():
+            region = _office_region(request.user)
+            try:
+                services.record_award(
+                    actor=request.user,
+                    region=region,
+                    year=form.cleaned_data["year"],
+                    title=form.cleaned_data["title"],
+                    unit=form.cleaned_data["unit"],
+                    person=form.cleaned_data["person"],
+                )
+            except errors.AssessmentError as exc:
+                form.add_error(None, exc.message_zh)
+            else:
+                messages.success(request, _("已记录。"))
+                return redirect("assessment:award_list")
+    elif request.method == "POST":
+        raise Http404
+    page = Paginator(awards.order_by("-year", "title", "id"), 50).get_page(request.GET.get("page"))
+    return render(request, "assessment/award_list.html", {"page": page, "form": form})  # fmt: skip
+
+
+def _office_region(user):
+    from anze.accounts.roles import Role
+
+    for assignment in user.active_assignments():
+        if assignment.role == Role.OFFICE and assignment.region_id:
+            return assignment.region
+    from anze.org.models import Region
+
+    return Region.objects.order_by("path").first()
+
+
+def _may_record_award(user) -> bool:
+    from anze.accounts.roles import Role
+
+    return user.is_superuser or any(a.role == Role.OFFICE for a in user.active_assignments())
