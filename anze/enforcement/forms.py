@@ -223,6 +223,13 @@ class PenaltyForm(forms.Form):
     without_permit = forms.BooleanField(
         label=_("未取得安全生产许可或在暂扣、吊销期间生产经营"), required=False
     )
+    aggravated_fine = forms.BooleanField(
+        label=_("情节特别严重，按《安全生产法》第一百一十四条处2至5倍罚款"), required=False
+    )
+    agency_misconduct = forms.BooleanField(
+        label=_("中介机构出租出借资质、挂靠或出具虚假报告、证书"), required=False
+    )
+    refused_enforcement = forms.BooleanField(label=_("有履行能力而拒不履行、逃避执行"), required=False)
 
     def __init__(self, *args, enterprises, departments, counties, **kwargs):
         super().__init__(*args, **kwargs)

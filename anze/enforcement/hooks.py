@@ -69,11 +69,13 @@ def listed_badges(user, enterprise_ids: list[int]) -> dict[int, list[Any]]:
     anyone who sees the enterprise sees the flag; it links to the listing for those who may open it, else to
     the public list. Two queries whatever the number of enterprises."""
     from anze.core.registry import Badge
-    from anze.enforcement.choices import JOINT_PUNISHMENTS, ListingStatus
+    from anze.enforcement.choices import JOINT_PUNISHMENTS, ListingStatus, PartyKind
     from anze.enforcement.models import Listing
 
     rows = list(
-        Listing.objects.filter(enterprise_id__in=enterprise_ids, status=ListingStatus.LISTED)
+        Listing.objects.filter(
+            enterprise_id__in=enterprise_ids, status=ListingStatus.LISTED, subject_kind=PartyKind.UNIT
+        )
         .order_by("-expires_on", "id")
         .values_list("pk", "public_id", "enterprise_id", "expires_on")
     )

@@ -23,7 +23,7 @@ from anze.core import registry
 from anze.core.params import BadQueryParameter, int_param
 from anze.core.permissions import PUBLIC, declare
 from anze.core.restrict import get_restricted_or_404, scope_q
-from anze.enforcement import disclosure_search, errors, forms, services
+from anze.enforcement import disclosure_search, errors, forms, listing, services
 from anze.enforcement.choices import InspectionStatus, PenaltyType
 from anze.enforcement.models import Finding, Inspection, InspectionPhoto, Penalty
 from anze.org.choices import RegionLevel
@@ -295,6 +295,11 @@ def penalty_detail(request: HttpRequest, public_id) -> HttpResponse:
         request,
         "enforcement/penalty_detail.html",
         {
+            "grounds": [
+                Penalty._meta.get_field(rule).verbose_name
+                for rule in listing.PENALTY_RULES
+                if getattr(penalty, rule)
+            ],
             "penalty": penalty,
             "may_change": may_change,
             "publish_form": forms.DateForm(initial={"on": timezone.localdate()})

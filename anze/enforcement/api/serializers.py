@@ -338,6 +338,10 @@ class PenaltySerializer(serializers.ModelSerializer):
             "disclosure_due",
             "published_on",
             "published_late",
+            "without_permit",
+            "aggravated_fine",
+            "agency_misconduct",
+            "refused_enforcement",
         ]
 
 
@@ -357,6 +361,8 @@ class ListingSerializer(serializers.ModelSerializer):
             "id",
             "enterprise",
             "enterprise_name",
+            "subject_kind",
+            "person_name",
             "rule",
             "fact_key",
             "fact_on",

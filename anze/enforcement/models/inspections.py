@@ -223,6 +223,21 @@ class Penalty(BaseModel):
         default=False,
         help_text=_("严重失信主体名单的列入情形"),
     )
+    aggravated_fine = models.BooleanField(
+        _("情节特别严重，按《安全生产法》第一百一十四条处2至5倍罚款"),
+        default=False,
+        help_text=_("严重失信主体名单的列入情形"),
+    )
+    agency_misconduct = models.BooleanField(
+        _("中介机构出租出借资质、挂靠或出具虚假报告、证书"),
+        default=False,
+        help_text=_("安全评价、认证、检测、检验机构；严重失信主体名单的列入情形"),
+    )
+    refused_enforcement = models.BooleanField(
+        _("有履行能力而拒不履行、逃避执行"),
+        default=False,
+        help_text=_("严重失信主体名单的列入情形；处罚决定作出后查实时记录"),
+    )
     disclosure_due = models.DateField(_("公开期限"), editable=False)
     published_on = models.DateField(_("公开日期"), null=True, blank=True, editable=False)
     # The public search text: decision number, the party as shown to the public, the facts' opening.

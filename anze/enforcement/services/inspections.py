@@ -338,9 +338,20 @@ def decide_penalty(
     inspection: Inspection | None = None,
     party_id_number: str = "",
     without_permit: bool = False,
+    aggravated_fine: bool = False,
+    agency_misconduct: bool = False,
+    refused_enforcement: bool = False,
 ) -> Penalty:
-    """行政处罚决定: with its disclosure deadline (7 working days)."""
+    """行政处罚决定: with its disclosure deadline (7 working days), and the blacklist grounds it records."""
     from anze.duties.holidays import refresh_calendar
+
+    grounds = without_permit or aggravated_fine or agency_misconduct or refused_enforcement
+    if grounds and (party_kind != PartyKind.UNIT or (enterprise is None and inspection is None)):
+        raise errors.EnforcementError(
+            "失信名单的列入情形只适用于登记在册的单位：请选择企业。", "listing_ground_needs_enterprise"
+        )
+    if aggravated_fine and penalty_type != PenaltyType.FINE:
+        raise errors.EnforcementError("2至5倍罚款须为罚款决定，并写明金额。", "aggravated_fine_not_a_fine")
 
     if penalty_type == PenaltyType.FINE and Decimal(amount) <= 0:
         raise errors.EnforcementError("罚款须写明金额。", "amount_required")
@@ -372,6 +383,9 @@ def decide_penalty(
         amount=Decimal(amount),
         decided_on=decided_on,
         without_permit=without_permit,
+        aggravated_fine=aggravated_fine,
+        agency_misconduct=agency_misconduct,
+        refused_enforcement=refused_enforcement,
         disclosure_due=due,
     )
     penalty.search_text = _search_text(penalty)
@@ -398,6 +412,10 @@ PENALTY_FIELDS = [
     "decided_on",
     "disclosure_due",
     "published_on",
+    "without_permit",
+    "aggravated_fine",
+    "agency_misconduct",
+    "refused_enforcement",
 ]
 
 
