@@ -17,6 +17,7 @@ from anze.enforcement.models import (
     Penalty,
     SectorShare,
 )
+from anze.prevention.choices import HiddenDangerGrade
 
 
 class AccidentStepSerializer(serializers.ModelSerializer):
@@ -295,7 +296,7 @@ class InspectionActionSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=FindingKind.choices, required=False)
     description = serializers.CharField(required=False, default="", allow_blank=True)
     rectify_by = serializers.DateField(required=False, allow_null=True, default=None)
-    grade = serializers.ChoiceField(choices=["general", "major"], required=False, default="general")
+    grade = serializers.ChoiceField(choices=HiddenDangerGrade.choices, required=False, default="general")
     place = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
     responsible_person = serializers.CharField(max_length=50, required=False, default="", allow_blank=True)
     on = serializers.DateField(required=False, help_text="complete: the inspection's date")
