@@ -23,7 +23,7 @@ from anze.training.models import (
 )
 
 SITTING_WHEN = [("open", _("进行中")), ("upcoming", _("未开始")), ("closed", _("已截止"))]
-PASSED = [("yes", _("合格")), ("no", _("不合格"))]
+PASSED = [("done", _("已交卷")), ("yes", _("合格")), ("no", _("不合格"))]
 
 
 class BankFilterSet(django_filters.FilterSet):
@@ -98,6 +98,8 @@ class AttemptFilterSet(django_filters.FilterSet):
         fields = ["sitting", "status", "passed", "post", "industry", "county", "wrong_question"]
 
     def by_passed(self, queryset, name, value):
+        if value == "done":
+            return queryset.filter(passed__isnull=False)
         return queryset.filter(passed=value == "yes")
 
     def by_wrong_question(self, queryset, name, value):

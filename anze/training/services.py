@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -270,10 +271,6 @@ def start_attempt(*, actor: Any, candidate: Candidate, now: dt.datetime | None =
     return attempt
 
 
-def _lock(attempt: Attempt) -> Attempt:
-    return Attempt.objects.select_for_update().get(pk=attempt.pk)
-
-
 @transaction.atomic
 def save_answer(
     *,
@@ -288,7 +285,11 @@ def save_answer(
     now = now or timezone.now()
     if not _is_person(actor) or actor.pk != attempt.user_id:
         raise NotAllowedError("只能修改自己的答卷。")
-    locked = _lock(attempt)
+    locked = (
+        Attempt.objects.select_for_update()
+        .only("pk", "status", "deadline", "option_orders", "user_id")
+        .get(pk=attempt.pk)
+    )
     if not locked.status_choice.can_answer():
         raise TransitionError("本场考试已交卷，答案不能再修改。", "already_submitted")
     if now >= locked.deadline:
@@ -325,12 +326,18 @@ def submit_attempt(*, actor: Any, attempt: Attempt, now: dt.datetime | None = No
     by_job = not _is_person(actor)
     if not by_job and actor.pk != attempt.user_id:
         raise NotAllowedError("只能提交自己的答卷。")
-    locked = _lock(attempt)
+    # Only the attempt's row is locked; the sitting, paper and candidate come along for the certificate
+    # and the audit event's place, read once.
+    locked = (
+        Attempt.objects.select_for_update(of=("self",))
+        .select_related("sitting__paper__bank", "sitting__region", "candidate__enterprise__region")
+        .get(pk=attempt.pk)
+    )
     if not locked.status_choice.can_submit():
         raise TransitionError("本场考试已交卷。", "already_submitted")
     if by_job and now < locked.deadline:
         raise TransitionError("考试时间未到，不能代为交卷。", "not_expired")
-    paper = Paper.objects.only("id", "pass_score", "partial_credit").get(sittings__pk=locked.sitting_id)
+    paper = locked.sitting.paper
     items = {
         qid: scoring.Item(kind=kind, key=scoring.indices(answer, len(options)), points=points)
         for qid, kind, answer, options, points in PaperQuestion.objects.filter(paper_id=paper.pk).values_list(
@@ -340,29 +347,30 @@ def submit_attempt(*, actor: Any, attempt: Attempt, now: dt.datetime | None = No
     answers = list(Answer.objects.filter(attempt_id=locked.pk).order_by("question_id"))
     chosen = {a.question_id: scoring.indices(a.chosen, 8) for a in answers}
     result = scoring.score(items, chosen, partial_credit=paper.partial_credit)
+    # One UPDATE per distinct outcome (a handful) rather than one CASE over every answer.
+    outcomes: dict[tuple[int, bool], list[int]] = defaultdict(list)
     for answer in answers:
         answer.points = result.points.get(answer.question_id, 0)
         answer.is_correct = (
             answer.question_id in items and chosen[answer.question_id] == items[answer.question_id].key
         )
-    Answer.objects.bulk_update(answers, ["points", "is_correct"])
+        outcomes[(answer.points, answer.is_correct)].append(answer.pk)
+    for (points, is_correct), ids in outcomes.items():
+        Answer.objects.filter(pk__in=ids).update(points=points, is_correct=is_correct)
     locked.status = AttemptStatus.TIMED_OUT if by_job else AttemptStatus.SUBMITTED
     locked.submitted_at = min(now, locked.deadline) if by_job else now
     locked.score = result.score
     locked.max_score = result.max_score
     locked.passed = result.passed(paper.pass_score)
-    locked.version = F("version") + 1
+    locked.version += 1  # the row is locked: no one else can have moved it on
     locked.save(
         update_fields=["status", "submitted_at", "score", "max_score", "passed", "version", "updated_at"]
     )
-    locked.refresh_from_db(fields=["version"])
     certificate = _issue_certificate(locked, now) if locked.passed else None
-    candidate = Candidate.objects.only("enterprise_id").get(pk=locked.candidate_id)
-    if candidate.enterprise_id:
+    if locked.candidate.enterprise_id:
         from anze.enterprises import engine
-        from anze.enterprises.models import Enterprise
 
-        engine.reevaluate(Enterprise.objects.get(pk=candidate.enterprise_id), now=now)
+        engine.reevaluate(locked.candidate.enterprise, now=now)
     record(
         "training.attempt.submit",
         actor=actor,
@@ -381,8 +389,7 @@ def submit_attempt(*, actor: Any, attempt: Attempt, now: dt.datetime | None = No
 
 def _issue_certificate(attempt: Attempt, now: dt.datetime) -> Certificate | None:
     """The 考核合格证 a passed attempt earns, when the sitting grants one and the post needs one."""
-    sitting = Sitting.objects.select_related("paper__bank").get(pk=attempt.sitting_id)
-    candidate = Candidate.objects.select_related("enterprise__region").get(pk=attempt.candidate_id)
+    sitting, candidate = attempt.sitting, attempt.candidate
     if (
         not sitting.grants_certificate
         or not Post(candidate.post).needs_certificate

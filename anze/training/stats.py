@@ -8,10 +8,12 @@ enterprise's); the weakest questions over all answers given, with at least MIN_A
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Count, F, FloatField, Q
 from django.db.models.functions import Cast
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from anze.training.models import Answer, Attempt
 
@@ -69,7 +71,8 @@ def figures(user: Any) -> dict[str, Any]:
             "rate": _rate(row["wrong"], row["total"]),
             "url": f"{base}?wrong_question={row['public_id']}",
             "bank_url": reverse("training:bank_detail", kwargs={"public_id": row["bank"]})
-            + f"?q={row['stem'][:30]}",
+            + "?"
+            + urlencode({"q": row["stem"][:30]}),
         }
         for row in Answer.objects.restrict(user, "view")
         .filter(is_correct__isnull=False)
@@ -88,12 +91,11 @@ def figures(user: Any) -> dict[str, Any]:
         "total": totals["total"],
         "passed": totals["passed"],
         "rate": _rate(totals["passed"], totals["total"]),
-        "all_url": base + "?status=submitted",
         "cards": [
-            {"label": "答卷", "value": totals["total"], "url": base},
-            {"label": "合格", "value": totals["passed"], "url": base + "?passed=yes"},
+            {"label": _("已交卷"), "value": totals["total"], "url": base + "?passed=done"},
+            {"label": _("合格"), "value": totals["passed"], "url": base + "?passed=yes"},
             {
-                "label": "不合格",
+                "label": _("不合格"),
                 "value": totals["total"] - totals["passed"],
                 "url": base + "?passed=no",
                 "tone": "danger",

@@ -299,7 +299,7 @@ def sitting_detail(request: HttpRequest, public_id) -> HttpResponse:
         {
             "label": _("已交卷"),
             "value": attempts.exclude(status=AttemptStatus.IN_PROGRESS).count(),
-            "url": base,
+            "url": base + "&passed=done",
         },
         {"label": _("合格"), "value": attempts.filter(passed=True).count(), "url": base + "&passed=yes"},
         {
@@ -403,14 +403,17 @@ class AttemptListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         )
 
 
-def _own_attempt(request: HttpRequest, public_id) -> Attempt:
-    """The signed-in candidate's own attempt; anyone else's answers 404 (and the refusal is audited)."""
+def _own_attempt(request: HttpRequest, public_id, *, light: bool = False) -> Attempt:
+    """The signed-in candidate's own attempt; anyone else's answers 404 (and the refusal is audited).
+    `light` reads only what saving an answer needs (the service locks and reads the row again)."""
+    mine = Attempt.objects.of(request.user)
+    mine = (
+        mine.only("pk", "public_id", "user_id", "sitting_id", "question_order")
+        if light
+        else mine.select_related("sitting__paper", "candidate")
+    )
     try:
-        return (
-            Attempt.objects.of(request.user)
-            .select_related("sitting__paper", "candidate")
-            .get(public_id=public_id)
-        )
+        return mine.get(public_id=public_id)
     except Attempt.DoesNotExist:
         if Attempt.objects.filter(public_id=public_id).exists():
             object_denied.send(
@@ -584,7 +587,7 @@ def exam_answer(request: HttpRequest, public_id) -> HttpResponse:
     """Save one question's ticks (htmx answers a status line; a plain post goes on to the next question)."""
     from anze.core.params import BadQueryParameter
 
-    attempt = _own_attempt(request, public_id)
+    attempt = _own_attempt(request, public_id, light=True)
     try:
         position = int(request.POST.get("q", ""))
         if not 1 <= position <= len(attempt.question_order):

@@ -1,0 +1,86 @@
+"""Statistics: pass rates by industry and county and the weakest questions, each number equal to the count of
+the list it links to."""
+
+from __future__ import annotations
+
+import pytest
+
+from anze.training import services, stats
+from anze.training.tests.factories import (
+    answer_all,
+    enlist,
+    high_risk_enterprise,
+    make_candidate_user,
+    make_sitting,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def results(reference, paper):
+    """Lanshan: two passes and one failure; Luozhuang: one pass and one failure. Every failure answers
+    everything wrong."""
+    org = reference
+    sitting = make_sitting(paper, org["linyi"])
+    outcomes = [
+        ("lanshan", True),
+        ("lanshan", True),
+        ("lanshan", False),
+        ("luozhuang", True),
+        ("luozhuang", False),
+    ]
+    for n, (county, passes) in enumerate(outcomes):
+        user = make_candidate_user(f"p{n}")
+        candidate = enlist(sitting, user, enterprise=high_risk_enterprise(org[county]))
+        attempt = services.start_attempt(actor=user, candidate=candidate)
+        answer_all(attempt, right=None if passes else set())
+        services.submit_attempt(actor=user, attempt=attempt)
+    return sitting
+
+
+def _listed(client, url: str) -> int:
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.context["filter"].qs.count()
+
+
+def test_pass_rates_by_county_match_a_hand_count_and_their_lists(signed_in, results, alice):
+    figures = stats.figures(alice)
+    by_county = {row["label"]: (row["total"], row["passed"], row["rate"]) for row in figures["by_county"]}
+    assert by_county == {"兰山区": (3, 2, 66.7), "罗庄区": (2, 1, 50.0)}
+    client = signed_in(alice)
+    assert [(c["label"], c["value"]) for c in figures["cards"]] == [("已交卷", 5), ("合格", 3), ("不合格", 2)]
+    for card in figures["cards"]:
+        assert _listed(client, card["url"]) == card["value"]
+    for row in figures["by_county"] + figures["by_industry"]:
+        assert _listed(client, row["url"]) == row["total"]
+        assert _listed(client, row["passed_url"]) == row["passed"]
+
+
+def test_the_weakest_questions_are_those_most_often_wrong(signed_in, results, alice):
+    # every question was answered by all five; the two failures got each one wrong: 40 % for every question
+    figures = stats.figures(alice)
+    assert len(figures["weakest"]) == 6
+    assert {(q["total"], q["wrong"], q["rate"]) for q in figures["weakest"]} == {(5, 2, 40.0)}
+    client = signed_in(alice)
+    assert _listed(client, figures["weakest"][0]["url"]) == 2
+
+
+def test_every_card_of_a_sitting_opens_a_list_of_that_many(signed_in, results, alice):
+    import re
+
+    client = signed_in(alice)
+    html = client.get(results.get_absolute_url()).content.decode()
+    cards = re.findall(
+        r'href="([^"]+)">\s*<div class="card-body">\s*<div class="anze-card-value">(\d+)<', html
+    )
+    checked = [(url, value) for url, value in cards if "#" not in url]
+    assert len(checked) == 3
+    for url, value in checked:
+        assert _listed(client, url.replace("&amp;", "&")) == int(value)
+
+
+def test_a_county_office_counts_only_what_it_may_see(results, bob):
+    # the sitting belongs to the city, so Lanshan's office sees none of its attempts
+    assert stats.figures(bob)["total"] == 0
