@@ -377,6 +377,10 @@ SPECTACULAR_SETTINGS = {
         "ListingRuleEnum": "anze.enforcement.choices.ListingRule",
         "UnitGroupRuleEnum": "anze.org.choices.UnitGroupRule",
         "InspectionStatusEnum": "anze.enforcement.choices.InspectionStatus",
+        "PartyKindEnum": "anze.enforcement.choices.PartyKind",
+        "CheckResultEnum": "anze.enforcement.choices.CheckResult",
+        "FindingKindEnum": "anze.enforcement.choices.FindingKind",
+        "HiddenDangerGradeEnum": "anze.prevention.choices.HiddenDangerGrade",
     },
 }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from anze.enforcement.choices import AccidentType, MisreportKind, ReportLevel
+from anze.enforcement.choices import AccidentType, CheckResult, FindingKind, MisreportKind, ReportLevel
 from anze.enforcement.models import (
     Accident,
     AccidentFollowUp,
@@ -17,6 +17,7 @@ from anze.enforcement.models import (
     Penalty,
     SectorShare,
 )
+from anze.prevention.choices import HiddenDangerGrade
 
 
 class AccidentStepSerializer(serializers.ModelSerializer):
@@ -234,6 +235,7 @@ class InspectionSerializer(serializers.ModelSerializer):
     inspectors = serializers.SlugRelatedField(many=True, read_only=True, slug_field="certificate")
     checks = serializers.SerializerMethodField()
     findings = serializers.SerializerMethodField()
+    photos = serializers.SerializerMethodField()
 
     class Meta:
         model = Inspection
@@ -249,14 +251,31 @@ class InspectionSerializer(serializers.ModelSerializer):
             "inspectors",
             "checks",
             "findings",
+            "photos",
         ]
 
     def get_checks(self, obj) -> list[dict]:
-        return [{"title": c.title, "result": c.result, "note": c.note} for c in obj.checks.all()]
+        return [
+            {"id": c.public_id, "title": c.title, "result": c.result, "note": c.note}
+            for c in obj.checks.all()
+        ]
+
+    def get_photos(self, obj) -> list[dict]:
+        return [
+            {
+                "id": p.public_id,
+                "sm3": p.sm3,
+                "finding": p.finding.public_id if p.finding_id else None,
+                "caption": p.caption,
+                "created_at": p.created_at,
+            }
+            for p in obj.photos.all()
+        ]
 
     def get_findings(self, obj) -> list[dict]:
         return [
             {
+                "id": f.public_id,
                 "kind": f.kind,
                 "description": f.description,
                 "rectify_by": f.rectify_by,
@@ -265,6 +284,31 @@ class InspectionSerializer(serializers.ModelSerializer):
             }
             for f in obj.findings.all()
         ]
+
+
+class InspectionActionSerializer(serializers.Serializer):
+    """One step of recording an inspection: a checklist result, a finding, or completion."""
+
+    action = serializers.ChoiceField(choices=["check", "finding", "complete"])
+    check = serializers.UUIDField(required=False, help_text="check: the checklist item's id")
+    result = serializers.ChoiceField(choices=CheckResult.choices, required=False)
+    note = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
+    kind = serializers.ChoiceField(choices=FindingKind.choices, required=False)
+    description = serializers.CharField(required=False, default="", allow_blank=True)
+    rectify_by = serializers.DateField(required=False, allow_null=True, default=None)
+    grade = serializers.ChoiceField(choices=HiddenDangerGrade.choices, required=False, default="general")
+    place = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    responsible_person = serializers.CharField(max_length=50, required=False, default="", allow_blank=True)
+    on = serializers.DateField(required=False, help_text="complete: the inspection's date")
+    summary = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class InspectionPhotosSerializer(serializers.Serializer):
+    """multipart/form-data: `photos` (one or more JPEG or PNG files), optional `finding` and `caption`."""
+
+    photos = serializers.ListField(child=serializers.FileField(), min_length=1)
+    finding = serializers.UUIDField(required=False, allow_null=True, default=None)
+    caption = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
 
 
 class PenaltySerializer(serializers.ModelSerializer):
@@ -295,6 +339,10 @@ class PenaltySerializer(serializers.ModelSerializer):
             "disclosure_due",
             "published_on",
             "published_late",
+            "without_permit",
+            "aggravated_fine",
+            "agency_misconduct",
+            "refused_enforcement",
         ]
 
 
@@ -314,6 +362,8 @@ class ListingSerializer(serializers.ModelSerializer):
             "id",
             "enterprise",
             "enterprise_name",
+            "subject_kind",
+            "person_name",
             "rule",
             "fact_key",
             "fact_on",
