@@ -23,6 +23,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anze.assessment.choices import BodyKind
@@ -330,7 +331,7 @@ def accident_facts(bodies: list[Any], period: Period) -> dict[int, list[dict[str
         fact = {
             "title": row["title"],
             "grade": row["grade"],
-            "on": row["occurred_at"].date().isoformat(),
+            "on": timezone.localtime(row["occurred_at"]).date().isoformat(),
             "url": reverse("enforcement:accident_detail", args=[row["public_id"]]),
         }
         for body in _attribute(row, counties, departments, enterprises):
