@@ -11,13 +11,14 @@ BENCH ?=
 
 export ANZE_DATA_DIR ?= $(abspath $(DATA_DIR))
 
-.PHONY: install install-dev run serve demo test test-sqlite test-postgres lint bench mutate messages clean help
+.PHONY: install install-dev run serve demo test test-sqlite test-postgres lint bench fuzz mutate messages clean help
 
 help:
 	@echo "make run      install, prepare the SQLite database with the Linyi demo, serve http://127.0.0.1:8000"
 	@echo "make test     the whole suite on SQLite, then on PostgreSQL when one answers"
 	@echo "make bench    the benchmarks in bench/ (BENCH=name for one); figures to bench/results.json"
 	@echo "make lint     ruff and the migrations check"
+	@echo "make fuzz     schemathesis over the API schema on a demo site, as six personas (FUZZ_ARGS=--max-examples N)"
 	@echo "make mutate   mutation testing of the pure logic; prints the share of mutants each module's tests catch"
 	@echo "make messages refresh and compile the English translation catalogue"
 
@@ -74,6 +75,11 @@ lint: install-dev
 
 bench: install-dev
 	$(PY) bench/run.py $(BENCH)
+
+# schemathesis over the OpenAPI schema against a real server on a throwaway demo site, as several personas:
+# no server error, every answer as the schema says (scripts/fuzz.py; the suite runs a bounded version).
+fuzz: install-dev
+	$(PY) scripts/fuzz.py $(FUZZ_ARGS)
 
 # Mutation testing of the pure modules listed under [tool.mutmut] in pyproject.toml (docs/development/testing.md).
 # MUTATE_ARGS=--keep reuses the last run's mutants/; --floor 0 prints without failing.

@@ -16,7 +16,12 @@ from anze.accounts.roles import Role
 # The suite runs two workers on two shared cores: a property's example may wait for the CPU, which says
 # nothing about the code. Properties are judged on what they find, never on how long an example took.
 settings.register_profile("anze", deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile("anze")
+# Under `make mutate` every surviving mutant re-runs the properties that cover it: fewer examples, drawn the
+# same way in every run, keep a run to minutes and make a caught mutant caught again on the next run.
+settings.register_profile(
+    "mutate", parent=settings.get_profile("anze"), max_examples=30, derandomize=True, database=None
+)
+settings.load_profile("mutate" if "MUTANT_UNDER_TEST" in os.environ else "anze")
 
 STRONG_PASSWORD = "Anze-Test-2026!"
 
@@ -36,16 +41,28 @@ def org(db):
             name="临沂市应急管理局", short_name="市应急局", kind=UnitKind.GOVERNMENT_DEPARTMENT, region=linyi
         ),
         "city_transport": Unit.objects.create(
-            name="临沂市交通运输局", short_name="市交通运输局", kind=UnitKind.GOVERNMENT_DEPARTMENT, region=linyi
+            name="临沂市交通运输局",
+            short_name="市交通运输局",
+            kind=UnitKind.GOVERNMENT_DEPARTMENT,
+            region=linyi,
         ),
         "lanshan_gov": Unit.objects.create(
-            name="临沂市兰山区人民政府", short_name="兰山区政府", kind=UnitKind.COUNTY_GOVERNMENT, region=lanshan
+            name="临沂市兰山区人民政府",
+            short_name="兰山区政府",
+            kind=UnitKind.COUNTY_GOVERNMENT,
+            region=lanshan,
         ),
         "lanshan_emergency": Unit.objects.create(
-            name="临沂市兰山区应急管理局", short_name="兰山区应急局", kind=UnitKind.GOVERNMENT_DEPARTMENT, region=lanshan
+            name="临沂市兰山区应急管理局",
+            short_name="兰山区应急局",
+            kind=UnitKind.GOVERNMENT_DEPARTMENT,
+            region=lanshan,
         ),
         "luozhuang_gov": Unit.objects.create(
-            name="临沂市罗庄区人民政府", short_name="罗庄区政府", kind=UnitKind.COUNTY_GOVERNMENT, region=luozhuang
+            name="临沂市罗庄区人民政府",
+            short_name="罗庄区政府",
+            kind=UnitKind.COUNTY_GOVERNMENT,
+            region=luozhuang,
         ),
         "luozhuang_emergency": Unit.objects.create(
             name="临沂市罗庄区应急管理局",
@@ -84,7 +101,9 @@ def bob(org):
 
 @pytest.fixture
 def charlie(org):
-    return make_user("charlie", (Role.UNIT, {"unit": org["luozhuang_emergency"]}), display_name="罗庄应急 Charlie")
+    return make_user(
+        "charlie", (Role.UNIT, {"unit": org["luozhuang_emergency"]}), display_name="罗庄应急 Charlie"
+    )
 
 
 @pytest.fixture
@@ -162,7 +181,12 @@ def browser(live_server):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+            ],
         )
         yield browser
         browser.close()

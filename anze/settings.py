@@ -350,6 +350,10 @@ SPECTACULAR_SETTINGS = {
     # Several models have a "kind" field with different choices; name each enum after its TextChoices.
     "ENUM_NAME_OVERRIDES": {
         "UnitKindEnum": "anze.org.choices.UnitKind",
+        "RegionLevelEnum": "anze.org.choices.RegionLevel",
+        "AlarmLevelEnum": "anze.monitoring.choices.AlarmLevel",
+        "PlanLevelEnum": "anze.emergency.choices.PlanLevel",
+        "StationLevelEnum": "anze.emergency.choices.StationLevel",
         "CommitteeKindEnum": "anze.org.choices.CommitteeKind",
         "CaseStatusEnum": "anze.supervision.choices.CaseStatus",
         "ExtensionStatusEnum": "anze.supervision.choices.ExtensionStatus",
@@ -373,6 +377,10 @@ SPECTACULAR_SETTINGS = {
         "ListingRuleEnum": "anze.enforcement.choices.ListingRule",
         "UnitGroupRuleEnum": "anze.org.choices.UnitGroupRule",
         "InspectionStatusEnum": "anze.enforcement.choices.InspectionStatus",
+        "PartyKindEnum": "anze.enforcement.choices.PartyKind",
+        "CheckResultEnum": "anze.enforcement.choices.CheckResult",
+        "FindingKindEnum": "anze.enforcement.choices.FindingKind",
+        "HiddenDangerGradeEnum": "anze.prevention.choices.HiddenDangerGrade",
     },
 }
 
@@ -395,6 +403,20 @@ ANZE_NOTICE_DIGEST_AFTER = env.int("ANZE_NOTICE_DIGEST_AFTER", 3, minimum=1)
 # A batch (the items one duty confirmation made) that would open more 督办 cases than this in one run is
 # held until the office releases or withdraws it: a brake for mistaken confirmations.
 ANZE_SUPERVISION_CASE_BRAKE = env.int("ANZE_SUPERVISION_CASE_BRAKE", 20, minimum=1)
+
+# Emergency capacity (anze.emergency): the road factor that turns a straight line into a road distance estimate,
+# and how many days ahead batches, certificates and rescue agreements are announced before they expire.
+ANZE_EMERGENCY_ROAD_FACTOR = env.str("ANZE_EMERGENCY_ROAD_FACTOR", "1.3")
+try:
+    if not 1 <= float(ANZE_EMERGENCY_ROAD_FACTOR) <= 3:
+        raise ValueError
+except ValueError:
+    raise ImproperlyConfigured(
+        f"ANZE_EMERGENCY_ROAD_FACTOR={ANZE_EMERGENCY_ROAD_FACTOR!r} is not a number from 1 to 3."
+    ) from None
+ANZE_EMERGENCY_BATCH_EXPIRY_DAYS = env.int("ANZE_EMERGENCY_BATCH_EXPIRY_DAYS", 30, minimum=1)
+ANZE_EMERGENCY_CERTIFICATE_EXPIRY_DAYS = env.int("ANZE_EMERGENCY_CERTIFICATE_EXPIRY_DAYS", 60, minimum=1)
+ANZE_EMERGENCY_AGREEMENT_EXPIRY_DAYS = env.int("ANZE_EMERGENCY_AGREEMENT_EXPIRY_DAYS", 30, minimum=1)
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 

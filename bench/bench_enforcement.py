@@ -155,12 +155,13 @@ def _generate_penalties() -> None:
             INSERT INTO enforcement_penalty (
                 public_id, created_at, updated_at, decision_number, party_kind, party_name, credit_code,
                 department_id, county_id, region_path, facts, legal_basis, penalty_type, amount, decided_on,
-                without_permit, disclosure_due, published_on, search_text)
+                without_permit, aggravated_fine, agency_misconduct, refused_enforcement, disclosure_due,
+                published_on, search_text)
             SELECT gen_random_uuid(), now(), now(), d.number, 'unit', d.party, d.code, u.id, r.id, r.path,
                    d.facts, '《安全生产法》第' || (90 + g %% 30) || '条',
                    (ARRAY['warning','fine','fine','fine','suspension'])[1 + g %% 5],
                    CASE WHEN g %% 5 IN (1, 2, 3) THEN 10000 + (g %% 50) * 1000 ELSE 0 END,
-                   d.decided, false, d.decided + 9, d.decided + (g %% 12),
+                   d.decided, false, false, false, false, d.decided + 9, d.decided + (g %% 12),
                    d.number || ' ' || d.party || ' ' || d.code || ' ' || d.facts
             FROM generate_series(1, %s) AS g
             JOIN org_region r ON r.code = '3713' || lpad((1 + g %% 12)::text, 2, '0')

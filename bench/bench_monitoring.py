@@ -296,10 +296,9 @@ def _ingest_rate(client, prefix: str, enterprises, now: dt.datetime) -> tuple[fl
 def _alarm_latency(client, prefix: str, enterprises, now: dt.datetime) -> list[float]:
     """Seconds from publish to the alarm row, one probe at a time, each on another point."""
     from django.db import connection
+    from django.utils import timezone
 
     from anze.monitoring.models import MonitoringPoint
-
-    from django.utils import timezone
 
     latencies = []
     for k in range(PROBES):

@@ -107,7 +107,7 @@ def _print(figures: dict) -> None:
         target = figure.get("target")
         verdict = ""
         if target is not None:
-            better_low = figure.get("unit") in {"s", "ms", "MiB", "queries"}
+            better_low = figure.get("unit") in {"s", "ms", "MiB", "queries", "%"}
             met = value <= target if better_low else value >= target
             verdict = f"  (target {target} {figure['unit']}: {'met' if met else 'NOT met'})"
         print(f"  {key}: {value:.4g} {figure['unit']}{verdict}", flush=True)

@@ -9,6 +9,8 @@ module, how many mutants were made and the share caught, and exits 1 when a modu
     python scripts/mutate.py --keep          reuse mutants/ from the last run (only changed code re-runs)
     python scripts/mutate.py --floor 0       print the table, never fail
     python scripts/mutate.py --survivors     also list the survivors with their diffs
+    python scripts/mutate.py --keep --only anze/duties/calendar.py
+                                             (re-)run one module's mutants, keeping the others' results
 """
 
 from __future__ import annotations
@@ -63,19 +65,39 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="reuse mutants/ from the last run")
     parser.add_argument("--floor", type=float, default=90.0, help="fail when a module catches less (percent)")
     parser.add_argument("--survivors", action="store_true", help="list surviving mutants with their diffs")
+    parser.add_argument("--only", action="append", default=[], metavar="PATH", help="run this module only")
+    parser.add_argument(
+        "--jobs", type=int, default=1, help="mutants run at once (default 1: a shared machine)"
+    )
     args = parser.parse_args()
 
+    modules = listed_modules()
+    only = [path.removesuffix(".py").replace("/", ".") for path in args.only]
+    unknown = sorted(set(only) - set(modules))
+    if unknown:
+        print(f"not listed under [tool.mutmut] only_mutate: {', '.join(unknown)}", file=sys.stderr)
+        return 2
     if not args.keep:
         shutil.rmtree(ROOT / "mutants", ignore_errors=True)
-    run = subprocess.run([str(MUTMUT), "run"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    for module in modules:
+        # A module added to the list since the last run was copied unmutated: mutmut would keep that copy.
+        copy = ROOT / "mutants" / (module.replace(".", "/") + ".py")
+        if copy.exists() and "__mutmut_" not in copy.read_text(encoding="utf-8"):
+            copy.unlink()
+            # ...and which tests reach its functions was never recorded: record it again.
+            (ROOT / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
+    command = [str(MUTMUT), "run", "--max-children", str(args.jobs), *(f"{module}.*" for module in only)]
+    run = subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     if run.returncode != 0:
         sys.stderr.write(run.stderr[-4000:])
-        print("mutmut did not finish: the tests fail or cannot start without mutants (see above).", file=sys.stderr)
+        print(
+            "mutmut did not finish: the tests fail or cannot start without mutants (see above).",
+            file=sys.stderr,
+        )
         return 2
 
     statuses = results()
-    modules = listed_modules()
-    rows = table(statuses, modules)
+    rows = table(statuses, only or modules)
     print(f"{'module':<40} {'mutants':>8} {'caught':>8} {'share':>7}  not caught")
     below = []
     for module, total, caught, counts in rows:
@@ -86,10 +108,18 @@ def main() -> int:
             below.append(module)
     if args.survivors:
         for name, status in sorted(statuses.items()):
-            if status not in CAUGHT:
+            if status not in CAUGHT and module_of(name) in (only or modules):
                 print(f"\n== {name}: {status}")
-                diff = subprocess.run([str(MUTMUT), "show", name], cwd=ROOT, capture_output=True, text=True).stdout
-                print("\n".join(line for line in diff.splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")))
+                diff = subprocess.run(
+                    [str(MUTMUT), "show", name], cwd=ROOT, capture_output=True, text=True
+                ).stdout
+                print(
+                    "\n".join(
+                        line
+                        for line in diff.splitlines()
+                        if line[:1] in "+-" and line[:3] not in ("+++", "---")
+                    )
+                )
     if below:
         print(f"below {args.floor:.0f}%: {', '.join(below)}", file=sys.stderr)
         return 1

@@ -14,6 +14,7 @@ adds in its `AppConfig.ready()`, and `core` assembles what is registered:
     registry.add_clause_indicator("enforcement", indicators)       # indicators(user, clause_ids)
     registry.add_notice_handler("supervision", deliver_notice)     # deliver_notice(kind, facts)
     registry.add_health_check("schedule", schedule_health)         # schedule_health() -> {"ok": bool, ...}
+    registry.add_enterprise_badge("enforcement", listed_badges)    # listed_badges(user, enterprise_ids)
 
 Every reader returns the entries sorted by `order`, then by the order they were registered. Registering
 the same key (or an equal navigation section) again replaces the earlier entry, so a `ready()` that runs
@@ -112,6 +113,30 @@ class HealthCheck:
 
 
 @dataclass(frozen=True)
+class Badge:
+    """A flag beside an enterprise's name: a short label, a Bootstrap colour, a longer title, a link."""
+
+    label: str
+    colour: str = "secondary"
+    title: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class EnterpriseBadge:
+    """Flags a higher app shows wherever an enterprise appears (its page, the enterprise list):
+    `func(user, enterprise_ids)` -> {enterprise_id: [Badge, ...]}.
+
+    `enterprise_ids` is a list of ids; the function answers in a number of queries independent of how many,
+    and leaves out an enterprise with nothing to show.
+    """
+
+    key: str
+    func: Callable[[Any, list[int]], dict[int, list[Badge]]]
+    order: int = 50
+
+
+@dataclass(frozen=True)
 class NavEntry:
     """A registered navigation section with its place."""
 
@@ -128,6 +153,7 @@ class _Registry:
     indicators: dict[str, tuple[int, ClauseIndicator]] = field(default_factory=dict)
     notices: dict[str, tuple[int, NoticeHandler]] = field(default_factory=dict)
     health: dict[str, tuple[int, HealthCheck]] = field(default_factory=dict)
+    badges: dict[str, tuple[int, EnterpriseBadge]] = field(default_factory=dict)
 
 
 _registry = _Registry()
@@ -283,6 +309,33 @@ def health_checks() -> list[HealthCheck]:
     return _sorted(_registry.health)
 
 
+# --- flags beside an enterprise ------------------------------------------------------------------------
+
+
+def add_enterprise_badge(
+    key: str, func: Callable[[Any, list[int]], dict[int, list[Badge]]], *, order: int = 50
+) -> None:
+    """Add flags shown beside enterprises: `func(user, enterprise_ids)` -> {enterprise_id: [Badge]}."""
+    _check_key("enterprise badge", key)
+    _put(_registry.badges, key, EnterpriseBadge(key=key, func=func, order=order))
+
+
+def enterprise_badges() -> list[EnterpriseBadge]:
+    """The registered enterprise badges, by order."""
+    return _sorted(_registry.badges)
+
+
+def badges_for_enterprises(user: Any, enterprise_ids: list[int]) -> dict[int, list[Badge]]:
+    """Each enterprise's flags in badge order: {enterprise_id: [Badge, ...]}, only those with a flag."""
+    flags: dict[int, list[Badge]] = {}
+    if not enterprise_ids:
+        return flags
+    for entry in enterprise_badges():
+        for enterprise_id, badges in (entry.func(user, list(enterprise_ids)) or {}).items():
+            flags.setdefault(enterprise_id, []).extend(badges)
+    return flags
+
+
 # --- tests ---------------------------------------------------------------------------------------------
 
 
@@ -301,6 +354,7 @@ def isolated(*, keep: bool = True) -> Iterator[None]:
             indicators=dict(saved.indicators),
             notices=dict(saved.notices),
             health=dict(saved.health),
+            badges=dict(saved.badges),
         )
         if keep
         else _Registry()

@@ -37,8 +37,19 @@ def home_panels(request: HttpRequest) -> list[str]:
     return rendered
 
 
+# The codes API clients read when a request under /api/ matches no endpoint or fails outside one.
+API_ERROR_CODES = {400: "bad_request", 403: "permission_denied", 404: "not_found", 500: "server_error"}
+
+
 def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
     error_id = getattr(request, "request_id", "")
+    if request.path.startswith("/api/"):
+        # An API client gets JSON, as from the endpoints themselves (the schema promises no HTML).
+        return JsonResponse(
+            {"detail": message, "code": API_ERROR_CODES[status], "error_id": error_id},
+            status=status,
+            json_dumps_params={"ensure_ascii": False},
+        )
     # A signed-in user keeps the navigation (no dead end); a server error keeps the plain layout, which
     # needs no database.
     user = getattr(request, "user", None)

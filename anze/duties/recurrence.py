@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar as _calendar
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -99,21 +100,19 @@ def parse_rule(text: str) -> Rule:
     try:
         rrulestr(cleaned, dtstart=dt.datetime(2000, 1, 1))
     except (ValueError, TypeError, KeyError, OverflowError) as exc:
-        raise RuleError("invalid_rule", f"无法解析重复规则“{text}”：{exc}") from exc
-    parts: dict[str, str] = {}
-    for chunk in cleaned.split(";"):
-        if not chunk:
-            continue
-        key, _, value = chunk.partition("=")
-        parts[key.strip()] = value.strip()
+        raise RuleError(
+            "invalid_rule", f"无法解析重复规则“{text}”，请按“FREQ=MONTHLY;INTERVAL=3”的格式填写（{exc}）。"
+        ) from exc
+    # rrulestr has refused empty parts, spaces around "=", an empty value and a rule without FREQ.
+    parts = dict(chunk.split("=", 1) for chunk in cleaned.split(";"))
     unsupported = sorted(set(parts) - _ALLOWED_PARTS)
     if unsupported:
         raise RuleError(
             "unsupported_rule",
             f"重复规则“{text}”含有暂不支持的部分：{', '.join(unsupported)}（仅支持按月、季、半年、年、N年）。",
         )
-    freq = parts.get("FREQ", "")
-    interval = int(parts.get("INTERVAL", "1") or 1)
+    freq = parts["FREQ"]
+    interval = int(parts.get("INTERVAL", "1"))
     if interval < 1:
         raise RuleError("invalid_rule", f"重复规则“{text}”的间隔必须为正整数。")
     if freq == "MONTHLY" and interval not in _MONTH_INTERVALS:
@@ -125,7 +124,7 @@ def parse_rule(text: str) -> Rule:
     if freq == "WEEKLY" and interval != 1:
         raise RuleError("unsupported_rule", "按周重复只支持每周一次。")
     if freq not in ("MONTHLY", "YEARLY", "WEEKLY"):
-        raise RuleError("unsupported_rule", f"重复频率 {freq or '（缺失）'} 没有对应的日历周期。")
+        raise RuleError("unsupported_rule", f"重复频率 {freq} 没有对应的日历周期。")
     count = int(parts["COUNT"]) if "COUNT" in parts else None
     until = _parse_until(parts["UNTIL"]) if "UNTIL" in parts else None
     if count is not None and count < 1:
@@ -145,7 +144,7 @@ def _single_int(text: str, key: str, value: str) -> int:
 
 def max_due_day(month: int | None) -> int:
     """The last due day every year has in `month` (28 in February); 28 when the month varies."""
-    return MAX_DAY if month is None else _calendar.monthrange(2001, month)[1]
+    return MAX_DAY if month is None else _calendar.mdays[month]  # mdays: February's 28
 
 
 def _parse_due_day(text: str, freq: str, parts: dict[str, str]) -> tuple[int | None, int | None]:
@@ -197,16 +196,16 @@ def period_containing(rule: Rule, day: dt.date, *, anchor_year: int | None = Non
 
 def periods(rule: Rule, *, start: dt.date, until: dt.date, anchor_year: int | None = None) -> list[Period]:
     """The rule's periods from the one containing `start` to the last one beginning on or before `until`."""
-    anchor = start.year if anchor_year is None else anchor_year
     result: list[Period] = []
-    current = period_containing(rule, start, anchor_year=anchor)
+    current = period_containing(rule, start, anchor_year=anchor_year)
     while current.start <= until:
         if rule.count is not None and len(result) >= rule.count:
             break
         if rule.until is not None and current.start > rule.until:
             break
         result.append(current)
-        current = period_containing(rule, current.end + dt.timedelta(days=1), anchor_year=anchor)
+        # Periods tile time: the next one begins the day after, in its own first year (no anchor needed).
+        current = period_containing(rule, current.end + dt.timedelta(days=1))
     return result
 
 
@@ -351,10 +350,7 @@ def add_to_coverage(
     last_year = first_year + years - 1
     candidates = list(range(max(first_year, from_year), last_year + 1)) or [last_year]
     for member in sorted(set(new_members) - set(result)):
-        load = {year: 0 for year in candidates}
-        for year in result.values():
-            if year in load:
-                load[year] += 1
+        load = Counter(result.values())
         result[member] = min(candidates, key=lambda year: (load[year], year))
     return result
 
@@ -378,7 +374,6 @@ def cycle_bounds(start_year: int, years: int, year: int) -> tuple[int, int]:
 
 
 def is_even(plan: Mapping[str, int]) -> bool:
-    counts: dict[int, int] = {}
-    for year in plan.values():
-        counts[year] = counts.get(year, 0) + 1
+    """Whether the years' sizes differ by at most one (years with nobody planned are not counted)."""
+    counts = Counter(plan.values())
     return not counts or max(counts.values()) - min(counts.values()) <= 1

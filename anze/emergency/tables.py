@@ -118,7 +118,7 @@ class AgreementTable(tables.Table):
     enterprise = tables.Column(
         verbose_name=_("企业"), linkify=lambda record: record.enterprise.get_absolute_url()
     )
-    team = tables.Column(verbose_name=_("救援队伍"), linkify=lambda record: record.team.get_absolute_url())
+    team = tables.Column(verbose_name=_("救援队伍"))
     number = tables.Column(verbose_name=_("协议编号"))
     signed_on = tables.DateColumn(verbose_name=_("签订日期"), format="Y-m-d")
     valid_from = tables.DateColumn(
@@ -133,3 +133,19 @@ class AgreementTable(tables.Table):
         attrs = {"class": "table table-hover mb-0"}
         empty_text = _("没有救援协议。")
         orderable = False
+
+    def __init__(self, *args, viewable_teams=frozenset(), viewable_enterprises=frozenset(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.viewable_teams = viewable_teams
+        self.viewable_enterprises = viewable_enterprises
+
+    def render_enterprise(self, value, record):
+        if record.enterprise_id in self.viewable_enterprises:
+            return format_html('<a href="{}">{}</a>', record.enterprise.get_absolute_url(), value)
+        return value
+
+    def render_team(self, value, record):
+        # A team's page only for those who may open it (an enterprise sees its agreement, not the team's file).
+        if record.team_id in self.viewable_teams:
+            return format_html('<a href="{}">{}</a>', record.team.get_absolute_url(), value)
+        return value

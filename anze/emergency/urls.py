@@ -17,6 +17,7 @@ urlpatterns = [
     path("depots/new/", views_supplies.depot_create, name="depot_create"),
     path("depots/<uuid:public_id>/", views_supplies.depot_detail, name="depot_detail"),
     path("depots/<uuid:public_id>/receive/", views_supplies.depot_receive, name="depot_receive"),
+    path("depots/<uuid:public_id>/dispatch/", views_supplies.depot_dispatch, name="depot_dispatch"),
     path("stock/", views_supplies.BatchListView.as_view(), name="batch_list"),
     path("minimums/", views_supplies.minimum_list, name="minimum_list"),
     path("incidents/", views_incidents.IncidentListView.as_view(), name="incident_list"),

@@ -38,6 +38,7 @@ from anze.emergency.models import (
     GovernmentDrill,
     Incident,
     MemberCertificate,
+    MinimumLevel,
     RescueAgreement,
     RescueTeam,
     StockBatch,
@@ -45,7 +46,15 @@ from anze.emergency.models import (
 )
 from anze.emergency.stats import overview_cards
 from anze.emergency.tables import TeamTable
-from anze.emergency.views_common import form_errors, may, regions_for, run, units_for
+from anze.emergency.views_common import (
+    form_errors,
+    may,
+    regions_for,
+    run,
+    units_for,
+    visible_ids,
+    visible_occurrences,
+)
 from anze.enterprises.models import Enterprise, EnterpriseRecordsAccess
 
 
@@ -54,7 +63,12 @@ from anze.enterprises.models import Enterprise, EnterpriseRecordsAccess
 def overview(request: HttpRequest) -> HttpResponse:
     """应急能力总览: the headline numbers, each a link to the list it counts."""
     user = request.user
-    if not any(may(user, model, "view") for model in (RescueTeam, StockBatch, Incident, GovernmentDrill)):
+    # Its cards link to incidents, minimum levels and drills: only for those who may open all of them (an
+    # enterprise keeps its own team and stock from the lists instead).
+    if not all(
+        may(user, model, "view")
+        for model in (RescueTeam, StockBatch, Incident, GovernmentDrill, MinimumLevel)
+    ):
         raise Http404
     return render(request, "emergency/overview.html", {"cards": overview_cards(user)})
 
@@ -153,10 +167,12 @@ def team_detail(request: HttpRequest, public_id) -> HttpResponse:
         "equipment": equipment,
         "standard": standard,
         "assessment": team.assessments.select_related("occurrence").first(),
+        "visible_occurrences": visible_occurrences(user, team.assessments.values("occurrence_id")),
         "agreements": RescueAgreement.objects.restrict(user, "view")
         .filter(team=team)
         .select_related("enterprise", "arrangement"),
         "deployments": team.deployments.select_related("incident").order_by("-sent_at")[:10],
+        "visible_incidents": visible_ids(user, Incident, team.deployments.values("incident_id")),
         "may_change": may_change and team.status == TeamStatus.ACTIVE,
         "today": today,
     }
@@ -274,7 +290,11 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     from anze.core.params import paginate_table
     from anze.emergency.tables import AgreementTable
 
-    table = AgreementTable(agreements)
+    table = AgreementTable(
+        agreements,
+        viewable_teams=visible_ids(user, RescueTeam, agreements.values("team_id")),
+        viewable_enterprises=visible_ids(user, Enterprise, agreements.values("enterprise_id")),
+    )
     paginate_table(table, request, per_page=25)
     return render(request, "emergency/agreement_list.html", {
         "table": table, "today": today, "may_add": may(user, RescueAgreement, "add"), "state": state,

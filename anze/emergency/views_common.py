@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -58,3 +59,26 @@ def form_errors(request: HttpRequest, form) -> None:
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
             messages.error(request, f"{label}：{error}" if label else error)
+
+
+def visible_occurrences(user: Any, ids) -> frozenset[int]:
+    """Which of these work items the user may open (a link only to those; others are shown as text)."""
+    from anze.duties.models import Occurrence
+
+    return frozenset(
+        Occurrence.objects.restrict(user, "view").filter(pk__in=ids).values_list("pk", flat=True)
+    )
+
+
+def visible_ids(user: Any, model, ids) -> frozenset[int]:
+    """Which of these records the user may open (pages link only to those)."""
+    return frozenset(model.objects.restrict(user, "view").filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def is_uuid(value: str) -> bool:
+    """Whether a posted reference is a public id at all (anything else is a missing record)."""
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True

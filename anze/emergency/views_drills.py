@@ -25,7 +25,7 @@ from anze.emergency.filtersets import DrillFilterSet
 from anze.emergency.forms import DrillPlanForm, DrillRecordForm, PlanForm
 from anze.emergency.models import GovernmentDrill, GovernmentPlan
 from anze.emergency.tables import DrillTable
-from anze.emergency.views_common import may, units_for
+from anze.emergency.views_common import may, units_for, visible_occurrences
 
 
 class DrillListView(LoginRequiredMixin, SingleTableMixin, FilterView):
@@ -52,6 +52,9 @@ class DrillListView(LoginRequiredMixin, SingleTableMixin, FilterView):
             .filter(is_current=True)
             .select_related("unit", "occurrence")
             .order_by("occurrence__due_on", "title")[:200]
+        )
+        context["visible_occurrences"] = visible_occurrences(
+            user, [p.occurrence_id for p in context["plans"]]
         )
         context["today"] = timezone.localdate()
         context["may_add"] = may(user, GovernmentDrill, "add")
@@ -123,7 +126,10 @@ def drill_detail(request: HttpRequest, public_id) -> HttpResponse:
     form = None
     if may_change and drill.status_choice.can_record():
         form = DrillRecordForm(initial={"held_on": timezone.localdate()})
-    return render(request, "emergency/drill_detail.html", {"drill": drill, "form": form})
+    visible = visible_occurrences(user, [drill.occurrence_id])
+    return render(
+        request, "emergency/drill_detail.html", {"drill": drill, "form": form, "visible_occurrences": visible}
+    )
 
 
 @declare("change")
@@ -145,4 +151,7 @@ def drill_record(request: HttpRequest, public_id) -> HttpResponse:
         else:
             messages.success(request, _("已登记演练。"))
             return redirect(drill)
-    return render(request, "emergency/drill_detail.html", {"drill": drill, "form": form})
+    visible = visible_occurrences(user, [drill.occurrence_id])
+    return render(
+        request, "emergency/drill_detail.html", {"drill": drill, "form": form, "visible_occurrences": visible}
+    )

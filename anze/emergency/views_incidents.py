@@ -43,7 +43,7 @@ from anze.emergency.models import (
     TeamDeployment,
 )
 from anze.emergency.tables import IncidentTable
-from anze.emergency.views_common import form_errors, may, regions_for, run, units_for
+from anze.emergency.views_common import form_errors, is_uuid, may, regions_for, run, units_for, visible_ids
 
 POLL_SECONDS = 15
 
@@ -143,6 +143,9 @@ def incident_detail(request: HttpRequest, public_id) -> HttpResponse:
         "deployments": TeamDeployment.objects.filter(incident=incident)
         .select_related("team")
         .order_by("sent_at"),
+        "visible_teams": visible_ids(
+            user, RescueTeam, TeamDeployment.objects.filter(incident=incident).values("team_id")
+        ),
         "may_change": may_change and is_open,
         "may_settle": may_change,
     }
@@ -196,7 +199,7 @@ def incident_action(request: HttpRequest, public_id, action: str) -> HttpRespons
     ref = post.get("ref", "")
 
     def one(model, **lookup):
-        if not _is_uuid(ref):
+        if not is_uuid(ref):
             raise Http404
         return get_restricted_or_404(model.objects.all(), user, "view", public_id=ref, **lookup)
 
@@ -218,7 +221,7 @@ def incident_action(request: HttpRequest, public_id, action: str) -> HttpRespons
             form_errors(request, form)
             return redirect(back)
         chosen = list(Allocation.objects.restrict(user, "change").filter(
-            public_id__in=[v for v in post.getlist("allocation") if _is_uuid(v)], request__incident=incident
+            public_id__in=[v for v in post.getlist("allocation") if is_uuid(v)], request__incident=incident
         ))  # fmt: skip
         return run(request, back, lambda: services.dispatch(actor=user, allocations=chosen, **form.cleaned_data),
                    _("已出库发车。"))  # fmt: skip
@@ -278,13 +281,3 @@ def incident_action(request: HttpRequest, public_id, action: str) -> HttpRespons
             _("事件处置已结束。"),
         )
     raise Http404
-
-
-def _is_uuid(value: str) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True

@@ -21,3 +21,4 @@ class EnforcementConfig(AppConfig):
         )
         registry.add_demo_step("enforcement", hooks.demo, order=60)
         registry.add_job("enforcement.deadlines", hooks.deadlines_job, order=60)
+        registry.add_enterprise_badge("enforcement", hooks.listed_badges, order=60)

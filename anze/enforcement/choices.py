@@ -253,7 +253,10 @@ class ListingRule(models.TextChoices):
     MAJOR_ACCIDENT = "major_accident", _("发生重大及以上生产安全事故")
     TWO_LARGER_ACCIDENTS = "two_larger_accidents", _("12个月内发生2起以上较大生产安全事故")
     CONCEALED_OR_FALSE_REPORT = "concealed_or_false_report", _("瞒报、谎报生产安全事故")
+    AGGRAVATED_FINE = "aggravated_fine", _("情节特别严重，处2至5倍罚款")
     WITHOUT_PERMIT = "without_permit", _("未取得或在暂扣、吊销期间从事生产经营")
+    AGENCY_MISCONDUCT = "agency_misconduct", _("中介机构出租出借资质、挂靠或出具虚假报告、证书")
+    REFUSED_ENFORCEMENT = "refused_enforcement", _("有履行能力而拒不履行行政处罚")
 
 
 class ListingStatus(models.TextChoices):
@@ -288,3 +291,12 @@ class ListingStatus(models.TextChoices):
 
     def can_restore(self) -> bool:
         return self == ListingStatus.REPAIRED
+
+
+# 联合惩戒 on a listed subject (Safety Law art. 78 ¶1; 应急管理部令第11号).
+JOINT_PUNISHMENTS = (
+    _("列为重点监管对象，提高检查频次"),
+    _("暂停审批新建、改建、扩建项目"),
+    _("提高安全生产责任保险费率"),
+    _("依法实施行业或者职业禁入"),
+)

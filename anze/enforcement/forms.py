@@ -16,6 +16,7 @@ from anze.enforcement.choices import (
     PenaltyType,
     ReportLevel,
 )
+from anze.public.forms import PhotosField
 
 _DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 _D = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -177,6 +178,24 @@ class FindingForm(forms.Form):
     responsible_person = forms.CharField(label=_("整改责任人"), max_length=50, required=False)
 
 
+class InspectionPhotoForm(forms.Form):
+    """检查照片: several at once from a phone's camera; each is checked by its content in the service."""
+
+    photos = PhotosField(label=_("照片"), help_text=_("JPEG 或 PNG，一次最多 6 张；保存时去除拍摄信息。"))
+    finding = forms.ChoiceField(label=_("对应问题"), required=False)
+    caption = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def __init__(self, *args, findings=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.findings = {str(f.public_id): f for f in findings}
+        self.fields["finding"].choices = [("", _("整次检查"))] + [
+            (key, f.description[:30]) for key, f in self.findings.items()
+        ]
+
+    def clean_finding(self):
+        return self.findings.get(self.cleaned_data.get("finding") or "")
+
+
 class CompleteInspectionForm(forms.Form):
     inspected_on = forms.DateField(label=_("检查日期"), widget=_D)
     summary = forms.CharField(label=_("检查情况"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -204,6 +223,13 @@ class PenaltyForm(forms.Form):
     without_permit = forms.BooleanField(
         label=_("未取得安全生产许可或在暂扣、吊销期间生产经营"), required=False
     )
+    aggravated_fine = forms.BooleanField(
+        label=_("情节特别严重，按《安全生产法》第一百一十四条处2至5倍罚款"), required=False
+    )
+    agency_misconduct = forms.BooleanField(
+        label=_("中介机构出租出借资质、挂靠或出具虚假报告、证书"), required=False
+    )
+    refused_enforcement = forms.BooleanField(label=_("有履行能力而拒不履行、逃避执行"), required=False)
 
     def __init__(self, *args, enterprises, departments, counties, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,16 +1,22 @@
 """The blacklist rules of 应急管理部令第11号 (安全生产严重失信主体名单管理办法) — pure functions, no ORM.
 
-Each rule reads recorded facts and proposes a listing; a department then decides (notice, objection period,
-written decision). Listing cases implemented here:
+Each rule reads recorded facts and proposes a listing of a subject: the unit, and where the rule names them its
+主要负责人 (a natural person, listed with the unit's name and barred from the industry while listed). A
+department then decides (notice, objection period, written decision). Listing cases implemented here:
 
-- `major_accident`: a 特别重大 or 重大 accident;
-- `two_larger_accidents`: two or more 较大 accidents within 12 months (the second one's date proposes);
-- `concealed_or_false_report`: a 瞒报 or 谎报 of an accident;
-- `without_permit`: a penalty for operating without the required safety permit, or while it was suspended or
-  revoked.
+- with an accident (DOMAIN.md §8, cases 1, 2, 4): `major_accident` (a 特别重大 or 重大 accident),
+  `two_larger_accidents` (two or more 较大 accidents within 12 months; the second one's date proposes) and
+  `concealed_or_false_report` (a 瞒报 or 谎报) — each the unit and its 主要负责人; `aggravated_fine` (case 3:
+  an especially serious case fined at 2–5 times under Safety Law art. 114) — the unit;
+- without an accident: `without_permit` (operating without the required safety permit, or while it was
+  suspended or revoked) — the unit and its 主要负责人; `agency_misconduct` (a safety evaluation, certification,
+  testing or inspection agency renting out its qualification, lending its name (挂靠) or issuing a false
+  report or certificate) — the agency; `refused_enforcement` (refusing or evading a penalty while able to
+  perform it) — the unit.
 
-Term: three years from the decision; early repair on application after at least 12 months; removal at
-expiry stops publication and the measures.
+A person is proposed only when the unit's 主要负责人 is on record. Term: three years from the decision; early
+repair on application after at least 12 months, and only when no newer listing case against the same unit
+has arisen since; removal at expiry stops publication and the measures.
 """
 
 from __future__ import annotations
@@ -24,12 +30,24 @@ TERM_MONTHS = 36
 REPAIR_AFTER_MONTHS = 12
 WINDOW_MONTHS = 12
 
+UNIT = "unit"
+PERSON = "person"
+
+# The rules, and whom each lists besides the unit.
 RULES = {
     "major_accident": "发生重大及以上生产安全事故",
     "two_larger_accidents": "12个月内发生2起以上较大生产安全事故",
     "concealed_or_false_report": "瞒报、谎报生产安全事故",
+    "aggravated_fine": "情节特别严重、影响特别恶劣，按《安全生产法》第一百一十四条处以2至5倍罚款",
     "without_permit": "未依法取得安全生产许可或者在暂扣、吊销期间从事生产经营活动",
+    "agency_misconduct": "安全评价、认证、检测、检验机构出租出借资质、挂靠或者出具虚假报告、证书",
+    "refused_enforcement": "有履行能力而拒不履行、逃避执行行政处罚决定",
 }
+WITH_PRINCIPAL = frozenset(
+    {"major_accident", "two_larger_accidents", "concealed_or_false_report", "without_permit"}
+)
+# Penalty grounds, in the order a penalty's flags are read.
+PENALTY_RULES = ("without_permit", "aggravated_fine", "agency_misconduct", "refused_enforcement")
 
 
 @dataclass(frozen=True)
@@ -43,24 +61,31 @@ class AccidentFact:
 
 @dataclass(frozen=True)
 class PenaltyFact:
+    """A penalty on a unit and the listing grounds its decision records (a subset of PENALTY_RULES)."""
+
     enterprise: int
     penalty: int
     day: dt.date
-    without_permit: bool
+    grounds: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
 class Proposal:
-    """A proposed listing: the enterprise, the rule, the fact that triggered it (its key) and its date."""
+    """A proposed listing: the enterprise, the rule, the fact that triggered it (its key), its date, and the
+    subject — the unit, or its 主要负责人."""
 
     enterprise: int
     rule: str
     fact_key: str
     day: dt.date
+    subject: str = UNIT
 
 
-def proposals(accidents: list[AccidentFact], penalties: list[PenaltyFact]) -> list[Proposal]:
-    """Every listing the facts call for, one per (rule, triggering fact), sorted."""
+def proposals(
+    accidents: list[AccidentFact], penalties: list[PenaltyFact], with_principal: frozenset[int] = frozenset()
+) -> list[Proposal]:
+    """Every listing the facts call for, one per (rule, triggering fact, subject), sorted. `with_principal`:
+    the enterprises whose 主要负责人 is on record (only they can be listed as a person)."""
     found: list[Proposal] = []
     by_enterprise: dict[int, list[AccidentFact]] = {}
     for fact in accidents:
@@ -81,9 +106,15 @@ def proposals(accidents: list[AccidentFact], penalties: list[PenaltyFact]) -> li
                     Proposal(enterprise, "two_larger_accidents", f"accident:{later.accident}", later.day)
                 )
     for fact in penalties:
-        if fact.without_permit:
-            found.append(Proposal(fact.enterprise, "without_permit", f"penalty:{fact.penalty}", fact.day))
-    return sorted(set(found), key=lambda p: (p.day, p.enterprise, p.rule, p.fact_key))
+        for rule in PENALTY_RULES:
+            if rule in fact.grounds:
+                found.append(Proposal(fact.enterprise, rule, f"penalty:{fact.penalty}", fact.day))
+    found += [
+        Proposal(p.enterprise, p.rule, p.fact_key, p.day, PERSON)
+        for p in found
+        if p.rule in WITH_PRINCIPAL and p.enterprise in with_principal
+    ]
+    return sorted(set(found), key=lambda p: (p.day, p.enterprise, p.rule, p.fact_key, p.subject))
 
 
 def expires_on(listed_on: dt.date) -> dt.date:

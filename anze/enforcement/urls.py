@@ -21,6 +21,12 @@ urlpatterns = [
     path("inspections/today/", views_inspections.inspection_today, name="inspection_today"),
     path("inspections/<uuid:public_id>/", views_inspections.inspection_detail, name="inspection_detail"),
     path(
+        "inspections/<uuid:public_id>/photos/",
+        views_inspections.inspection_photos,
+        name="inspection_photos",
+    ),
+    path("inspection-photos/<uuid:public_id>/", views_inspections.inspection_photo, name="inspection_photo"),
+    path(
         "inspections/<uuid:public_id>/<slug:action>/",
         views_inspections.inspection_action,
         name="inspection_action",

@@ -4,25 +4,28 @@ penalty decisions with their .docx, and the public disclosure with search and fi
 from __future__ import annotations
 
 import datetime as dt
+import io
 import uuid
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from anze.core import registry
 from anze.core.params import BadQueryParameter, int_param
 from anze.core.permissions import PUBLIC, declare
 from anze.core.restrict import get_restricted_or_404, scope_q
-from anze.enforcement import disclosure_search, errors, forms, services
+from anze.enforcement import disclosure_search, errors, forms, listing, services
 from anze.enforcement.choices import InspectionStatus, PenaltyType
-from anze.enforcement.models import Finding, Inspection, Penalty
+from anze.enforcement.models import Finding, Inspection, InspectionPhoto, Penalty
 from anze.org.choices import RegionLevel
 from anze.org.models import Region
 
@@ -92,7 +95,54 @@ def inspection_detail(request: HttpRequest, public_id) -> HttpResponse:
         )
     if may_change:
         context["rectified_form"] = forms.DateForm(initial={"on": timezone.localdate()})
+    if may_change and status.can_record():
+        context["photo_form"] = forms.InspectionPhotoForm(findings=context["findings"])
+    context["photos"] = inspection.photos.select_related("finding")
+    context["flags"] = registry.badges_for_enterprises(request.user, [inspection.enterprise_id]).get(
+        inspection.enterprise_id, []
+    )
     return render(request, "enforcement/inspection_detail.html", context)
+
+
+@declare("change")
+@login_required
+@require_POST
+def inspection_photos(request: HttpRequest, public_id) -> HttpResponse:
+    """检查照片, uploaded from the inspection's page (a phone's camera)."""
+    inspection = get_restricted_or_404(Inspection.objects, request.user, "change", public_id=public_id)
+    form = forms.InspectionPhotoForm(request.POST, request.FILES, findings=inspection.findings.all())
+    if not form.is_valid():
+        messages.error(request, "；".join(" ".join(v) for v in form.errors.values()))
+        return redirect(inspection)
+    try:
+        rows = services.add_inspection_photos(
+            actor=request.user,
+            inspection=inspection,
+            photos=form.cleaned_data["photos"],
+            finding=form.cleaned_data["finding"],
+            caption=form.cleaned_data["caption"],
+        )
+        messages.success(request, _("已上传 %(n)s 张照片。") % {"n": len(rows)})
+    except errors.EnforcementError as exc:
+        messages.error(request, exc.message_zh)
+    return redirect(inspection)
+
+
+@declare("view")
+@login_required
+def inspection_photo(request: HttpRequest, public_id) -> HttpResponse:
+    """One inspection photo, as a download to those who may see the inspection (never served directly)."""
+    photo = get_restricted_or_404(InspectionPhoto.objects, request.user, "view", public_id=public_id)
+    try:
+        with default_storage.open(photo.file.name, "rb") as handle:
+            content = handle.read()
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        io.BytesIO(content), as_attachment=True, filename=f"{photo.sm3[:12]}.jpg", content_type="image/jpeg"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @declare("change")
@@ -245,6 +295,11 @@ def penalty_detail(request: HttpRequest, public_id) -> HttpResponse:
         request,
         "enforcement/penalty_detail.html",
         {
+            "grounds": [
+                Penalty._meta.get_field(rule).verbose_name
+                for rule in listing.PENALTY_RULES
+                if getattr(penalty, rule)
+            ],
             "penalty": penalty,
             "may_change": may_change,
             "publish_form": forms.DateForm(initial={"on": timezone.localdate()})

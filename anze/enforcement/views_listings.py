@@ -16,15 +16,8 @@ from django.views.decorators.http import require_POST
 from anze.core.permissions import PUBLIC, declare
 from anze.core.restrict import get_restricted_or_404
 from anze.enforcement import errors, forms, services
-from anze.enforcement.choices import ListingStatus
+from anze.enforcement.choices import JOINT_PUNISHMENTS, ListingStatus
 from anze.enforcement.models import Listing
-
-JOINT_PUNISHMENTS = (
-    "列为重点监管对象，提高检查频次",
-    "暂停审批新建、改建、扩建项目",
-    "提高安全生产责任保险费率",
-    "依法实施行业或者职业禁入",
-)
 
 
 @declare("view")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_tables2 as tables
+from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -57,16 +58,29 @@ class EnterpriseTable(tables.Table):
     unmet_count = tables.Column(
         verbose_name=_("未满足"), order_by=("summary__unmet_count",), attrs={"td": {"class": "text-end"}}
     )
+    flags = tables.Column(verbose_name=_("提示"), accessor="pk", orderable=False, empty_values=())
 
     class Meta:
         model = Enterprise
         fields = (
             "name", "credit_code", "county", "industry", "categories", "employee_count", "supervising_unit",
-            "status", "compliance", "unmet_count",
+            "status", "compliance", "unmet_count", "flags",
         )  # fmt: skip
         order_by = ("name",)
         attrs = _ATTRS
         empty_text = _("没有符合条件的企业。")
+
+    # {enterprise id: [registry.Badge]}: what the apps above add (a listing's 联合惩戒), set by the view for
+    # the rows it shows.
+    flags_by_enterprise: dict[int, list[Any]] = {}
+
+    def render_flags(self, value: Any, record: Enterprise) -> str:
+        return render_to_string(
+            "core/_enterprise_badges.html", {"badges": self.flags_by_enterprise.get(record.pk, [])}
+        )
+
+    def value_flags(self, value: Any, record: Enterprise) -> str:
+        return "、".join(b.label for b in self.flags_by_enterprise.get(record.pk, []))
 
     def render_categories(self, value: str, record: Enterprise) -> str:
         return "、".join(record.category_labels()) or "—"

@@ -18,6 +18,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from anze.audit.services import record_standalone
+from anze.core import registry
 from anze.core.permissions import declare
 from anze.core.restrict import get_restricted_or_404
 from anze.enterprises import services, stats
@@ -67,6 +68,9 @@ class EnterpriseListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         queryset = filterset.qs if filterset.is_valid() else self.get_queryset().none()
         table = EnterpriseTable(queryset, order_by=self.request.GET.get("sort") or None)
         table.data.data = table.data.data[:EXPORT_MAX_ROWS]
+        table.flags_by_enterprise = registry.badges_for_enterprises(
+            self.request.user, [e.pk for e in table.data.data]
+        )
         content = table_to_xlsx(table, _("企业名录"))
         query = self.request.GET.copy()
         query.pop("export", None)
@@ -81,6 +85,13 @@ class EnterpriseListView(LoginRequiredMixin, SingleTableMixin, FilterView):
             f'attachment; filename="enterprises-{timezone.localtime():%Y%m%d-%H%M}.xlsx"'
         )
         return response
+
+    def get_table(self, **kwargs: Any) -> EnterpriseTable:
+        table = super().get_table(**kwargs)
+        # The flags of the shown page only, one query per registered badge whatever the page size.
+        shown = [row.record.pk for row in table.page.object_list] if hasattr(table, "page") else []
+        table.flags_by_enterprise = registry.badges_for_enterprises(self.request.user, shown)
+        return table
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -124,6 +135,7 @@ def enterprise_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "can_change": Enterprise.objects.restrict(user, "change").filter(pk=enterprise.pk).exists(),
             "can_keep": services.may_keep_records(user, enterprise, "add"),
             "can_delete": services.may_keep_records(user, enterprise, "delete"),
+            "flags": registry.badges_for_enterprises(user, [enterprise.pk]).get(enterprise.pk, []),
             "compliance_badge": badge(enterprise.compliance),
             "status_badge": badge(enterprise.status),
         },

@@ -76,6 +76,64 @@ def load_demo(*, stdout: Any, now: dt.datetime) -> None:
     stdout.write(
         f"monitoring: {len(enterprises)} major hazards, {len(points)} points, {HISTORY} of readings\n"
     )
+    load_vehicles(stdout=stdout, now=now)
+
+
+VEHICLES = [  # plate, class, driver, behaviour
+    ("鲁Q8H261", "dangerous", "王建国", "overspeed"),
+    ("鲁Q9K307", "dangerous", "李振华", "normal"),
+    ("鲁QA1253", "passenger", "张卫东", "fatigue"),
+    ("鲁QB6078", "passenger", "刘洪涛", "normal"),
+    ("鲁QC3319", "charter", "陈志强", "offline"),
+    ("鲁QD5520", "charter", "赵海军", "normal"),
+]
+DRIVE = dt.timedelta(hours=5)
+
+
+def _carriers() -> list[Any]:
+    from anze.enterprises.models import Enterprise
+
+    road = Enterprise.objects.filter(industry__code__startswith="54").order_by("pk")[:2]
+    chemical = {e.pk for e in _enterprises()}
+    return list(road) or list(Enterprise.objects.exclude(pk__in=chemical).order_by("pk")[:2])
+
+
+def load_vehicles(*, stdout: Any, now: dt.datetime) -> None:
+    """Six 两客一危 vehicles of two carriers and five hours of positions a minute apart: one 危货 truck over
+    its limit, a coach driven four and a half hours without a stop, a charter bus silent for forty minutes."""
+    from anze.monitoring import vehicles
+    from anze.monitoring.models import Vehicle
+
+    carriers = _carriers()
+    if not carriers or Vehicle.objects.exists():
+        return
+    since = now - DRIVE
+    fleet = []
+    for i, (plate, vehicle_class, driver, behaviour) in enumerate(VEHICLES):
+        vehicle = vehicles.register_vehicle(
+            actor="demo", enterprise=carriers[i % len(carriers)], plate=plate, vehicle_class=vehicle_class,
+            terminal_phone=f"1395390{i:04d}", driver_name=driver, in_service_from=now - dt.timedelta(days=90),
+        )  # fmt: skip
+        fleet.append((vehicle, behaviour))
+    for minute in range(0, int(DRIVE.total_seconds() // 60), 30):
+        reports = []
+        for m in range(minute, minute + 30):
+            at = since + dt.timedelta(minutes=m)
+            for k, (vehicle, behaviour) in enumerate(fleet):
+                left = DRIVE - dt.timedelta(minutes=m)
+                if behaviour == "offline" and left < dt.timedelta(minutes=40):
+                    continue
+                if behaviour == "overspeed" and left < dt.timedelta(minutes=20):
+                    speed = Decimal(88)
+                elif behaviour == "fatigue" or (m // 45) % 3:
+                    speed = Decimal(62 + k)
+                else:
+                    speed = Decimal(0)  # a stop of 45 minutes every two hours and a quarter
+                reports.append(vehicles.Report(vehicle.pk, at, Decimal("35.05") + Decimal(m) / 5000,
+                                               Decimal("118.35") + Decimal(k) / 100, speed, direction=90))  # fmt: skip
+        vehicles.ingest_positions(reports, actor="demo", now=since + dt.timedelta(minutes=minute + 30))
+    vehicles.detect_vehicle_offline(now=now)
+    stdout.write(f"monitoring: {len(fleet)} vehicles, {DRIVE} of positions\n")
 
 
 def _replay(points: list[MonitoringPoint], *, since: dt.datetime, now: dt.datetime) -> None:

@@ -9,6 +9,8 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from anze.monitoring import alarming, online
 from anze.monitoring.choices import (
@@ -61,7 +63,10 @@ class MonthField(forms.CharField):
         return first
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class MonthFilter(django_filters.Filter):
+    """A filter over a month written YYYY-MM (a string in the API schema)."""
+
     field_class = MonthField
 
 

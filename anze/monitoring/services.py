@@ -347,7 +347,7 @@ def announce_alarms(alarms: Sequence[Alarm], *, tier: int, now: dt.datetime) -> 
         enterprise = enterprises[enterprise_id]
         recipients = alarm_recipients(enterprise, tier)
         if not recipients["user_ids"] and not recipients["unit_ids"]:
-            logger.warning("no one to tell at tier %s about alarms of %s", tier, enterprise.name)
+            logger.info("no one to tell at tier %s about alarms of %s", tier, enterprise.name)
             continue
         lines = [
             f"{timezone.localtime(a.raised_at):%m-%d %H:%M} {a.point.code} {a.point.name} {a.get_kind_display()}"

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from anze.monitoring import online, services, warning
 from anze.monitoring.choices import OPEN_ALARM_STATUSES, AlarmKind, AlarmStatus
-from anze.monitoring.models import Alarm, HourlyRollup, MonitoringPoint, Reading
+from anze.monitoring.models import HourlyRollup, MonitoringPoint, Reading
 
 # The most raw readings one chart draws (a point every 10 s for a day is 8,640).
 RAW_LIMIT = 20_000

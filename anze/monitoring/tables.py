@@ -115,7 +115,7 @@ class AlarmTable(tables.Table):
 class VehicleTable(tables.Table):
     """车辆动态, coloured by the rules that hold."""
 
-    state = tables.Column(accessor="active_rules", verbose_name=_("状态"), orderable=False)
+    state = tables.Column(accessor="active_rules", verbose_name=_("状态"), orderable=False, empty_values=())
     plate = tables.Column(verbose_name=_("车牌号"))
     vehicle_class = tables.Column(verbose_name=_("车辆类别"))
     enterprise = tables.Column(accessor="enterprise__name", verbose_name=_("运输企业"), order_by=("enterprise__name",))

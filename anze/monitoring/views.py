@@ -413,7 +413,8 @@ class VehicleListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         ]
         context["rate"] = total
         context["companies"] = sorted(
-            ({"name": names[pk], "count": c, "url": f"{base}?enterprise={ids[pk]}&reported=no"}
+            ({"name": names[pk], "count": c, "url": f"{base}?enterprise={ids[pk]}&reported=no",
+              "expected_url": f"{base}?enterprise={ids[pk]}&reported=expected"}
              for pk, c in counts.items()),  # fmt: skip
             key=lambda r: (r["count"].rate if r["count"].rate is not None else 2, r["name"]),
         )

@@ -43,8 +43,8 @@ class AuthErrorSerializer(serializers.Serializer):
 
 class RoleAssignmentSerializer(serializers.ModelSerializer):
     role_label = serializers.CharField(source="get_role_display")
-    region = serializers.CharField(source="region.name", default=None)
-    unit = serializers.CharField(source="unit.name", default=None)
+    region = serializers.CharField(source="region.name", default=None, allow_null=True)
+    unit = serializers.CharField(source="unit.name", default=None, allow_null=True)
 
     class Meta:
         model = RoleAssignment

@@ -120,3 +120,19 @@ def test_the_navigation_merges_sections_of_the_same_label_in_the_first_ones_plac
 
     assert [str(section.label) for section in merged] == ["工作台", "系统"]
     assert [item.url_name for item in merged[1].items] == ["accounts:user_list", "api-docs"]
+
+
+def test_enterprise_badges_are_gathered_per_enterprise_in_order():
+    with registry.isolated(keep=False):
+        registry.add_enterprise_badge(
+            "test.late", lambda user, ids: {ids[0]: [registry.Badge("乙")]}, order=9
+        )
+        registry.add_enterprise_badge(
+            "test.early", lambda user, ids: {i: [registry.Badge("甲", "danger")] for i in ids}, order=1
+        )
+
+        flags = registry.badges_for_enterprises(None, [7, 8])
+        nothing = registry.badges_for_enterprises(None, [])
+
+    assert [b.label for b in flags[7]] == ["甲", "乙"] and [b.label for b in flags[8]] == ["甲"]
+    assert nothing == {}

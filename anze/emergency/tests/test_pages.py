@@ -187,3 +187,53 @@ def test_recording_a_drill_with_its_report_through_the_page(signed_in, bob, org)
     assert response.status_code == 302
     drill.refresh_from_db()
     assert drill.status == "held" and drill.occurrence.reports.count() == 1
+
+
+def test_the_depot_unit_loads_and_dispatches_from_its_depot_page(signed_in, alice, charlie, world, org):
+    # given an allocation from 罗庄库 for an incident in 兰山 that 罗庄区应急局 does not lead
+    incident = f.incident(org["lanshan"], actor=alice)
+    supply_request = services.request_supplies(
+        actor=alice, incident=incident, item=world["tent"], quantity=10
+    )
+    [allocation] = services.allocate(actor=alice, request=supply_request)
+    client = signed_in(charlie)
+    depot = world["luozhuang_depot"]
+    page = body(client, depot.get_absolute_url())
+    assert "待出库" in page and incident.get_absolute_url() not in page  # named, not linked: not its incident
+
+    response = client.post(reverse("emergency:depot_dispatch", args=[depot.public_id]), {
+        "allocation": [allocation.public_id], "vehicle": "鲁Q·20001",
+        "departed_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+    })  # fmt: skip
+
+    assert response.status_code == 302
+    allocation.refresh_from_db()
+    assert allocation.status == AllocationStatus.DISPATCHED
+    assert StockBatch.objects.get(pk=world["batch"].pk).on_hand == 30
+
+
+def test_another_unit_cannot_dispatch_from_a_depot_it_does_not_manage(signed_in, alice, org, world):
+    from anze.accounts.roles import Role
+    from conftest import make_user
+
+    other = make_user("lanshan_unit", (Role.UNIT, {"unit": org["lanshan_emergency"]}))
+    incident = f.incident(org["lanshan"], actor=alice)
+    supply_request = services.request_supplies(
+        actor=alice, incident=incident, item=world["tent"], quantity=10
+    )
+    [allocation] = services.allocate(actor=alice, request=supply_request)
+    response = signed_in(other).post(reverse("emergency:depot_dispatch", args=[world["luozhuang_depot"].public_id]), {
+        "allocation": [allocation.public_id], "vehicle": "鲁Q·20001",
+        "departed_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+    })  # fmt: skip
+    assert response.status_code == 404
+    allocation.refresh_from_db()
+    assert allocation.status == AllocationStatus.ALLOCATED
+
+
+def test_the_overview_is_for_those_who_may_open_every_list_it_counts(signed_in, org, world):
+    from anze.accounts.roles import Role
+    from conftest import make_user
+
+    enterprise_user = make_user("erin_enterprise", (Role.ENTERPRISE, {}))
+    assert signed_in(enterprise_user).get(reverse("emergency:overview")).status_code == 404

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from anze.emergency.geo import road_km, straight_km
@@ -50,6 +50,7 @@ candidates = st.lists(
 )
 
 
+@settings(max_examples=200, deadline=None)  # pure and fast, but the machine may be busy
 @given(quantity=st.integers(1, 200), offered=candidates)
 def test_a_suggestion_covers_what_it_can_without_overdrawing_any_batch(quantity, offered):
     today = dt.date(2027, 1, 1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from anze.enforcement.choices import AccidentType, MisreportKind, ReportLevel
+from anze.enforcement.choices import AccidentType, CheckResult, FindingKind, MisreportKind, ReportLevel
 from anze.enforcement.models import (
     Accident,
     AccidentFollowUp,
@@ -17,11 +17,12 @@ from anze.enforcement.models import (
     Penalty,
     SectorShare,
 )
+from anze.prevention.choices import HiddenDangerGrade
 
 
 class AccidentStepSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
-    occurrence = serializers.UUIDField(source="occurrence.public_id", read_only=True, default=None)
+    occurrence = serializers.UUIDField(source="occurrence.public_id", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = AccidentStep
@@ -51,9 +52,9 @@ class MisreportSerializer(serializers.ModelSerializer):
 
 class AccidentSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
-    enterprise = serializers.UUIDField(source="enterprise.public_id", read_only=True, default=None)
+    enterprise = serializers.UUIDField(source="enterprise.public_id", read_only=True, default=None, allow_null=True)
     county = serializers.CharField(source="county.code", read_only=True)
-    lead_unit = serializers.UUIDField(source="lead_unit.public_id", read_only=True, default=None)
+    lead_unit = serializers.UUIDField(source="lead_unit.public_id", read_only=True, default=None, allow_null=True)
     steps = AccidentStepSerializer(many=True, read_only=True)
     follow_ups = AccidentFollowUpSerializer(many=True, read_only=True)
     misreports = MisreportSerializer(many=True, read_only=True)
@@ -183,7 +184,7 @@ class DrawSerializer(serializers.ModelSerializer):
     plan = serializers.UUIDField(source="plan.public_id", read_only=True)
     sector = serializers.UUIDField(source="sector.public_id", read_only=True)
     seed = serializers.CharField(source="seed_revealed", read_only=True)
-    supersedes = serializers.UUIDField(source="supersedes.public_id", read_only=True, default=None)
+    supersedes = serializers.UUIDField(source="supersedes.public_id", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Draw
@@ -234,6 +235,7 @@ class InspectionSerializer(serializers.ModelSerializer):
     inspectors = serializers.SlugRelatedField(many=True, read_only=True, slug_field="certificate")
     checks = serializers.SerializerMethodField()
     findings = serializers.SerializerMethodField()
+    photos = serializers.SerializerMethodField()
 
     class Meta:
         model = Inspection
@@ -249,14 +251,31 @@ class InspectionSerializer(serializers.ModelSerializer):
             "inspectors",
             "checks",
             "findings",
+            "photos",
         ]
 
     def get_checks(self, obj) -> list[dict]:
-        return [{"title": c.title, "result": c.result, "note": c.note} for c in obj.checks.all()]
+        return [
+            {"id": c.public_id, "title": c.title, "result": c.result, "note": c.note}
+            for c in obj.checks.all()
+        ]
+
+    def get_photos(self, obj) -> list[dict]:
+        return [
+            {
+                "id": p.public_id,
+                "sm3": p.sm3,
+                "finding": p.finding.public_id if p.finding_id else None,
+                "caption": p.caption,
+                "created_at": p.created_at,
+            }
+            for p in obj.photos.all()
+        ]
 
     def get_findings(self, obj) -> list[dict]:
         return [
             {
+                "id": f.public_id,
                 "kind": f.kind,
                 "description": f.description,
                 "rectify_by": f.rectify_by,
@@ -267,11 +286,36 @@ class InspectionSerializer(serializers.ModelSerializer):
         ]
 
 
+class InspectionActionSerializer(serializers.Serializer):
+    """One step of recording an inspection: a checklist result, a finding, or completion."""
+
+    action = serializers.ChoiceField(choices=["check", "finding", "complete"])
+    check = serializers.UUIDField(required=False, help_text="check: the checklist item's id")
+    result = serializers.ChoiceField(choices=CheckResult.choices, required=False)
+    note = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
+    kind = serializers.ChoiceField(choices=FindingKind.choices, required=False)
+    description = serializers.CharField(required=False, default="", allow_blank=True)
+    rectify_by = serializers.DateField(required=False, allow_null=True, default=None)
+    grade = serializers.ChoiceField(choices=HiddenDangerGrade.choices, required=False, default="general")
+    place = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    responsible_person = serializers.CharField(max_length=50, required=False, default="", allow_blank=True)
+    on = serializers.DateField(required=False, help_text="complete: the inspection's date")
+    summary = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class InspectionPhotosSerializer(serializers.Serializer):
+    """multipart/form-data: `photos` (one or more JPEG or PNG files), optional `finding` and `caption`."""
+
+    photos = serializers.ListField(child=serializers.FileField(), min_length=1)
+    finding = serializers.UUIDField(required=False, allow_null=True, default=None)
+    caption = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+
+
 class PenaltySerializer(serializers.ModelSerializer):
     """A penalty decision; a natural person's identity number is never served."""
 
     id = serializers.UUIDField(source="public_id", read_only=True)
-    enterprise = serializers.UUIDField(source="enterprise.public_id", read_only=True, default=None)
+    enterprise = serializers.UUIDField(source="enterprise.public_id", read_only=True, default=None, allow_null=True)
     department = serializers.UUIDField(source="department.public_id", read_only=True)
     county = serializers.CharField(source="county.code", read_only=True)
     published_late = serializers.BooleanField(read_only=True)
@@ -295,6 +339,10 @@ class PenaltySerializer(serializers.ModelSerializer):
             "disclosure_due",
             "published_on",
             "published_late",
+            "without_permit",
+            "aggravated_fine",
+            "agency_misconduct",
+            "refused_enforcement",
         ]
 
 
@@ -306,7 +354,7 @@ class ListingSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     enterprise = serializers.UUIDField(source="enterprise.public_id", read_only=True)
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
-    department = serializers.UUIDField(source="department.public_id", read_only=True, default=None)
+    department = serializers.UUIDField(source="department.public_id", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Listing
@@ -314,6 +362,8 @@ class ListingSerializer(serializers.ModelSerializer):
             "id",
             "enterprise",
             "enterprise_name",
+            "subject_kind",
+            "person_name",
             "rule",
             "fact_key",
             "fact_on",

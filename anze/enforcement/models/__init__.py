@@ -19,7 +19,13 @@ from anze.enforcement.models.draws import (
     KeyInspection,
     SectorShare,
 )
-from anze.enforcement.models.inspections import Finding, Inspection, InspectionCheck, Penalty
+from anze.enforcement.models.inspections import (
+    Finding,
+    Inspection,
+    InspectionCheck,
+    InspectionPhoto,
+    Penalty,
+)
 from anze.enforcement.models.listings import Listing
 
 __all__ = [
@@ -40,6 +46,7 @@ __all__ = [
     "Inspection",
     "InspectionCheck",
     "Finding",
+    "InspectionPhoto",
     "Penalty",
     "Listing",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -148,6 +149,44 @@ class Finding(BaseModel):
         return self.description[:40]
 
 
+class InspectionPhoto(BaseModel):
+    """检查照片 — evidence taken on site, of the inspection or of one finding; stored re-encoded without
+    metadata under its SM3 digest, served only as a download to those who may see the inspection."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="photos")
+    finding = models.ForeignKey(
+        Finding,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="photos",
+        verbose_name=_("问题"),
+    )
+    file = models.FileField(_("文件"), upload_to="photos/", max_length=200)
+    sm3 = models.CharField(_("SM3 摘要"), max_length=64)
+    caption = models.CharField(_("说明"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    scope = Scope(
+        region="inspection__region_path",
+        unit="inspection__supervising_unit_id",
+        enterprise="inspection__enterprise_id",
+        roles=ACCIDENT_ROLES,
+    )
+
+    class Meta:
+        verbose_name = _("检查照片")
+        verbose_name_plural = _("检查照片")
+        ordering = ["id"]
+        # The upload rate limit counts a user's photos of the last hour.
+        indexes = [models.Index(fields=["uploaded_by", "created_at"], name="inspection_photo_uploader")]
+
+    def __str__(self) -> str:
+        return f"{self.inspection} {self.sm3[:12]}"
+
+
 class Penalty(BaseModel):
     """行政处罚决定 — legal basis, type, amount, date; published within 7 working days (Safety Law art. 78)."""
 
@@ -183,6 +222,21 @@ class Penalty(BaseModel):
         _("未取得安全生产许可或在暂扣、吊销期间生产经营"),
         default=False,
         help_text=_("严重失信主体名单的列入情形"),
+    )
+    aggravated_fine = models.BooleanField(
+        _("情节特别严重，按《安全生产法》第一百一十四条处2至5倍罚款"),
+        default=False,
+        help_text=_("严重失信主体名单的列入情形"),
+    )
+    agency_misconduct = models.BooleanField(
+        _("中介机构出租出借资质、挂靠或出具虚假报告、证书"),
+        default=False,
+        help_text=_("安全评价、认证、检测、检验机构；严重失信主体名单的列入情形"),
+    )
+    refused_enforcement = models.BooleanField(
+        _("有履行能力而拒不履行、逃避执行"),
+        default=False,
+        help_text=_("严重失信主体名单的列入情形；处罚决定作出后查实时记录"),
     )
     disclosure_due = models.DateField(_("公开期限"), editable=False)
     published_on = models.DateField(_("公开日期"), null=True, blank=True, editable=False)

@@ -9,10 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from anze.core.models import BaseModel
 from anze.core.restrict import Scope
-from anze.enforcement.choices import (
-    ListingRule,
-    ListingStatus,
-)
+from anze.enforcement.choices import ListingRule, ListingStatus, PartyKind
+from anze.enforcement.disclosure import mask_name
 from anze.enforcement.models._roles import ACCIDENT_ROLES
 
 
@@ -26,6 +24,11 @@ class Listing(BaseModel):
     supervising_unit = models.ForeignKey(
         "org.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
     )
+    subject_kind = models.CharField(
+        _("主体类型"), max_length=12, choices=PartyKind.choices, default=PartyKind.UNIT, editable=False
+    )
+    # A person is listed as the enterprise's 主要负责人, by the name on record when the case was proposed.
+    person_name = models.CharField(_("主要负责人"), max_length=50, blank=True, editable=False)
     rule = models.CharField(_("列入情形"), max_length=32, choices=ListingRule.choices)
     fact_key = models.CharField(_("依据事实"), max_length=40, editable=False)
     fact_on = models.DateField(_("事实日期"), editable=False)
@@ -66,7 +69,12 @@ class Listing(BaseModel):
             models.Index(fields=["enterprise", "status"], name="listing_enterprise_status"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["enterprise", "rule", "fact_key"], name="listing_once_per_fact"),
+            models.UniqueConstraint(
+                fields=["enterprise", "rule", "fact_key", "subject_kind"], name="listing_once_per_fact"
+            ),
+            models.CheckConstraint(
+                condition=Q(subject_kind="unit") | ~Q(person_name=""), name="listing_person_named"
+            ),
             models.CheckConstraint(
                 condition=~Q(status="listed") | Q(listed_on__isnull=False, expires_on__isnull=False),
                 name="listing_listed_has_term",
@@ -74,7 +82,25 @@ class Listing(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.enterprise} · {self.get_rule_display()}"
+        return f"{self.subject} · {self.get_rule_display()}"
+
+    @property
+    def is_person(self) -> bool:
+        return self.subject_kind == PartyKind.PERSON
+
+    @property
+    def subject(self) -> str:
+        """Who is listed, as the department's pages show it: the unit, or its 主要负责人 by name."""
+        if self.is_person:
+            return f"{self.person_name}（{self.enterprise}主要负责人）"
+        return str(self.enterprise)
+
+    @property
+    def public_subject(self) -> str:
+        """Who is listed, as the public list shows it: a person's name masked like a penalty's party."""
+        if self.is_person:
+            return f"{mask_name(self.person_name)}（{self.enterprise}主要负责人）"
+        return str(self.enterprise)
 
     def get_absolute_url(self) -> str:
         return reverse("enforcement:listing_detail", kwargs={"public_id": self.public_id})

@@ -32,6 +32,7 @@ from anze.enforcement.services.draws import (
 )
 from anze.enforcement.services.inspections import (
     add_finding,
+    add_inspection_photos,
     complete_inspection,
     confirm_rectified,
     decide_penalty,
@@ -60,6 +61,7 @@ __all__ = [
     "repair_listing",
     "restore_listing",
     "add_finding",
+    "add_inspection_photos",
     "complete_inspection",
     "confirm_rectified",
     "decide_penalty",

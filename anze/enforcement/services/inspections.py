@@ -11,9 +11,13 @@ shown as late.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -32,11 +36,14 @@ from anze.enforcement.models import (
     Finding,
     Inspection,
     InspectionCheck,
+    InspectionPhoto,
     Inspector,
     Penalty,
 )
 
 MIN_INSPECTORS = 2
+MAX_PHOTOS = 6
+PHOTOS_PER_HOUR = 60
 
 
 def _lock(inspection: Inspection) -> Inspection:
@@ -189,6 +196,74 @@ def add_finding(
     return finding
 
 
+def photos_per_hour() -> int:
+    """How many inspection photos one user may upload in an hour (a phone on site takes a few dozen)."""
+    return int(getattr(settings, "ANZE_INSPECTION_PHOTOS_PER_HOUR", PHOTOS_PER_HOUR))
+
+
+@transaction.atomic
+def add_inspection_photos(
+    *,
+    actor: Any,
+    inspection: Inspection,
+    photos: Sequence[bytes | UploadedFile],
+    finding: Finding | None = None,
+    caption: str = "",
+    now: dt.datetime | None = None,
+) -> list[InspectionPhoto]:
+    """检查照片: evidence of the inspection, or of one of its findings, while it is being recorded.
+
+    The cheap checks come first, as for a public tip: the number of photos, then the uploader's hourly
+    limit, then every photo's declared size, bytes and header and the pixels of all of them (PhotoError),
+    before the first is decoded; nothing is saved until all of them passed.
+    """
+    from anze.prevention.images import PhotoError, clean_photos
+
+    now = now or timezone.now()
+    if not photos:
+        raise errors.EnforcementError("请选择照片。", "photos_required")
+    if len(photos) > MAX_PHOTOS:
+        raise errors.EnforcementError(f"一次最多上传 {MAX_PHOTOS} 张照片。", "too_many_photos")
+    inspection = _lock(inspection)
+    if not inspection.status_choice.can_record():
+        raise errors.TransitionError("检查已完成，不能再添加照片。", "inspection_completed")
+    if finding is not None and finding.inspection_id != inspection.pk:
+        raise errors.EnforcementError("该问题不属于这次检查。", "finding_elsewhere")
+    uploader = actor if getattr(actor, "pk", None) else None
+    if uploader is not None:
+        recent = InspectionPhoto.objects.filter(
+            uploaded_by=uploader, created_at__gt=now - dt.timedelta(hours=1)
+        ).count()
+        if recent + len(photos) > photos_per_hour():
+            raise errors.EnforcementError(
+                f"一小时内最多上传 {photos_per_hour()} 张照片（已上传 {recent} 张），请稍后再传。",
+                "rate_limited",
+            )
+    try:
+        cleaned = clean_photos(photos)
+    except PhotoError as exc:
+        raise errors.EnforcementError(exc.message_zh, exc.code) from None
+    rows = []
+    for clean in cleaned:
+        photo = InspectionPhoto(
+            inspection=inspection, finding=finding, sm3=clean.sm3, caption=caption[:200], uploaded_by=uploader
+        )
+        photo.file.save(clean.storage_name.rsplit("/", 1)[-1], ContentFile(clean.content), save=False)
+        photo.save()
+        rows.append(photo)
+    record(
+        "enforcement.add_inspection_photos",
+        actor=actor,
+        obj=inspection,
+        after={
+            "photos": [p.sm3 for p in rows],
+            "finding": finding.pk if finding else None,
+            "caption": caption[:200],
+        },
+    )
+    return rows
+
+
 @transaction.atomic
 def confirm_rectified(*, actor: Any, finding: Finding, rectified_on: dt.date) -> Finding:
     """复查: a violation ordered rectified is done (a hidden danger closes through prevention's loop)."""
@@ -263,9 +338,20 @@ def decide_penalty(
     inspection: Inspection | None = None,
     party_id_number: str = "",
     without_permit: bool = False,
+    aggravated_fine: bool = False,
+    agency_misconduct: bool = False,
+    refused_enforcement: bool = False,
 ) -> Penalty:
-    """行政处罚决定: with its disclosure deadline (7 working days)."""
+    """行政处罚决定: with its disclosure deadline (7 working days), and the blacklist grounds it records."""
     from anze.duties.holidays import refresh_calendar
+
+    grounds = without_permit or aggravated_fine or agency_misconduct or refused_enforcement
+    if grounds and (party_kind != PartyKind.UNIT or (enterprise is None and inspection is None)):
+        raise errors.EnforcementError(
+            "失信名单的列入情形只适用于登记在册的单位：请选择企业。", "listing_ground_needs_enterprise"
+        )
+    if aggravated_fine and penalty_type != PenaltyType.FINE:
+        raise errors.EnforcementError("2至5倍罚款须为罚款决定，并写明金额。", "aggravated_fine_not_a_fine")
 
     if penalty_type == PenaltyType.FINE and Decimal(amount) <= 0:
         raise errors.EnforcementError("罚款须写明金额。", "amount_required")
@@ -297,6 +383,9 @@ def decide_penalty(
         amount=Decimal(amount),
         decided_on=decided_on,
         without_permit=without_permit,
+        aggravated_fine=aggravated_fine,
+        agency_misconduct=agency_misconduct,
+        refused_enforcement=refused_enforcement,
         disclosure_due=due,
     )
     penalty.search_text = _search_text(penalty)
@@ -323,6 +412,10 @@ PENALTY_FIELDS = [
     "decided_on",
     "disclosure_due",
     "published_on",
+    "without_permit",
+    "aggravated_fine",
+    "agency_misconduct",
+    "refused_enforcement",
 ]
 
 

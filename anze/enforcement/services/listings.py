@@ -5,7 +5,7 @@ writes one audit event.
 penalties and proposes each listing once per triggering fact (safe to run twice). The department then
 notifies the subject with an objection period (`notify_listing`), and decides in writing after it
 (`decide_listing`): listed for three years, or dismissed. `repair_listing` removes early after at least 12
-months; `restore_listing` undoes a repair found fraudulent; `expire_listings` removes at expiry, which stops
+months, unless a newer listing case against the same unit has arisen since; `restore_listing` undoes a repair found fraudulent; `expire_listings` removes at expiry, which stops
 publication.
 """
 
@@ -15,11 +15,12 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from anze.audit.services import record, snapshot
 from anze.enforcement import errors, listing
-from anze.enforcement.choices import AccidentGrade, ListingStatus, MisreportKind
+from anze.enforcement.choices import AccidentGrade, ListingStatus, MisreportKind, PartyKind
 from anze.enforcement.models import Accident, Listing, Misreport, Penalty
 
 LISTING_FIELDS = [
@@ -50,9 +51,9 @@ def _guard(row: Listing, action: str, label: str) -> None:
 
 def listed_enterprise_ids(enterprises) -> Any:
     """The enterprises among `enterprises` (a queryset) that are on the list now (for the draw's pool)."""
-    return Listing.objects.filter(enterprise__in=enterprises, status=ListingStatus.LISTED).values_list(
-        "enterprise_id", flat=True
-    )
+    return Listing.objects.filter(
+        enterprise__in=enterprises, status=ListingStatus.LISTED, subject_kind=PartyKind.UNIT
+    ).values_list("enterprise_id", flat=True)
 
 
 @transaction.atomic
@@ -72,33 +73,46 @@ def propose_listings(*, actor: Any, today: dt.date | None = None) -> int:
             "pk", "enterprise_id", "grade", "occurred_at"
         )
     ]
+    grounds = Q()
+    for rule in listing.PENALTY_RULES:
+        grounds |= Q(**{rule: True})
     penalties = [
-        listing.PenaltyFact(enterprise, pk, day, True)
-        for pk, enterprise, day in Penalty.objects.filter(
-            enterprise__isnull=False, without_permit=True
-        ).values_list("pk", "enterprise_id", "decided_on")
+        listing.PenaltyFact(
+            row[1],
+            row[0],
+            row[2],
+            frozenset(rule for rule, flag in zip(listing.PENALTY_RULES, row[3:], strict=True) if flag),
+        )
+        for row in Penalty.objects.filter(
+            grounds, enterprise__isnull=False, party_kind=PartyKind.UNIT
+        ).values_list("pk", "enterprise_id", "decided_on", *listing.PENALTY_RULES)
     ]
-    wanted = listing.proposals(accidents, penalties)
-    existing = set(Listing.objects.values_list("enterprise_id", "rule", "fact_key"))
     from anze.enterprises.models import Enterprise
 
+    involved = {f.enterprise for f in accidents} | {f.enterprise for f in penalties}
     places = {
-        pk: (path, unit)
-        for pk, path, unit in Enterprise.objects.filter(pk__in={p.enterprise for p in wanted}).values_list(
-            "pk", "region__path", "supervising_unit_id"
+        pk: (path, unit, principal.strip())
+        for pk, path, unit, principal in Enterprise.objects.filter(pk__in=involved).values_list(
+            "pk", "region__path", "supervising_unit_id", "principal"
         )
     }
+    wanted = listing.proposals(
+        accidents, penalties, frozenset(pk for pk, place in places.items() if place[2])
+    )
+    existing = set(Listing.objects.values_list("enterprise_id", "rule", "fact_key", "subject_kind"))
     rows = [
         Listing(
             enterprise_id=p.enterprise,
             region_path=places[p.enterprise][0],
             supervising_unit_id=places[p.enterprise][1],
+            subject_kind=p.subject,
+            person_name=places[p.enterprise][2] if p.subject == listing.PERSON else "",
             rule=p.rule,
             fact_key=p.fact_key,
             fact_on=p.day,
         )
         for p in wanted
-        if (p.enterprise, p.rule, p.fact_key) not in existing
+        if (p.enterprise, p.rule, p.fact_key, p.subject) not in existing
     ]
     if not rows:
         return 0
@@ -176,6 +190,17 @@ def repair_listing(*, actor: Any, listing_row: Listing, repaired_on: dt.date, re
     earliest = listing.repair_from(row.listed_on)
     if repaired_on < earliest:
         raise errors.EnforcementError(f"列入满12个月（{earliest:%Y-%m-%d}）后方可申请信用修复。", "too_early")
+    newer = (
+        Listing.objects.filter(enterprise_id=row.enterprise_id, fact_on__gt=row.listed_on)
+        .exclude(status=ListingStatus.DISMISSED)
+        .order_by("fact_on")
+        .first()
+    )
+    if newer is not None:
+        raise errors.EnforcementError(
+            f"列入后又有新的列入情形（{newer.fact_on:%Y-%m-%d} {newer.get_rule_display()}），不予信用修复。",
+            "new_case_since_listing",
+        )
     if not reason.strip():
         raise errors.EnforcementError("请写明修复依据。", "reason_required")
     before = _state(row)

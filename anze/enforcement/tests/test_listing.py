@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -31,13 +33,29 @@ accident_facts = st.lists(
     unique_by=lambda f: f.accident,
 )
 penalty_facts = st.lists(
-    st.builds(listing.PenaltyFact, st.integers(1, 4), st.integers(1, 10_000), days, st.booleans()),
+    st.builds(
+        listing.PenaltyFact,
+        st.integers(1, 4),
+        st.integers(1, 10_000),
+        days,
+        st.frozensets(st.sampled_from(listing.PENALTY_RULES)),
+    ),
     max_size=10,
     unique_by=lambda f: f.penalty,
 )
+principals = st.frozensets(st.integers(1, 4))
+PERSON_RULES = {"major_accident", "two_larger_accidents", "concealed_or_false_report", "without_permit"}
 
 
-def oracle(accidents, penalties):
+def oracle(accidents, penalties, with_principal=frozenset()):
+    units = unit_oracle(accidents, penalties)
+    persons = {
+        (e, rule, key, "person") for e, rule, key in units if rule in PERSON_RULES and e in with_principal
+    }
+    return {(e, rule, key, "unit") for e, rule, key in units} | persons
+
+
+def unit_oracle(accidents, penalties):
     found = set()
     for a in accidents:
         if a.grade in (Grade.MAJOR, Grade.ESPECIALLY_MAJOR):
@@ -57,16 +75,20 @@ def oracle(accidents, penalties):
             if earlier_first and b.day >= year_before:
                 found.add((a.enterprise, "two_larger_accidents", f"accident:{a.accident}"))
     for p in penalties:
-        if p.without_permit:
-            found.add((p.enterprise, "without_permit", f"penalty:{p.penalty}"))
+        for rule in ("without_permit", "aggravated_fine", "agency_misconduct", "refused_enforcement"):
+            if rule in p.grounds:
+                found.add((p.enterprise, rule, f"penalty:{p.penalty}"))
     return found
 
 
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # a shared, busy test machine
-@given(accident_facts, penalty_facts)
-def test_rules_match_the_oracle(accidents, penalties):
-    got = {(p.enterprise, p.rule, p.fact_key) for p in listing.proposals(accidents, penalties)}
-    assert got == oracle(accidents, penalties)
+@given(accident_facts, penalty_facts, principals)
+def test_rules_match_the_oracle(accidents, penalties, with_principal):
+    got = {
+        (p.enterprise, p.rule, p.fact_key, p.subject)
+        for p in listing.proposals(accidents, penalties, with_principal)
+    }
+    assert got == oracle(accidents, penalties, with_principal)
 
 
 def test_two_larger_accidents_thirteen_months_apart_do_not_list():
@@ -136,7 +158,7 @@ def listed(alice, org, row, day=dt.date(2026, 3, 2)):
 
 
 def test_repair_after_twelve_months_and_fraud_restores(alice, org, proposed):
-    row = listed(alice, org, proposed)
+    row = listed(alice, org, proposed, day=timezone.localdate())
     with pytest.raises(errors.EnforcementError):
         services.repair_listing(
             actor=alice,
@@ -210,3 +232,129 @@ def test_api_lists_and_notifies(signed_in, alice, org, proposed):
         content_type="application/json",
     )
     assert response.status_code == 400 and response.json()["code"] == "objection_period_running"
+
+
+def test_joint_punishment_is_flagged_wherever_the_enterprise_appears(signed_in, alice, org, proposed):
+    # Given an enterprise on the list and others that are not
+    others = [make_enterprise(org["lanshan"], supervising_unit=org["lanshan_emergency"]) for _ in range(3)]
+    row = listed(alice, org, proposed)
+    c = signed_in(alice)
+    detail = c.get(row.enterprise.get_absolute_url()).content.decode()
+    assert "联合惩戒" in detail and row.get_absolute_url() in detail
+    # Then the enterprise list flags it once, in the same number of queries as with a second one listed
+    page = c.get(reverse("enterprises:enterprise_list")).content.decode()
+    assert page.count(">联合惩戒<") == 1
+    assert "联合惩戒" not in c.get(others[0].get_absolute_url()).content.decode()
+    with CaptureQueriesContext(connection) as one:
+        c.get(reverse("enterprises:enterprise_list"))
+    # When the listing moves to another enterprise and a third one is listed too
+    Listing.objects.filter(pk=row.pk).update(enterprise=others[1])
+    Listing.objects.create(
+        enterprise=others[2],
+        region_path=row.region_path,
+        rule="without_permit",
+        fact_key="penalty:0",
+        fact_on=row.fact_on,
+        status=ListingStatus.LISTED,
+        listed_on=row.listed_on,
+        expires_on=row.expires_on,
+    )
+    with CaptureQueriesContext(connection) as two:
+        page = c.get(reverse("enterprises:enterprise_list")).content.decode()
+    assert page.count(">联合惩戒<") == 2 and len(two) == len(one)
+    # And expiry takes the flag away
+    services.expire_listings(now=timezone.make_aware(dt.datetime.combine(row.expires_on, dt.time(8))))
+    assert "联合惩戒" not in c.get(others[1].get_absolute_url()).content.decode()
+
+
+def penalty_with(alice, org, enterprise, number, **overrides):
+    fields = dict(
+        decision_number=f"（临）应急罚〔2026〕{number}号",
+        department=org["city_emergency"],
+        party_kind="unit",
+        party_name=enterprise.name,
+        facts="违法事实",
+        legal_basis="《安全生产法》第一百一十四条",
+        penalty_type="fine",
+        amount=3_000_000,
+        decided_on=dt.date(2026, 3, 2),
+        enterprise=enterprise,
+    )
+    fields.update(overrides)
+    return services.decide_penalty(actor=alice, **fields)
+
+
+def test_penalty_grounds_propose_the_unit_and_its_principal_where_the_rule_names_them(alice, org):
+    # Given a unit fined 2–5 times, an agency's false report, a refusal to pay, and operating without a permit
+    units = [make_enterprise(org["lanshan"], supervising_unit=org["lanshan_emergency"]) for _ in range(4)]
+    for unit in units:
+        unit.principal = "张三丰"
+        unit.save(update_fields=["principal"])
+    penalty_with(alice, org, units[0], 1, aggravated_fine=True)
+    penalty_with(alice, org, units[1], 2, agency_misconduct=True)
+    penalty_with(alice, org, units[2], 3, refused_enforcement=True)
+    penalty_with(alice, org, units[3], 4, without_permit=True)
+    # When the rules run
+    assert services.propose_listings(actor=alice) == 5
+    # Then each unit is proposed, and for operating without a permit its 主要负责人 too
+    got = {(row.enterprise_id, row.rule, row.subject_kind) for row in Listing.objects.all()}
+    assert got == {
+        (units[0].pk, "aggravated_fine", "unit"),
+        (units[1].pk, "agency_misconduct", "unit"),
+        (units[2].pk, "refused_enforcement", "unit"),
+        (units[3].pk, "without_permit", "unit"),
+        (units[3].pk, "without_permit", "person"),
+    }
+    person = Listing.objects.get(subject_kind="person")
+    assert person.person_name == "张三丰" and "张三丰" in person.subject
+
+
+def test_a_ground_needs_a_registered_unit_and_a_multiple_fine_is_a_fine(alice, org, lanshan_enterprise):
+    with pytest.raises(errors.EnforcementError) as refused:
+        penalty_with(
+            alice, org, lanshan_enterprise, 5, aggravated_fine=True, penalty_type="warning", amount=0
+        )
+    assert refused.value.code == "aggravated_fine_not_a_fine"
+    with pytest.raises(errors.EnforcementError) as refused:
+        services.decide_penalty(
+            actor=alice,
+            decision_number="（临）应急罚〔2026〕6号",
+            department=org["city_emergency"],
+            party_kind="person",
+            party_name="李四",
+            facts="违法事实",
+            legal_basis="《安全生产法》",
+            penalty_type="fine",
+            amount=1000,
+            decided_on=dt.date(2026, 3, 2),
+            county=org["lanshan"],
+            refused_enforcement=True,
+        )
+    assert refused.value.code == "listing_ground_needs_enterprise"
+
+
+def test_a_listed_person_is_masked_in_public_and_the_unit_alone_is_flagged(client, alice, org):
+    unit = make_enterprise(org["lanshan"], supervising_unit=org["lanshan_emergency"], name="兰山烟花")
+    unit.principal = "王小明"
+    unit.save(update_fields=["principal"])
+    penalty_with(alice, org, unit, 7, without_permit=True)
+    services.propose_listings(actor=alice)
+    for row in Listing.objects.all():
+        listed(alice, org, row)
+    body = client.get(reverse("enforcement_public:listing_list")).content.decode()
+    assert "王**（兰山烟花主要负责人）" in body and "王小明" not in body
+    # The draw's pool counts the unit once, not its principal's listing
+    assert list(services.listed_enterprise_ids(type(unit).objects.all())) == [unit.pk]
+
+
+def test_no_repair_when_a_newer_case_arose_since_the_listing(alice, org, proposed):
+    row = listed(alice, org, proposed, day=timezone.localdate())
+    later = penalty_with(alice, org, row.enterprise, 8, refused_enforcement=True)
+    later.decided_on = row.listed_on + dt.timedelta(days=40)
+    later.save(update_fields=["decided_on"])
+    services.propose_listings(actor=alice)
+    with pytest.raises(errors.EnforcementError) as refused:
+        services.repair_listing(
+            actor=alice, listing_row=row, repaired_on=listing.repair_from(row.listed_on), reason="整改到位"
+        )
+    assert refused.value.code == "new_case_since_listing" and "拒不履行" in refused.value.message_zh

@@ -74,3 +74,18 @@ def test_the_demo_step_loads_once(lanshan_enterprise, luozhuang_enterprise):
     assert MonitoringPoint.objects.count() == 12
     assert Alarm.objects.filter(kind="offline").exists()
     assert Alarm.objects.filter(kind="limit").exists()
+
+
+def test_the_demo_fleet_shows_each_vehicle_rule(org, lanshan_enterprise, luozhuang_enterprise):
+    from anze.monitoring.demo import load_vehicles
+    from anze.monitoring.models import Vehicle, VehicleAlarm
+    from anze.prevention.tests.factories import make_enterprise, make_industry
+
+    make_enterprise(org["lanshan"], name="临沂顺达危货运输有限公司", industry=make_industry("5430", "道路危险货物运输"))
+    now = dt.datetime(2026, 12, 1, 6, 0, tzinfo=dt.UTC)  # 14:00 in Linyi: the day limits apply
+    load_vehicles(stdout=io.StringIO(), now=now)
+    load_vehicles(stdout=io.StringIO(), now=now)
+
+    assert Vehicle.objects.count() == 6
+    assert set(VehicleAlarm.objects.filter(is_active=True).values_list("rule", flat=True)) == {
+        "overspeed", "fatigue", "offline"}  # fmt: skip

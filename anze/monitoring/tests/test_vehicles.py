@@ -68,7 +68,7 @@ def test_overspeed_raises_one_alarm_that_tells_the_company_then_the_transport_de
         for i, speed in enumerate(("58", "72", "75", "74", "70")):
             session.handle(frame("13912345678", T0 + dt.timedelta(seconds=20 * i), speed, serial=i))
     # JT/T 808 does not say the road: a dangerous-goods vehicle gets the expressway limit (80), not 60
-    
+
     assert not VehicleAlarm.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
         for i, speed in enumerate(("85", "88", "86")):

@@ -176,7 +176,10 @@ class PersonSerializer(_ServiceSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_current_posts(self, person: Person) -> list[str]:
-        return [f"{h.post.unit}{h.post}" for h in person.current_holdings]
+        holdings = getattr(person, "current_holdings", None)  # prefetched for lists; read after a change
+        if holdings is None:
+            holdings = person.holdings.filter(ended_on__isnull=True).select_related("post__unit")
+        return [f"{h.post.unit}{h.post}" for h in holdings]
 
     def create(self, validated_data: dict[str, Any]) -> Person:
         return _call(services.create_person, actor=self.actor, **validated_data)

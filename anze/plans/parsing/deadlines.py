@@ -29,7 +29,7 @@ def to_int(token: str) -> int | None:
     """Read an Arabic or Chinese numeral up to 99: 12, 十二, 两, 二十一."""
     if token.isdigit():
         return int(token)
-    if not token or any(c not in _CN and c != "十" for c in token):
+    if not token or any(c not in _CN and c != "十" for c in token) or token.count("十") > 1:
         return None
     if "十" not in token:
         return _CN[token] if len(token) == 1 else None

@@ -12,7 +12,7 @@ class CaseSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     unit = serializers.UUIDField(source="unit.public_id", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
-    clause_key = serializers.CharField(source="clause.key", read_only=True, default=None)
+    clause_key = serializers.CharField(source="clause.key", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Case
@@ -107,7 +107,7 @@ class NoticeSerializer(serializers.Serializer):
 
 class NotificationSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
-    case = serializers.UUIDField(source="case.public_id", read_only=True, default=None)
+    case = serializers.UUIDField(source="case.public_id", read_only=True, default=None, allow_null=True)
     notice = serializers.SerializerMethodField()
 
     class Meta:

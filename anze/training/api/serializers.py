@@ -41,7 +41,7 @@ class AttemptSerializer(serializers.ModelSerializer):
     sitting = serializers.UUIDField(source="sitting.public_id", read_only=True)
     candidate = serializers.CharField(source="candidate.name", read_only=True)
     post = serializers.CharField(source="candidate.post", read_only=True)
-    enterprise = serializers.UUIDField(source="candidate.enterprise.public_id", read_only=True, default=None)
+    enterprise = serializers.UUIDField(source="candidate.enterprise.public_id", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Attempt
