@@ -28,3 +28,10 @@ class IneligibleError(AssessmentError):
 
     code = "vetoed"
     http_status = 409
+
+
+class NotAllowedError(AssessmentError):
+    """The actor's role or area does not cover the action on this record."""
+
+    code = "not_allowed"
+    http_status = 403

@@ -23,6 +23,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anze.assessment.choices import BodyKind
@@ -287,6 +288,57 @@ def accidents(bodies: list[Any], period: Period) -> dict[int, dict[str, Any]]:
     return found
 
 
+# -- monitoring: the on-line rate of the body's monitoring points -------------------------------------------
+
+# The on-line rate is read over the last days of the count: "reported at least once" over a whole year says
+# nothing about a point that was silent for months.
+ONLINE_DAYS = 30
+
+
+def online_window(period: Period) -> Any:
+    """The 30 days up to the end of the count (the day the data is read, at most the window's end)."""
+    from anze.monitoring import online
+
+    last = min(period.as_of, period.window_end)
+    end = timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=1), dt.time()))
+    return online.Window(end - dt.timedelta(days=ONLINE_DAYS), end)
+
+
+@provider("monitoring.online_rate", _("重大危险源监测数据在线率"), "%")
+def online_rate(bodies: list[Any], period: Period) -> dict[int, dict[str, Any]]:
+    """Monitoring points that reported at least once in the 30 days up to the end of the count ÷ the points in
+    service then (`anze.monitoring.online`), of the enterprises in the county, under the supervising
+    department, or of the state enterprise: one grouped query per attribution."""
+    from anze.monitoring import services as monitoring
+    from anze.monitoring.models import MonitoringPoint
+
+    window = online_window(period)
+    days = f"{timezone.localtime(window.start):%m-%d}至{timezone.localtime(window.end) - dt.timedelta(days=1):%m-%d}"
+    found: dict[int, dict[str, Any]] = {}
+    attributions = (
+        (BodyKind.COUNTY, "region_id", "enterprise__county_id"),
+        (BodyKind.DEPARTMENT, "unit_id", "enterprise__supervising_unit_id"),
+        (BodyKind.STATE_ENTERPRISE, "enterprise_id", "enterprise_id"),
+    )
+    for kind, attr, column in attributions:
+        index = _index_attr(bodies, kind, attr)
+        if not index:
+            continue
+        points = MonitoringPoint.objects.filter(**{f"{column}__in": list(index)})
+        for key, count in monitoring.online_counts(points, window, group_by=column).items():
+            if not count.expected:
+                continue
+            for body in index[key]:
+                found[body.pk] = {
+                    "value": str(count.percent()),
+                    "numerator": count.reporting,
+                    "denominator": count.expected,
+                    "label": f"{days}上报{count.reporting}个 / 应上报{count.expected}个监测点",
+                    "url": reverse("monitoring:online_rate"),
+                }
+    return found  # fmt: skip
+
+
 # -- the facts the veto rules read ---------------------------------------------------------------------------
 
 
@@ -330,7 +382,7 @@ def accident_facts(bodies: list[Any], period: Period) -> dict[int, list[dict[str
         fact = {
             "title": row["title"],
             "grade": row["grade"],
-            "on": row["occurred_at"].date().isoformat(),
+            "on": timezone.localtime(row["occurred_at"]).date().isoformat(),
             "url": reverse("enforcement:accident_detail", args=[row["public_id"]]),
         }
         for body in _attribute(row, counties, departments, enterprises):

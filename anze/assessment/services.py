@@ -18,7 +18,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -37,7 +37,8 @@ from anze.assessment.models import (
     VetoRule,
     VetoRuleSet,
 )
-from anze.audit.services import record, snapshot
+from anze.audit.services import record, record_standalone, snapshot
+from anze.core.restrict import scope_q
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,72 @@ def _user(actor: Any) -> Any:
 
 def _notify(kind: str, obj: Any) -> None:
     transaction.on_commit(lambda: logger.info("notify %s %s", kind, obj.public_id))
+
+
+# -- who may ----------------------------------------------------------------------------------------------------
+
+
+def _is_person(actor: Any) -> bool:
+    return actor is not None and not isinstance(actor, str) and getattr(actor, "is_authenticated", False)
+
+
+def may(actor: Any, model: Any, action: str, obj: Any = None) -> bool:
+    """Whether the actor's scope covers `action` on `obj` (or on the model at all); the system always may."""
+    if not _is_person(actor):
+        return True
+    if obj is None:
+        return scope_q(model, actor, action) is not None
+    return model.objects.restrict(actor, action).filter(pk=obj.pk).exists()
+
+
+def covers(actor: Any, model: Any, action: str, *, region, unit=None) -> bool:
+    """Whether a new row of `model` placed in `region` (and `unit`) would be inside the actor's scope."""
+    from anze.accounts.roles import actions_for
+
+    if not _is_person(actor) or actor.is_superuser:
+        return True
+    for assignment in actor.active_assignments():
+        if action not in actions_for(assignment.role, model.scope.roles):
+            continue
+        if assignment.region_id and region.path.startswith(assignment.region.path):
+            return True
+        if assignment.unit_id and unit is not None and assignment.unit_id == unit.pk:
+            return True
+    return False
+
+
+def may_write_for(actor: Any, body: AssessedBody) -> bool:
+    """Self-assessment and appeals: the body's own unit, or the office over its region."""
+    return covers(actor, Entry, "add", region=body.unit.region, unit=body.unit)
+
+
+def may_review(actor: Any, scheme: Scheme) -> bool:
+    """Reviewing entries and deciding appeals: the office that runs the scheme."""
+    return may(actor, Scheme, "change", scheme)
+
+
+SHOWN = (RunStatus.PUBLISHED, RunStatus.SUPERSEDED)
+
+
+def readable(queryset: Any, user: Any, run: str = "") -> Any:
+    """Drafts are the office's: a user who may not change a run reads only published and corrected ones.
+    `run` is the lookup from the queryset's model to its Run ("" for Run itself, "run", "result__run")."""
+    prefix = f"{run}__" if run else ""
+    changeable = Run.objects.restrict(user, "change").values("pk")
+    return queryset.filter(
+        Q(**{f"{prefix}status__in": list(SHOWN)}) | Q(**{f"{run or 'pk'}__in": changeable})
+    )
+
+
+def _require(allowed: bool, message: str = "您无权执行此操作。") -> None:
+    if not allowed:
+        raise errors.NotAllowedError(message)
+
+
+def _not_own(actor: Any, author_id: int | None, message: str) -> None:
+    """Who wrote a record does not also judge it."""
+    if _is_person(actor) and author_id is not None and author_id == actor.pk:
+        raise errors.NotAllowedError(message)
 
 
 # -- schemes and rule sets -------------------------------------------------------------------------------------
@@ -67,6 +134,7 @@ def create_scheme(
     basis: str = "",
 ) -> Scheme:
     """考核方案: a new scheme for a region's year (version 1, or the next version when one exists)."""
+    _require(covers(actor, Scheme, "add", region=region))
     if not name.strip():
         raise errors.AssessmentError("请填写方案名称。", "name_required")
     if veto_rule_set is not None and (veto_rule_set.year != year):
@@ -93,6 +161,7 @@ def create_scheme(
 @transaction.atomic
 def add_body(*, actor: Any, scheme: Scheme, kind: str, unit, enterprise=None, committee=None, order: int = 0):
     """被考核对象: a body the scheme assesses."""
+    _require(may(actor, Scheme, "change", scheme))
     if scheme.runs.filter(status__in=[RunStatus.PUBLISHED, RunStatus.SUPERSEDED]).exists():
         raise errors.TransitionError(
             "方案已发布考核结果，请修订方案（新版本）后再调整考核对象。", "scheme_published"
@@ -111,6 +180,7 @@ def add_body(*, actor: Any, scheme: Scheme, kind: str, unit, enterprise=None, co
 @transaction.atomic
 def add_item(*, actor: Any, scheme: Scheme, key: str, title: str, points, method: str, **fields: Any) -> Item:
     """考核项目: points and how they are scored; a fact-based item names a registered fact."""
+    _require(may(actor, Scheme, "change", scheme))
     if scheme.runs.filter(status__in=[RunStatus.PUBLISHED, RunStatus.SUPERSEDED]).exists():
         raise errors.TransitionError(
             "方案已发布考核结果，请修订方案（新版本）后再调整考核项目。", "scheme_published"
@@ -135,6 +205,7 @@ def add_item(*, actor: Any, scheme: Scheme, key: str, title: str, points, method
 @transaction.atomic
 def revise_scheme(*, actor: Any, scheme: Scheme, reason: str) -> Scheme:
     """A new version of a scheme with the same bodies and items, to change after results were published."""
+    _require(may(actor, Scheme, "change", scheme))
     if not reason.strip():
         raise errors.AssessmentError("请说明修订理由。", "reason_required")
     latest = Scheme.objects.filter(region=scheme.region, year=scheme.year).aggregate(n=Max("version"))["n"]
@@ -169,6 +240,7 @@ def create_rule_set(
     *, actor: Any, region, year: int, name: str, window_start: dt.date, window_end: dt.date, basis: str = ""
 ) -> VetoRuleSet:
     """一票否决规则集 for a region's year, with its counting window."""
+    _require(covers(actor, VetoRuleSet, "add", region=region))
     if window_end <= window_start:
         raise errors.AssessmentError("统计期止须晚于统计期起。", "window_order")
     latest = VetoRuleSet.objects.filter(region=region, year=year).aggregate(n=Max("version"))["n"] or 0
@@ -186,6 +258,14 @@ def add_rule(
     kinds: list[str] | None = None, grade: str = "general", at_least: int = 1,
 ) -> VetoRule:  # fmt: skip
     """否决情形: a condition, the body kinds it applies to and its outcome (否决 or 黄牌)."""
+    _require(may(actor, VetoRuleSet, "change", rule_set))
+    frozen = Run.objects.filter(
+        scheme__veto_rule_set=rule_set, status__in=[RunStatus.PUBLISHED, RunStatus.SUPERSEDED]
+    )
+    if frozen.exists():
+        raise errors.TransitionError(
+            "使用本规则集的考核结果已发布，请新建规则集（新版本）后再增加否决情形。", "rule_set_published"
+        )
     order = (rule_set.rules.aggregate(n=Max("order"))["n"] or 0) + 1
     rule = VetoRule(
         rule_set=rule_set, order=order, key=key, title=title, condition=condition, outcome=outcome,
@@ -205,6 +285,7 @@ def submit_entry(
     *, actor: Any, body: AssessedBody, item: Item, score, note: str, evidence=None, now: dt.datetime | None = None
 ) -> Entry:  # fmt: skip
     """自评: the body's score for an item with its explanation and evidence; resubmitting a returned one."""
+    _require(may_write_for(actor, body), "只有被考核单位本身或其上级安委办可以填报自评。")
     now = now or timezone.now()
     if item.scheme_id != body.scheme_id:
         raise errors.AssessmentError("该项目不属于本对象的考核方案。", "item_scheme")
@@ -217,6 +298,9 @@ def submit_entry(
         existing = Entry.objects.filter(body=body, item=item).exclude(evidence="").exists()
         if not existing:
             raise errors.AssessmentError("填报评分的项目须上传佐证材料。", "evidence_required")
+    # The body's row is locked first, so two first submissions of an item wait for each other instead of
+    # both inserting (the second then finds the first's entry and resubmits it).
+    AssessedBody.objects.select_for_update().filter(pk=body.pk).first()
     entry = Entry.objects.select_for_update().filter(body=body, item=item).first()
     before = snapshot(entry, ["score", "note", "status"]) if entry else None
     if entry is None:
@@ -228,7 +312,13 @@ def submit_entry(
     entry.reviewed_by, entry.reviewed_at, entry.review_note = None, None, ""
     if evidence is not None:
         entry.evidence = evidence
-    entry.save()
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError as exc:
+        raise errors.TransitionError(
+            "该项自评刚由他人报送，请刷新页面后查看并再次提交。", "entry_raced"
+        ) from exc
     record(
         "assessment.submit_entry",
         actor=actor,
@@ -245,7 +335,9 @@ def review_entry(
     *, actor: Any, entry: Entry, accept: bool, note: str = "", now: dt.datetime | None = None
 ) -> Entry:
     """审核自评: accept (a hand-entered item then scores it) or return it with the reason."""
-    entry = Entry.objects.select_for_update().get(pk=entry.pk)
+    entry = Entry.objects.select_for_update().select_related("body__scheme").get(pk=entry.pk)
+    _require(may_review(actor, entry.body.scheme), "只有组织考核的安委办可以审核自评。")
+    _not_own(actor, entry.submitted_by_id, "不能审核自己报送的自评，请由另一名工作人员审核。")
     if not entry.status_choice.can_review():
         raise errors.TransitionError("该项自评不在待审核状态。", "entry_not_submitted")
     if not accept and not note.strip():
@@ -497,6 +589,7 @@ def _summary(run: Run) -> dict[str, Any]:
 @transaction.atomic
 def compute_results(*, actor: Any, scheme: Scheme, as_of: dt.date | None = None) -> Run:
     """计算考核结果: a draft from the facts on record now (an existing draft is recomputed in place)."""
+    _require(may(actor, Scheme, "change", scheme))
     scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
     as_of = as_of or timezone.localdate()
     if scheme.runs.filter(status=RunStatus.PUBLISHED).exists():
@@ -522,6 +615,7 @@ def compute_results(*, actor: Any, scheme: Scheme, as_of: dt.date | None = None)
 @transaction.atomic
 def publish_results(*, actor: Any, run: Run, today: dt.date | None = None) -> Run:
     """发布: the draft is frozen (its facts kept with it) and the appeal period opens."""
+    _require(may(actor, Run, "change", run))
     today = today or timezone.localdate()
     claimed = Run.objects.filter(pk=run.pk, status=RunStatus.DRAFT).update(
         status=RunStatus.PUBLISHED,
@@ -541,6 +635,7 @@ def publish_results(*, actor: Any, run: Run, today: dt.date | None = None) -> Ru
 def correct_results(*, actor: Any, run: Run, reason: str, as_of: dt.date | None = None) -> Run:
     """更正: a new published version, computed from the facts on record now and the upheld appeals, with its
     reason; the version it corrects stays readable as 已更正."""
+    _require(may(actor, Run, "change", run))
     if not reason.strip():
         raise errors.AssessmentError("更正须写明理由。", "reason_required")
     claimed = Run.objects.filter(pk=run.pk, status=RunStatus.PUBLISHED).update(status=RunStatus.SUPERSEDED)
@@ -587,6 +682,7 @@ def file_appeal(
     *, actor: Any, result: BodyResult, reason: str, item: Item | None = None, now: dt.datetime | None = None
 ) -> Appeal:  # fmt: skip
     """申诉: against a published result or one of its items, before the appeal deadline."""
+    _require(may_write_for(actor, result.body), "只有被考核单位本身或其上级安委办可以申诉。")
     now = now or timezone.now()
     run = result.run
     if not run.status_choice.can_appeal():
@@ -597,6 +693,8 @@ def file_appeal(
         raise errors.AssessmentError("请写明申诉理由和依据。", "reason_required")
     if item is not None and item.scheme_id != run.scheme_id:
         raise errors.AssessmentError("该项目不属于本考核方案。", "item_scheme")
+    # The result's row is locked first, so two appeals filed at once cannot both find none pending.
+    BodyResult.objects.select_for_update().filter(pk=result.pk).first()
     if Appeal.objects.filter(result=result, item=item, status=AppealStatus.FILED).exists():
         raise errors.AssessmentError("该事项已有待裁定的申诉。", "appeal_pending")
     appeal = Appeal.objects.create(
@@ -617,7 +715,13 @@ def decide_appeal(
     *, actor: Any, appeal: Appeal, upheld: bool, decision: str, adjusted_score=None, now: dt.datetime | None = None
 ) -> Appeal:  # fmt: skip
     """裁定申诉: upheld (optionally with the item's new score, applied by the next correction) or rejected."""
-    appeal = Appeal.objects.select_for_update(of=("self",)).select_related("item").get(pk=appeal.pk)
+    appeal = (
+        Appeal.objects.select_for_update(of=("self",))
+        .select_related("item", "result__run__scheme")
+        .get(pk=appeal.pk)
+    )
+    _require(may_review(actor, appeal.result.run.scheme), "只有组织考核的安委办可以裁定申诉。")
+    _not_own(actor, appeal.filed_by_id, "不能裁定自己提出的申诉，请由另一名工作人员裁定。")
     if not appeal.status_choice.can_decide():
         raise errors.TransitionError("该申诉已裁定。", "decided")
     if not decision.strip():
@@ -667,17 +771,27 @@ def ineligibility(*, region, year: int, unit=None, person=None) -> str | None:
     return None
 
 
-@transaction.atomic
 def record_award(*, actor: Any, region, year: int, title: str, unit=None, person=None) -> Award:
-    """评先树优: records a nomination, refused for a body vetoed that year and for its named leaders."""
+    """评先树优: records a nomination, refused for a body vetoed that year and for its named leaders. A refusal
+    is kept in the audit log in a transaction of its own (the nomination's is rolled back)."""
+    try:
+        return _record_award(actor=actor, region=region, year=year, title=title, unit=unit, person=person)
+    except errors.IneligibleError as exc:
+        record_standalone("assessment.record_award", actor=actor, obj=region, success=False,
+                          reason=exc.message_zh,
+                          after={"title": title, "unit": str(unit or ""), "person": str(person or "")})  # fmt: skip
+        raise
+
+
+@transaction.atomic
+def _record_award(*, actor: Any, region, year: int, title: str, unit=None, person=None) -> Award:
+    _require(covers(actor, Award, "add", region=region), "只有本区划的安委办可以记录评先树优。")
     if (unit is None) == (person is None):
         raise errors.AssessmentError("请选择一个单位或一名个人。", "nominee_required")
     if not title.strip():
         raise errors.AssessmentError("请填写荣誉名称。", "title_required")
     reason = ineligibility(region=region, year=year, unit=unit, person=person)
     if reason:
-        record("assessment.record_award", actor=actor, obj=region, success=False, reason=reason,
-               after={"title": title, "unit": str(unit or ""), "person": str(person or "")})  # fmt: skip
         raise errors.IneligibleError(reason)
     award = Award.objects.create(
         region=region, year=year, title=title.strip(), unit=unit, person=person, recorded_by=_user(actor)

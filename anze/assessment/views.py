@@ -91,7 +91,8 @@ def index(request: HttpRequest) -> HttpResponse:
     schemes = Scheme.objects.restrict(request.user, "view").select_related("region", "veto_rule_set")
     schemes = list(schemes.order_by("-year", "region__path", "-version")[:50])
     runs = {}
-    for run in Run.objects.filter(scheme__in=schemes).exclude(status=RunStatus.SUPERSEDED).order_by("number"):
+    visible = services.readable(Run.objects.filter(scheme__in=schemes), request.user)
+    for run in visible.exclude(status=RunStatus.SUPERSEDED).order_by("number"):
         runs[run.scheme_id] = run
     rows = [{"scheme": s, "run": runs.get(s.pk)} for s in schemes]
     return render(request, "assessment/index.html", {"rows": rows})
@@ -108,7 +109,7 @@ def scheme_detail(request: HttpRequest, public_id) -> HttpResponse:
         "items": scheme.items.order_by("order"),
         "bodies": scheme.bodies.select_related("unit", "committee", "enterprise").order_by("kind", "order"),
         "rules": scheme.veto_rule_set.rules.order_by("order") if scheme.veto_rule_set_id else [],
-        "runs": scheme.runs.order_by("-number"),
+        "runs": services.readable(scheme.runs.all(), request.user).order_by("-number"),
         "may_change": _may(Scheme, request.user, "change", scheme.pk),
     }
     return render(request, "assessment/scheme_detail.html", context)
@@ -133,7 +134,10 @@ def scheme_compute(request: HttpRequest, public_id) -> HttpResponse:
 def run_detail(request: HttpRequest, public_id) -> HttpResponse:
     """The year's results: cards, charts, the ranked table with last year, the leaders' roll-up."""
     run = get_restricted_or_404(
-        Run.objects.select_related("scheme", "scheme__region"), request.user, "view", public_id=public_id
+        services.readable(Run.objects.select_related("scheme", "scheme__region"), request.user),
+        request.user,
+        "view",
+        public_id=public_id,
     )
     scoped = BodyResult.objects.restrict(request.user, "view").filter(run=run)
     filters = BodyResultFilterSet(request.GET, queryset=scoped)
@@ -197,7 +201,11 @@ def result_detail(request: HttpRequest, public_id) -> HttpResponse:
     """Why a body scored what it did: each item's rule, value and facts; each veto's rule and facts; the
     body's self-assessment beside the office's score; appeals."""
     result = get_restricted_or_404(
-        BodyResult.objects.select_related("run", "run__scheme", "body__unit__region", "body__committee"),
+        services.readable(
+            BodyResult.objects.select_related("run", "run__scheme", "body__unit__region", "body__committee"),
+            request.user,
+            "run",
+        ),
         request.user,
         "view",
         public_id=public_id,
@@ -218,24 +226,10 @@ def result_detail(request: HttpRequest, public_id) -> HttpResponse:
         "reproducible": reproducible,
         "appeals": result.appeals.select_related("item").order_by("-filed_at"),
         "appeal_form": forms.AppealForm(items=run.scheme.items.order_by("order"))
-        if run.status_choice.can_appeal() and _acts_for(request.user, result.body)
+        if run.status_choice.can_appeal() and services.may_write_for(request.user, result.body)
         else None,
     }
     return render(request, "assessment/result_detail.html", context)  # fmt: skip
-
-
-def _acts_for(user, body: AssessedBody) -> bool:
-    """Who may write for a body (self-assessment, appeal): its own unit's users, or the office over it."""
-    from anze.accounts.roles import Role
-
-    if user.is_superuser:
-        return True
-    for a in user.active_assignments():
-        if a.role == Role.UNIT and a.unit_id == body.unit_id:
-            return True
-        if a.role == Role.OFFICE and a.region_id and body.unit.region.path.startswith(a.region.path):
-            return True
-    return False
 
 
 @declare("add")
@@ -248,7 +242,7 @@ def result_appeal(request: HttpRequest, public_id) -> HttpResponse:
         "view",
         public_id=public_id,
     )
-    if not _acts_for(request.user, result.body):
+    if not services.may_write_for(request.user, result.body):
         raise Http404
     form = forms.AppealForm(request.POST, items=result.run.scheme.items.all())
     if not form.is_valid():
@@ -284,7 +278,7 @@ def body_entries(request: HttpRequest, public_id) -> HttpResponse:
         .select_related("item")
         .order_by("item__order")
     )
-    may_submit = _acts_for(request.user, body)
+    may_submit = services.may_write_for(request.user, body)
     form = None
     if may_submit:
         form = forms.EntryForm(
@@ -312,18 +306,9 @@ def body_entries(request: HttpRequest, public_id) -> HttpResponse:
         "body": body,
         "entries": entries,
         "form": form,
-        "review_form": forms.ReviewForm() if _may_review(request.user, body) else None,
+        "review_form": forms.ReviewForm() if services.may_review(request.user, body.scheme) else None,
     }
     return render(request, "assessment/body_entries.html", context)  # fmt: skip
-
-
-def _may_review(user, body: AssessedBody) -> bool:
-    from anze.accounts.roles import Role
-
-    return user.is_superuser or any(
-        a.role == Role.OFFICE and a.region_id and body.unit.region.path.startswith(a.region.path)
-        for a in user.active_assignments()
-    )
 
 
 @declare("change")
@@ -331,9 +316,12 @@ def _may_review(user, body: AssessedBody) -> bool:
 @require_POST
 def entry_review(request: HttpRequest, public_id) -> HttpResponse:
     entry = get_restricted_or_404(
-        Entry.objects.select_related("body__unit__region"), request.user, "view", public_id=public_id
+        Entry.objects.select_related("body__unit__region", "body__scheme"),
+        request.user,
+        "view",
+        public_id=public_id,
     )
-    if not _may_review(request.user, entry.body):
+    if not services.may_review(request.user, entry.body.scheme):
         raise Http404
     form = forms.ReviewForm(request.POST)
     if form.is_valid():
@@ -378,7 +366,9 @@ def appeal_detail(request: HttpRequest, public_id) -> HttpResponse:
         "view",
         public_id=public_id,
     )
-    may_decide = appeal.status_choice.can_decide() and _may_review(request.user, appeal.result.body)
+    may_decide = appeal.status_choice.can_decide() and services.may_review(
+        request.user, appeal.result.run.scheme
+    )
     form = forms.DecideAppealForm(request.POST or None) if may_decide else None
     if request.method == "POST":
         if form is None:
@@ -460,6 +450,4 @@ def _office_region(user):
 
 
 def _may_record_award(user) -> bool:
-    from anze.accounts.roles import Role
-
-    return user.is_superuser or any(a.role == Role.OFFICE for a in user.active_assignments())
+    return services.may(user, Award, "add")

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from anze.assessment import exports
+from anze.assessment import exports, services
 from anze.assessment.choices import RunStatus
 from anze.assessment.models import BodyResult, Run
 from anze.core.permissions import declare
@@ -29,7 +29,10 @@ def _results(request: HttpRequest, run: Run) -> list[BodyResult]:
 @login_required
 def run_xlsx(request: HttpRequest, public_id) -> HttpResponse:
     run = get_restricted_or_404(
-        Run.objects.select_related("scheme"), request.user, "view", public_id=public_id
+        services.readable(Run.objects.select_related("scheme"), request.user),
+        request.user,
+        "view",
+        public_id=public_id,
     )
     content = exports.results_xlsx(run, _results(request, run))
     return _download(content, exports.XLSX_TYPE, f"assessment-{run.scheme.year}-v{run.number}.xlsx")
@@ -39,7 +42,10 @@ def run_xlsx(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 def run_docx(request: HttpRequest, public_id) -> HttpResponse:
     run = get_restricted_or_404(
-        Run.objects.select_related("scheme"), request.user, "view", public_id=public_id
+        services.readable(Run.objects.select_related("scheme"), request.user),
+        request.user,
+        "view",
+        public_id=public_id,
     )
     issuer = (
         "临沂市安全生产委员会办公室"

@@ -40,7 +40,7 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
 
     def get_queryset(self):
         return (
-            Run.objects.restrict(self.request.user, "view")
+            services.readable(Run.objects.restrict(self.request.user, "view"), self.request.user)
             .select_related("scheme")
             .order_by("-scheme__year", "-number")
         )
@@ -102,7 +102,9 @@ class BodyResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def get_queryset(self):
         return (
-            BodyResult.objects.restrict(self.request.user, "view")
+            services.readable(
+                BodyResult.objects.restrict(self.request.user, "view"), self.request.user, "run"
+            )
             .select_related("run", "body__unit", "body__committee")
             .order_by("run_id", "rank", "id")
         )

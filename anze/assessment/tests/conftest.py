@@ -14,6 +14,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from anze.accounts.roles import Role
 from anze.assessment import services
 from anze.assessment.choices import BodyKind, ScoringMethod, VetoCondition, VetoOutcome
 
@@ -91,7 +92,7 @@ def make_scheme(actor, org, rule_set):
 
 
 @pytest.fixture
-def year(org, alice, charlie, bob, early_2025):
+def year(org, alice, charlie, early_2025):
     """The scheme, the rule set and the year's facts, recorded through each app's services."""
     from anze.duties import services as duties
     from anze.duties.models import Occurrence
@@ -171,8 +172,13 @@ def year(org, alice, charlie, bob, early_2025):
     items = {i.key: i for i in scheme.items.all()}
     bodies = {b.unit_id: b for b in scheme.bodies.all()}
     lanshan = bodies[org["lanshan_gov"].pk]
+    from conftest import make_user
+
+    clerk = make_user(
+        "lanshan_clerk", (Role.UNIT, {"unit": org["lanshan_gov"]}), display_name="兰山区政府 办事员"
+    )
     entry = services.submit_entry(
-        actor=bob, body=lanshan, item=items["D"], score=18, note="专题询问满意度较高。", evidence=evidence()
+        actor=clerk, body=lanshan, item=items["D"], score=18, note="专题询问满意度较高。", evidence=evidence()
     )
     services.review_entry(actor=alice, entry=entry, accept=True)
     services.submit_entry(

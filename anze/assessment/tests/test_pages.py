@@ -54,7 +54,8 @@ def test_the_office_pages_render_with_charts_what_if_and_exports(run, year, alic
     assert "关于2025年度安全生产工作考核结果的通报" in text and "罗庄某厂中毒事故" in text
 
 
-def test_a_unit_sees_its_own_result_and_not_another(run, charlie, signed_in):
+def test_a_unit_sees_its_own_published_result_and_not_another(run, alice, charlie, signed_in):
+    services.publish_results(actor=alice, run=run, today=dt.date(2025, 12, 10))
     results = {str(r.body.unit): r for r in run.results.select_related("body__unit")}
     client = fresh(signed_in, charlie)
     assert client.get(results["罗庄区应急局"].get_absolute_url()).status_code == 200
@@ -76,7 +77,8 @@ def test_the_office_publishes_from_the_page(run, alice, signed_in):
     assert run.status == RunStatus.PUBLISHED and run.appeal_until is not None
 
 
-def test_the_auditor_reads_the_results(run, dave, signed_in):
+def test_the_auditor_reads_the_published_results(run, alice, dave, signed_in):
+    services.publish_results(actor=alice, run=run, today=dt.date(2025, 12, 10))
     assert fresh(signed_in, dave).get(run.get_absolute_url()).status_code == 200
 
 
@@ -88,6 +90,7 @@ def test_the_api_lists_results_with_the_page_filters_and_explains_each(run, alic
     assert {r["body"] for r in rows} == {"罗庄区应急局", "市应急局"}
     assert all(r["hits"] and r["hits"][0]["records"] for r in rows)
     assert client.get(url, {"outcome": "junk"}).status_code == 400
+    services.publish_results(actor=alice, run=run, today=dt.date(2025, 12, 10))
     mine = fresh(signed_in, charlie).get(url).json()
     mine = mine["results"] if isinstance(mine, dict) and "results" in mine else mine
     assert [r["body"] for r in mine] == ["罗庄区应急局"]
