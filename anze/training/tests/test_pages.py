@@ -203,9 +203,8 @@ def test_the_template_is_an_importable_workbook(signed_in, bank, alice):
 
 
 def test_a_staff_candidate_with_a_department_role_sees_no_key_until_handed_in(signed_in, org, sitting):
-    from conftest import make_user
-
     from anze.accounts.roles import Role
+    from conftest import make_user
 
     # given a sheet handed in by another candidate, and a bureau staff member (who may view the bureau's
     # banks, papers and results) listed as a candidate of the same sitting, not yet started
@@ -233,10 +232,9 @@ def test_a_staff_candidate_with_a_department_role_sees_no_key_until_handed_in(si
 
 
 def test_a_staff_candidate_of_another_bank_still_sees_this_one(signed_in, org, sitting):
-    from conftest import make_user
-
     from anze.accounts.roles import Role
     from anze.training.tests.factories import make_bank, make_paper, make_sitting
+    from conftest import make_user
 
     # given a bureau staff member listed for an exam on another bank's paper
     other_paper = make_paper(make_bank(org["linyi"], unit=org["city_emergency"]))
