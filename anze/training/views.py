@@ -328,7 +328,7 @@ def sitting_detail(request: HttpRequest, public_id) -> HttpResponse:
         {
             "label": _("已交卷"),
             "value": attempts.exclude(status=AttemptStatus.IN_PROGRESS).count(),
-            "url": base + "&passed=done",
+            "url": base + "&finished=yes",
         },
         {"label": _("合格"), "value": attempts.filter(passed=True).count(), "url": base + "&passed=yes"},
         {
