@@ -360,8 +360,11 @@ def submit_attempt(*, actor: Any, attempt: Attempt, now: dt.datetime | None = No
         outcomes[(answer.points, answer.is_correct)].append(answer.pk)
     for (points, is_correct), ids in outcomes.items():
         Answer.objects.filter(pk__in=ids).update(points=points, is_correct=is_correct)
-    locked.status = AttemptStatus.TIMED_OUT if by_job else AttemptStatus.SUBMITTED
-    locked.submitted_at = min(now, locked.deadline) if by_job else now
+    # A hand-in at or after the deadline (the candidate's own before the timer ran, or the timer's) counts as
+    # 超时自动交卷 at the deadline: answers after it were refused, so the sheet is as it stood then.
+    timed_out = by_job or now >= locked.deadline
+    locked.status = AttemptStatus.TIMED_OUT if timed_out else AttemptStatus.SUBMITTED
+    locked.submitted_at = min(now, locked.deadline)
     locked.score = result.score
     locked.max_score = result.max_score
     locked.passed = result.passed(paper.pass_score)

@@ -319,3 +319,22 @@ def test_the_timer_goes_on_past_an_attempt_it_cannot_hand_in_and_logs_it(referen
     stuck.refresh_from_db()
     assert (fine.status, stuck.status) == (AttemptStatus.TIMED_OUT, AttemptStatus.IN_PROGRESS)
     assert str(stuck.public_id) in caplog.text
+
+
+def test_a_hand_in_after_the_deadline_is_recorded_as_timed_out_at_the_deadline(sitting):
+    # given a candidate who answered in time
+    user = make_candidate_user("cand")
+    start = timezone.now()
+    attempt = services.start_attempt(actor=user, candidate=enlist(sitting, user, post=Post.STAFF), now=start)
+    answer_all(attempt, now=start + dt.timedelta(minutes=1))
+    # when they press 交卷 a minute after the deadline, before the timer has run
+    attempt = services.submit_attempt(
+        actor=user, attempt=attempt, now=attempt.deadline + dt.timedelta(minutes=1)
+    )
+    # then the sheet is handed in as timed out, at the deadline, with what was saved in time
+    attempt.refresh_from_db()
+    assert (attempt.status, attempt.submitted_at, attempt.score) == (
+        AttemptStatus.TIMED_OUT,
+        attempt.deadline,
+        10,
+    )
