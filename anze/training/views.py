@@ -684,6 +684,20 @@ class StudyListView(LoginRequiredMixin, SingleTableMixin, FilterView):
             .order_by("-held_on", "-id")
         )
 
+    def get_table(self, **kwargs: Any) -> StudyTable:
+        from anze.duties.models import Occurrence
+
+        table = super().get_table(**kwargs)
+        # Linked only where the viewer may open the duty item: one query for the rows of this page.
+        rows = table.page.object_list if hasattr(table, "page") else table.rows
+        raised = {row.record.occurrence_id for row in rows} - {None}
+        table.visible_occurrences = frozenset(
+            Occurrence.objects.restrict(self.request.user, "view")
+            .filter(pk__in=raised)
+            .values_list("pk", flat=True)
+        )
+        return table
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["may_add"] = _may(self.request.user, StudySession, "add")
