@@ -131,3 +131,18 @@ def test_the_finished_filter_lists_handed_in_and_timed_out_attempts(signed_in, r
     # then finished=yes lists all six
     url = reverse("training:attempt_list")
     assert _listed(client, f"{url}?finished=yes") == 6
+
+
+def test_a_weak_questions_bank_link_searches_for_its_whole_stem(signed_in, results, alice):
+    from anze.training.models import Question
+
+    # given a weak question whose stem holds characters that mean something in a URL
+    question = Question.objects.filter(answers__isnull=False).distinct().first()
+    stem = "动火作业&受限空间#1：下列说法正确的是？"
+    Question.objects.filter(pk=question.pk).update(stem=stem)
+    row = next(q for q in stats.figures(alice)["weakest"] if q["stem"] == stem)
+    # when its bank link is opened, then the bank's question list is searched for the stem and shows it
+    response = signed_in(alice).get(row["bank_url"])
+    assert response.status_code == 200
+    assert response.context["filter"].form.cleaned_data["q"] == stem[:30]
+    assert [q.pk for q in response.context["page"]] == [question.pk]
