@@ -24,6 +24,7 @@ from anze.training.models import (
 
 SITTING_WHEN = [("open", _("进行中")), ("upcoming", _("未开始")), ("closed", _("已截止"))]
 PASSED = [("done", _("已交卷")), ("yes", _("合格")), ("no", _("不合格"))]
+FINISHED = [("yes", _("已交卷（含超时自动交卷）")), ("no", _("作答中"))]
 
 
 class BankFilterSet(django_filters.FilterSet):
@@ -81,6 +82,7 @@ class AttemptFilterSet(django_filters.FilterSet):
 
     sitting = django_filters.UUIDFilter(field_name="sitting__public_id", label=_("场次"))
     status = django_filters.ChoiceFilter(choices=AttemptStatus.choices, label=_("状态"))
+    finished = django_filters.ChoiceFilter(choices=FINISHED, method="by_finished", label=_("是否交卷"))
     passed = django_filters.ChoiceFilter(choices=PASSED, method="by_passed", label=_("结果"))
     post = django_filters.ChoiceFilter(
         field_name="candidate__post", choices=Post.choices, label=_("考核对象")
@@ -95,7 +97,13 @@ class AttemptFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Attempt
-        fields = ["sitting", "status", "passed", "post", "industry", "county", "wrong_question"]
+        fields = ["sitting", "status", "finished", "passed", "post", "industry", "county", "wrong_question"]
+
+    def by_finished(self, queryset, name, value):
+        handed_in = [AttemptStatus.SUBMITTED, AttemptStatus.TIMED_OUT]
+        if value == "yes":
+            return queryset.filter(status__in=handed_in)
+        return queryset.exclude(status__in=handed_in)
 
     def by_passed(self, queryset, name, value):
         if value == "done":

@@ -372,7 +372,7 @@ class Answer(models.Model):
 class Certificate(BaseModel):
     """安全生产知识和管理能力考核合格证 — issued on passing; expires after the sitting's term."""
 
-    number = models.CharField(_("证书编号"), max_length=40, unique=True)
+    number = models.CharField(_("证书编号"), max_length=48, unique=True)
     holder = models.CharField(_("持证人"), max_length=50)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

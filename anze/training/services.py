@@ -16,6 +16,7 @@ manager; passing or failing re-evaluates the enterprise at once, so the complian
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable
@@ -47,6 +48,8 @@ from anze.training.models import (
     StudyDuty,
     StudySession,
 )
+
+logger = logging.getLogger(__name__)
 
 JOB_ACTOR = "job:training.expire"
 REMIND_ACTOR = "job:training.remind"
@@ -357,8 +360,11 @@ def submit_attempt(*, actor: Any, attempt: Attempt, now: dt.datetime | None = No
         outcomes[(answer.points, answer.is_correct)].append(answer.pk)
     for (points, is_correct), ids in outcomes.items():
         Answer.objects.filter(pk__in=ids).update(points=points, is_correct=is_correct)
-    locked.status = AttemptStatus.TIMED_OUT if by_job else AttemptStatus.SUBMITTED
-    locked.submitted_at = min(now, locked.deadline) if by_job else now
+    # A hand-in at or after the deadline (the candidate's own before the timer ran, or the timer's) counts as
+    # 超时自动交卷 at the deadline: answers after it were refused, so the sheet is as it stood then.
+    timed_out = by_job or now >= locked.deadline
+    locked.status = AttemptStatus.TIMED_OUT if timed_out else AttemptStatus.SUBMITTED
+    locked.submitted_at = min(now, locked.deadline)
     locked.score = result.score
     locked.max_score = result.max_score
     locked.passed = result.passed(paper.pass_score)
@@ -398,7 +404,9 @@ def _issue_certificate(attempt: Attempt, now: dt.datetime) -> Certificate | None
         return None
     issued = timezone.localdate(now)
     return Certificate.objects.create(
-        number=f"AQ{issued:%Y}{candidate.enterprise.region.code[:6]}{attempt.public_id.hex[:8].upper()}",
+        # The whole of the attempt's public id: unique as the attempt is (a shortened id could collide and
+        # refuse the hand-in).
+        number=f"AQ{issued:%Y}{candidate.enterprise.region.code[:6]}{attempt.public_id.hex.upper()}",
         holder=candidate.name,
         user_id=candidate.user_id,
         post=candidate.post,
@@ -459,10 +467,11 @@ def finish_if_expired(attempt: Attempt, now: dt.datetime | None = None) -> Attem
 def expire_attempts(now: dt.datetime, *, batch: int = 200) -> int:
     """The timer: hand in every attempt still in progress whose deadline has passed (bounded batches, each
     attempt in its own transaction, safe to run twice)."""
-    done = 0
+    done, failed = 0, set()
     while True:
         ids = list(
             Attempt.objects.filter(status=AttemptStatus.IN_PROGRESS, deadline__lte=now)
+            .exclude(pk__in=failed)
             .order_by("deadline", "id")
             .values_list("id", flat=True)[:batch]
         )
@@ -472,6 +481,11 @@ def expire_attempts(now: dt.datetime, *, batch: int = 200) -> int:
                 done += 1
             except TransitionError:
                 continue  # handed in meanwhile
+            except Exception:
+                # One attempt that cannot be handed in (its transaction rolled back) must not stop the
+                # others, on this run or the next.
+                logger.exception("training: could not hand in attempt %s", attempt.public_id)
+                failed.add(attempt.pk)
         if len(ids) < batch:
             return done
 

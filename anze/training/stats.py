@@ -36,7 +36,7 @@ def figures(user: Any) -> dict[str, Any]:
             "total": row["total"],
             "passed": row["passed"],
             "rate": _rate(row["passed"], row["total"]),
-            "url": f"{base}?industry={row['code']}",
+            "url": f"{base}?finished=yes&industry={row['code']}",
             "passed_url": f"{base}?industry={row['code']}&passed=yes",
             "failed_url": f"{base}?industry={row['code']}&passed=no",
         }
@@ -52,7 +52,7 @@ def figures(user: Any) -> dict[str, Any]:
             "total": row["total"],
             "passed": row["passed"],
             "rate": _rate(row["passed"], row["total"]),
-            "url": f"{base}?county={row['code']}",
+            "url": f"{base}?finished=yes&county={row['code']}",
             "passed_url": f"{base}?county={row['code']}&passed=yes",
             "failed_url": f"{base}?county={row['code']}&passed=no",
         }
@@ -92,7 +92,7 @@ def figures(user: Any) -> dict[str, Any]:
         "passed": totals["passed"],
         "rate": _rate(totals["passed"], totals["total"]),
         "cards": [
-            {"label": _("已交卷"), "value": totals["total"], "url": base + "?passed=done"},
+            {"label": _("已交卷"), "value": totals["total"], "url": base + "?finished=yes"},
             {"label": _("合格"), "value": totals["passed"], "url": base + "?passed=yes"},
             {
                 "label": _("不合格"),

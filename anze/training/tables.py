@@ -119,7 +119,11 @@ class StudyTable(tables.Table):
         attrs = {"class": "table table-hover mb-0"}
         empty_text = _("没有学习记录。")
 
-    visible_occurrences: set[int] = set()
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The duty items the viewer may open, set per table by StudyListView.get_table; the others show only
+        # their status.
+        self.visible_occurrences: frozenset[int] = frozenset()
 
     def render_occurrence(self, value, record):
         if record.occurrence_id is None:

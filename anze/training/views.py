@@ -72,6 +72,33 @@ def _home(user: Any) -> tuple[Any, Any]:
     return None, None
 
 
+def _still_sitting(user: Any, **paper: Any) -> bool:
+    """Whether `user` is listed for a sitting on the paper (`paper=`) or a paper of the bank (`bank=`) and has
+    not handed in: not started while the sitting is still to close, or answering. Staff candidates may hold a
+    department role that views banks, papers and results; until they hand in, those pages would show them
+    the key, so they answer 404."""
+    if not user.is_authenticated:
+        return False
+    lookup = {f"sitting__paper__{name}": value for name, value in paper.items()}
+    return (
+        Candidate.objects.filter(user_id=user.pk, **lookup)
+        .filter(
+            Q(attempt__isnull=True, sitting__closes_at__gt=timezone.now())
+            | Q(attempt__status=AttemptStatus.IN_PROGRESS)
+        )
+        .exists()
+    )
+
+
+def _hide_key_from_candidate(request: HttpRequest, obj: Any, **paper: Any) -> None:
+    """404 (audited like any refusal) when the page would show the key of an exam the user is still sitting."""
+    if _still_sitting(request.user, **paper):
+        object_denied.send(
+            sender=type(obj), user=request.user, lookup={"public_id": obj.public_id}, action="view"
+        )
+        raise Http404(_("考试期间不能查看本题库、试卷和答卷。"))
+
+
 # ------------------------------------------------------------------------------------ banks
 
 
@@ -125,6 +152,7 @@ def bank_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def bank_detail(request: HttpRequest, public_id) -> HttpResponse:
     bank = get_restricted_or_404(QuestionBank.objects, request.user, "view", public_id=public_id)
+    _hide_key_from_candidate(request, bank, bank=bank)
     questions = QuestionFilterSet(request.GET, queryset=bank.questions.order_by("topic", "id"))
     if not questions.is_valid():
         raise BadRequest(
@@ -220,6 +248,7 @@ def paper_detail(request: HttpRequest, public_id) -> HttpResponse:
     paper = get_restricted_or_404(
         Paper.objects.select_related("bank"), request.user, "view", public_id=public_id
     )
+    _hide_key_from_candidate(request, paper, pk=paper.pk)
     items = PaperQuestion.objects.filter(paper=paper).select_related("question").order_by("position")
     return render(
         request,
@@ -299,7 +328,7 @@ def sitting_detail(request: HttpRequest, public_id) -> HttpResponse:
         {
             "label": _("已交卷"),
             "value": attempts.exclude(status=AttemptStatus.IN_PROGRESS).count(),
-            "url": base + "&passed=done",
+            "url": base + "&finished=yes",
         },
         {"label": _("合格"), "value": attempts.filter(passed=True).count(), "url": base + "&passed=yes"},
         {
@@ -437,6 +466,7 @@ def attempt_detail(request: HttpRequest, public_id) -> HttpResponse:
         "view",
         public_id=public_id,
     )
+    _hide_key_from_candidate(request, attempt, pk=attempt.sitting.paper_id)
     answers = {a.question_id: a for a in Answer.objects.filter(attempt=attempt)}
     items = (
         PaperQuestion.objects.filter(paper_id=attempt.sitting.paper_id)
@@ -653,6 +683,20 @@ class StudyListView(LoginRequiredMixin, SingleTableMixin, FilterView):
             .select_related("unit", "occurrence")
             .order_by("-held_on", "-id")
         )
+
+    def get_table(self, **kwargs: Any) -> StudyTable:
+        from anze.duties.models import Occurrence
+
+        table = super().get_table(**kwargs)
+        # Linked only where the viewer may open the duty item: one query for the rows of this page.
+        rows = table.page.object_list if hasattr(table, "page") else table.rows
+        raised = {row.record.occurrence_id for row in rows} - {None}
+        table.visible_occurrences = frozenset(
+            Occurrence.objects.restrict(self.request.user, "view")
+            .filter(pk__in=raised)
+            .values_list("pk", flat=True)
+        )
+        return table
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -270,3 +270,71 @@ class _commits:
 
     def __exit__(self, *exc):
         return self._context.__exit__(*exc)
+
+
+def _passed_principals(reference, paper, names):
+    """Principals of high-risk enterprises, each in a started attempt with every answer right."""
+    org = reference
+    sitting = make_sitting(paper, org["linyi"])
+    attempts = []
+    for name in names:
+        user = make_candidate_user(name)
+        candidate = enlist(sitting, user, enterprise=high_risk_enterprise(org["lanshan"]), name=name)
+        attempt = services.start_attempt(actor=user, candidate=candidate)
+        answer_all(attempt)
+        attempts.append(attempt)
+    return attempts
+
+
+def test_certificate_numbers_stay_unique_when_attempt_ids_share_their_first_digits(reference, paper):
+    import uuid
+
+    # given two passed attempts whose public ids begin with the same eight hex digits
+    first, second = _passed_principals(reference, paper, ["王总", "李总"])
+    for attempt, tail in ((first, "1" * 24), (second, "2" * 24)):
+        Attempt.objects.filter(pk=attempt.pk).update(public_id=uuid.UUID("abcdef01" + tail))
+        attempt.refresh_from_db()
+    # when both hand in
+    for attempt in (first, second):
+        services.submit_attempt(actor=attempt.user, attempt=attempt)
+    # then each holds a certificate of its own number
+    numbers = set(Certificate.objects.values_list("number", flat=True))
+    assert len(numbers) == 2
+
+
+def test_the_timer_goes_on_past_an_attempt_it_cannot_hand_in_and_logs_it(reference, paper, caplog):
+    # given two attempts out of time, the first of which cannot be handed in (its certificate number is
+    # already registered)
+    stuck, fine = _passed_principals(reference, paper, ["王总", "李总"])
+    services.submit_attempt(actor=stuck.user, attempt=stuck)
+    taken = Certificate.objects.get(attempt=stuck)
+    Attempt.objects.filter(pk=stuck.pk).update(status=AttemptStatus.IN_PROGRESS)
+    Certificate.objects.filter(pk=taken.pk).update(attempt=None)
+    late = max(stuck.deadline, fine.deadline) + dt.timedelta(seconds=1)
+    # when the timer runs
+    handed_in = services.expire_attempts(late)
+    # then the other attempt is handed in, the stuck one stays as it was, and the failure is logged
+    assert handed_in == 1
+    fine.refresh_from_db()
+    stuck.refresh_from_db()
+    assert (fine.status, stuck.status) == (AttemptStatus.TIMED_OUT, AttemptStatus.IN_PROGRESS)
+    assert str(stuck.public_id) in caplog.text
+
+
+def test_a_hand_in_after_the_deadline_is_recorded_as_timed_out_at_the_deadline(sitting):
+    # given a candidate who answered in time
+    user = make_candidate_user("cand")
+    start = timezone.now()
+    attempt = services.start_attempt(actor=user, candidate=enlist(sitting, user, post=Post.STAFF), now=start)
+    answer_all(attempt, now=start + dt.timedelta(minutes=1))
+    # when they press 交卷 a minute after the deadline, before the timer has run
+    attempt = services.submit_attempt(
+        actor=user, attempt=attempt, now=attempt.deadline + dt.timedelta(minutes=1)
+    )
+    # then the sheet is handed in as timed out, at the deadline, with what was saved in time
+    attempt.refresh_from_db()
+    assert (attempt.status, attempt.submitted_at, attempt.score) == (
+        AttemptStatus.TIMED_OUT,
+        attempt.deadline,
+        10,
+    )

@@ -200,3 +200,50 @@ def test_the_template_is_an_importable_workbook(signed_in, bank, alice):
     rows = importing.read_rows(response.content)
     assert [importing.question_entry(r)["kind"] for r in rows] == ["single", "multiple", "true_false"]
     assert load_workbook(io.BytesIO(response.content)).sheetnames == ["试题", "说明"]
+
+
+def test_a_staff_candidate_with_a_department_role_sees_no_key_until_handed_in(signed_in, org, sitting):
+    from anze.accounts.roles import Role
+    from conftest import make_user
+
+    # given a sheet handed in by another candidate, and a bureau staff member (who may view the bureau's
+    # banks, papers and results) listed as a candidate of the same sitting, not yet started
+    other = make_candidate_user("other")
+    theirs = services.start_attempt(actor=other, candidate=enlist(sitting, other, post=Post.STAFF))
+    answer_all(theirs)
+    services.submit_attempt(actor=other, attempt=theirs)
+    sam = make_user("sam", (Role.UNIT, {"unit": org["city_emergency"]}))
+    candidate = enlist(sitting, sam, post=Post.STAFF)
+    paper = sitting.paper
+    pages = [
+        reverse("training:bank_detail", args=[paper.bank.public_id]),
+        reverse("training:paper_detail", args=[paper.public_id]),
+        reverse("training:attempt_detail", args=[theirs.public_id]),
+    ]
+    client = signed_in(sam)
+    # when they open the bank, the paper and the other's sheet before starting, and while answering
+    # then each answers 404
+    assert [client.get(url).status_code for url in pages] == [404, 404, 404]
+    mine = services.start_attempt(actor=sam, candidate=candidate)
+    assert [client.get(url).status_code for url in pages] == [404, 404, 404]
+    # and once they have handed in, the pages open as for any colleague
+    services.submit_attempt(actor=sam, attempt=mine)
+    assert [client.get(url).status_code for url in pages] == [200, 200, 200]
+
+
+def test_a_staff_candidate_of_another_bank_still_sees_this_one(signed_in, org, sitting):
+    from anze.accounts.roles import Role
+    from anze.training.tests.factories import make_bank, make_paper, make_sitting
+    from conftest import make_user
+
+    # given a bureau staff member listed for an exam on another bank's paper
+    other_paper = make_paper(make_bank(org["linyi"], unit=org["city_emergency"]))
+    other_sitting = make_sitting(other_paper, org["linyi"], unit=org["city_emergency"])
+    sam = make_user("sam", (Role.UNIT, {"unit": org["city_emergency"]}))
+    enlist(other_sitting, sam, post=Post.STAFF)
+    client = signed_in(sam)
+    # then this bank and paper are open to them, the other bank and paper are not
+    paper = sitting.paper
+    assert client.get(reverse("training:bank_detail", args=[paper.bank.public_id])).status_code == 200
+    assert client.get(reverse("training:paper_detail", args=[paper.public_id])).status_code == 200
+    assert client.get(reverse("training:paper_detail", args=[other_paper.public_id])).status_code == 404

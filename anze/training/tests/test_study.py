@@ -88,3 +88,15 @@ def test_the_study_page_records_and_leads_to_the_duty_item(signed_in, org, study
     session = StudySession.objects.get()
     assert response.status_code == 302 and response["Location"] == session.occurrence.get_absolute_url()
     assert client.get(reverse("training:study_list")).status_code == 200
+
+
+def test_the_study_list_links_each_record_to_its_duty_item_for_who_may_open_it(
+    signed_in, org, study_duty, alice
+):
+    # given a recorded study with its duty item
+    session = services.record_study(actor=alice, unit=org["city_emergency"], kind=StudyKind.THEORY, title="中心组学习",
+                                    held_on=timezone.localdate(), hours=Decimal("2"), participants=10)  # fmt: skip
+    # when the office opens the study list
+    html = signed_in(alice).get(reverse("training:study_list")).content.decode()
+    # then the record links to the duty item
+    assert f'href="{session.occurrence.get_absolute_url()}"' in html
