@@ -77,7 +77,8 @@ def open_incident(
 
 @transaction.atomic
 def close_incident(*, actor: Any, incident: Incident, now: dt.datetime | None = None) -> Incident:
-    """处置结束: nothing may still be on its way (allocations not dispatched are released first)."""
+    """处置结束: nothing may still be on its way; allocations not yet loaded are cancelled and their units
+    released, each with its ledger move and audit event."""
     require(actor, Incident, "change", incident)
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if not incident.status_choice.can_close():
@@ -85,6 +86,10 @@ def close_incident(*, actor: Any, incident: Incident, now: dt.datetime | None = 
     if Dispatch.objects.filter(incident=incident).exclude(status=DispatchStatus.RECEIVED).exists():
         raise TransitionError(_("还有在途的配送，签收后才能结束事件。"), "dispatch_open")
     now = now or timezone.now()
+    # Units set aside but never loaded go back to their batches, as cancelling each allocation would.
+    waiting = Allocation.objects.filter(request__incident=incident, status=AllocationStatus.ALLOCATED)
+    for allocation in waiting.select_related("batch").order_by("pk"):
+        _release(allocation, actor=actor, now=now)
     incident.status, incident.closed_at = IncidentStatus.CLOSED, now
     incident.save(update_fields=["status", "closed_at", "updated_at"])
     record("emergency.incident.close", actor=actor, obj=incident, after={"closed_at": now})
@@ -260,7 +265,11 @@ def cancel_allocation(*, actor: Any, allocation: Allocation, now: dt.datetime | 
     require(actor, Allocation, "change", allocation)
     if not allocation.status_choice.can_cancel():
         raise TransitionError(_("只有尚未出库的调拨可以取消。"))
-    now = now or timezone.now()
+    return _release(allocation, actor=actor, now=now or timezone.now())
+
+
+def _release(allocation: Allocation, *, actor: Any, now: dt.datetime) -> Allocation:
+    """Claim an allocation still waiting to be loaded as cancelled and give its units back to the batch."""
     _claim(allocation, AllocationStatus.ALLOCATED, status=AllocationStatus.CANCELLED)
     ledger.move(
         allocation.batch, kind=MoveKind.RELEASE, allocated=-allocation.quantity, actor=actor, now=now,

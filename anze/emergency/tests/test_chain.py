@@ -190,3 +190,23 @@ def test_the_nearest_ready_team_is_offered_first_and_sent(org, alice):
     assert deployment.distance_km == ranked[0][1]
     with pytest.raises(EmergencyError):
         services.send_team(actor=alice, incident=incident, team=near, people=5, sent_at=timezone.now())
+
+
+def test_closing_an_incident_gives_back_the_units_still_set_aside(org, alice):
+    # given 10 tents, 4 set aside for an incident and never loaded
+    tent = f.item()
+    batch = f.stock(f.depot(org["luozhuang"]), tent, 10)
+    incident = f.incident(org["lanshan"], actor=alice)
+    request = services.request_supplies(actor=alice, incident=incident, item=tent, quantity=4)
+    [allocation] = services.allocate(actor=alice, request=request)
+
+    # when the incident is closed
+    services.close_incident(actor=alice, incident=incident)
+
+    # then the allocation is cancelled and its units are available again, in the counters and the ledger
+    allocation.refresh_from_db()
+    assert allocation.status == AllocationStatus.CANCELLED
+    assert (_fresh(batch).on_hand, _fresh(batch).allocated) == (10, 0)
+    assert ledger_totals([batch.pk])[batch.pk] == (10, 0)
+    assert StockMove.objects.filter(allocation=allocation, kind=MoveKind.RELEASE).count() == 1
+    assert AuditEvent.objects.filter(action="emergency.allocation.cancel").count() == 1
