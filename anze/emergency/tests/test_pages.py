@@ -237,3 +237,41 @@ def test_the_overview_is_for_those_who_may_open_every_list_it_counts(signed_in, 
 
     enterprise_user = make_user("erin_enterprise", (Role.ENTERPRISE, {}))
     assert signed_in(enterprise_user).get(reverse("emergency:overview")).status_code == 404
+
+
+def test_an_api_supply_whose_allocation_is_refused_saves_no_request(signed_in, alice, org, monkeypatch):
+    # given an open incident, and an allocation that will be refused for a reason other than stock
+    from anze.audit.models import AuditEvent
+    from anze.emergency.errors import TransitionError
+    from anze.emergency.models import SupplyRequest
+
+    f.item()
+    incident = f.incident(org["lanshan"], actor=alice)
+
+    def refuse(**_kwargs):
+        raise TransitionError("事件已结束，不能再调拨。")
+
+    monkeypatch.setattr(services, "allocate", refuse)
+
+    # when the API is asked for supplies
+    response = signed_in(alice).post(f"/api/incidents/{incident.public_id}/supply/",
+                                     {"item": "tent", "quantity": 7}, content_type="application/json")  # fmt: skip
+
+    # then it answers the refusal and the request is not left behind
+    assert response.status_code == 409 and response.json()["code"] == "invalid_transition"
+    assert not SupplyRequest.objects.filter(incident=incident).exists()
+    assert not AuditEvent.objects.filter(action="emergency.request.create").exists()
+
+
+def test_an_api_supply_with_no_stock_keeps_the_request_as_a_shortfall(signed_in, alice, org):
+    # given an open incident and no tents anywhere
+    from anze.emergency.models import SupplyRequest
+
+    f.item()
+    incident = f.incident(org["lanshan"], actor=alice)
+
+    # when the API is asked for 7 tents, then the request stands, with nothing allocated
+    response = signed_in(alice).post(f"/api/incidents/{incident.public_id}/supply/",
+                                     {"item": "tent", "quantity": 7}, content_type="application/json")  # fmt: skip
+    assert response.status_code == 201 and response.json()["allocations"] == []
+    assert SupplyRequest.objects.filter(incident=incident, quantity=7).exists()
