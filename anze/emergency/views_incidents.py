@@ -110,7 +110,9 @@ def incident_detail(request: HttpRequest, public_id) -> HttpResponse:
     is_open = incident.status == IncidentStatus.OPEN
     now = timezone.now()
     requests = list(
-        SupplyRequest.objects.filter(incident=incident).select_related("item").order_by("requested_at")
+        SupplyRequest.objects.filter(incident=incident)
+        .select_related("item", "incident")
+        .order_by("requested_at")
     )
     allocations = list(
         Allocation.objects.filter(request__incident=incident)

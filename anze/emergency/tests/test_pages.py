@@ -275,3 +275,22 @@ def test_an_api_supply_with_no_stock_keeps_the_request_as_a_shortfall(signed_in,
                                      {"item": "tent", "quantity": 7}, content_type="application/json")  # fmt: skip
     assert response.status_code == 201 and response.json()["allocations"] == []
     assert SupplyRequest.objects.filter(incident=incident, quantity=7).exists()
+
+
+def test_the_incident_page_reads_the_incident_once_however_many_requests(signed_in, alice, world, org):
+    # given an incident with one open request, and the same with three
+    from anze.emergency.models import Incident
+
+    client = signed_in(alice)
+    table = Incident._meta.db_table
+
+    def incident_reads(requests: int) -> int:
+        incident = f.incident(org["lanshan"], actor=alice)
+        for _n in range(requests):
+            services.request_supplies(actor=alice, incident=incident, item=world["tent"], quantity=1)
+        with CaptureQueriesContext(connection) as ctx:
+            body(client, reverse("emergency:incident_detail", args=[incident.public_id]))
+        return sum(1 for q in ctx.captured_queries if f'FROM "{table}"' in q["sql"])
+
+    # when each page is shown, then the incident is not read again per request
+    assert incident_reads(1) == incident_reads(3)
