@@ -294,3 +294,35 @@ def test_the_incident_page_reads_the_incident_once_however_many_requests(signed_
 
     # when each page is shown, then the incident is not read again per request
     assert incident_reads(1) == incident_reads(3)
+
+
+def test_the_minimum_levels_stock_links_to_the_batches_it_counts(signed_in, alice, org):
+    # given, against the city's minimum, a good batch with units set aside, an expired batch and an empty one
+    import re
+
+    tent = f.item()
+    depot = f.depot(org["luozhuang"], at=f.LUOZHUANG)
+    today = timezone.localdate()
+    good = f.stock(depot, tent, 50, expires_on=today + dt.timedelta(days=200))
+    expired = f.stock(depot, tent, 30, expires_on=today - dt.timedelta(days=1),
+                      received_on=today - dt.timedelta(days=400))  # fmt: skip
+    services.set_minimum_level(
+        actor=None, region=org["linyi"], item=tent, minimum=100, unit=org["city_emergency"]
+    )
+    incident = f.incident(org["lanshan"], actor=alice)
+    request = services.request_supplies(actor=alice, incident=incident, item=tent, quantity=10)
+    services.allocate(actor=alice, request=request, lines=[(good, 10)])
+    client = signed_in(alice)
+
+    # when the minimum levels page is shown and its stock number followed
+    page = body(client, reverse("emergency:minimum_list"))
+    href, number = re.search(r'<a href="([^"]*\?item=[^"]*)">(\d+)</a>', page).groups()
+    listed = body(client, href.replace("&amp;", "&"))
+    query = href.replace("&amp;", "&").split("?", 1)[1]
+    rows = client.get(f"/api/stock-batches/?{query}").json()["results"]
+
+    # then the list holds exactly the batches counted, and their available units make the number
+    assert int(number) == 40
+    assert good.batch_number in listed and expired.batch_number not in listed
+    assert [r["batch_number"] for r in rows] == [good.batch_number]
+    assert sum(r["available"] for r in rows) == int(number)
