@@ -23,7 +23,12 @@ from anze.emergency.models import Depot, GovernmentDrill, Incident, RescueTeam, 
 
 _REGION_CODE = [RegexValidator(r"^[0-9]{2,12}$", _("区划代码应为 2 到 12 位数字。"))]
 
-BATCH_STATES = [("expiring", _("临期（30日内）")), ("expired", _("已过期")), ("in_stock", _("有库存"))]
+BATCH_STATES = [
+    ("expiring", _("临期（30日内）")),
+    ("expired", _("已过期")),
+    ("in_stock", _("有库存")),
+    ("usable", _("计入最低储备（在用储备库、未过期、有可调拨数量）")),
+]
 
 
 def _region(queryset, lookup: str, value: str):
@@ -92,6 +97,14 @@ class BatchFilterSet(django_filters.FilterSet):
             return queryset.filter(on_hand__gt=0, expires_on__lt=today)
         if value == "in_stock":
             return queryset.filter(on_hand__gt=F("allocated"))
+        if value == "usable":
+            # What the minimum levels count (services.alerts.usable_stock): available units in active depots,
+            # not expired.
+            return queryset.filter(
+                Q(expires_on__isnull=True) | Q(expires_on__gte=today),
+                depot__is_active=True,
+                on_hand__gt=F("allocated"),
+            )
         return queryset
 
     def by_region(self, queryset, name, value):

@@ -110,7 +110,9 @@ def incident_detail(request: HttpRequest, public_id) -> HttpResponse:
     is_open = incident.status == IncidentStatus.OPEN
     now = timezone.now()
     requests = list(
-        SupplyRequest.objects.filter(incident=incident).select_related("item").order_by("requested_at")
+        SupplyRequest.objects.filter(incident=incident)
+        .select_related("item", "incident")
+        .order_by("requested_at")
     )
     allocations = list(
         Allocation.objects.filter(request__incident=incident)
@@ -125,7 +127,7 @@ def incident_detail(request: HttpRequest, public_id) -> HttpResponse:
         supply_request.covered = given[supply_request.pk]
         supply_request.missing = supply_request.quantity - supply_request.covered
         if may_change and is_open and supply_request.missing > 0:
-            suggestion, batches = services.suggestion_for(supply_request)
+            suggestion, batches = services.suggestion_for(supply_request, actor=user)
             supply_request.suggestion = [(batches[line.batch_id], line) for line in suggestion.lines]
             supply_request.shortfall = suggestion.shortfall
     waiting: dict[Any, list[Allocation]] = defaultdict(list)

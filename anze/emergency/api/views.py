@@ -3,6 +3,7 @@ allocations; a request is raised and allocated from the nearest depots through t
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +24,7 @@ from anze.emergency.api.serializers import (
     RequestSerializer,
     TeamSerializer,
 )
-from anze.emergency.errors import EmergencyError
+from anze.emergency.errors import EmergencyError, OutOfStockError
 from anze.emergency.filtersets import BatchFilterSet, DepotFilterSet, IncidentFilterSet, TeamFilterSet
 from anze.emergency.models import (
     Allocation,
@@ -144,13 +145,17 @@ class IncidentViewSet(_ReadOnly):
         if item is None:
             return Response({"detail": _("没有该品目代码。"), "code": "unknown_item"}, status=400)
         try:
-            supply_request = services.request_supplies(
-                actor=request.user, incident=incident, item=item, quantity=body.validated_data["quantity"],
-                requested_by=body.validated_data["requested_by"],
-            )  # fmt: skip
-            services.allocate(actor=request.user, request=supply_request)
+            # One transaction: a request whose allocation is refused (other than for want of stock) is not kept.
+            with transaction.atomic():
+                supply_request = services.request_supplies(
+                    actor=request.user, incident=incident, item=item, quantity=body.validated_data["quantity"],
+                    requested_by=body.validated_data["requested_by"],
+                )  # fmt: skip
+                try:
+                    services.allocate(actor=request.user, request=supply_request)
+                except OutOfStockError:
+                    pass  # the request stands with its shortfall; the allocation's savepoint rolled back
         except EmergencyError as exc:
-            if exc.code != "out_of_stock":
-                return _error(exc)
+            return _error(exc)
         supply_request = SupplyRequest.objects.select_related("item").get(pk=supply_request.pk)
         return Response(RequestSerializer(supply_request).data, status=status.HTTP_201_CREATED)

@@ -34,7 +34,8 @@ def _claim(model, pk: int, field: str, now: dt.datetime) -> bool:
 
 
 def usable_stock(today: dt.date):
-    """Each minimum level's usable stock: units on hand in active depots of its region, not expired."""
+    """Each minimum level's usable stock: units available (on hand less those set aside for incidents) in
+    active depots of its region, not expired."""
     batches = (
         StockBatch.objects.filter(
             item_id=OuterRef("item_id"),
@@ -44,7 +45,7 @@ def usable_stock(today: dt.date):
         .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
         .order_by()
         .values("item_id")
-        .annotate(total=Sum("on_hand"))
+        .annotate(total=Sum(F("on_hand") - F("allocated")))
         .values("total")
     )
     return Coalesce(Subquery(batches, output_field=IntegerField()), Value(0))

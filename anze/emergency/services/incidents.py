@@ -27,6 +27,7 @@ from anze.emergency.choices import (
 from anze.emergency.errors import EmergencyError, OutOfStockError, TransitionError
 from anze.emergency.models import (
     Allocation,
+    Depot,
     Dispatch,
     Incident,
     RescueTeam,
@@ -35,7 +36,7 @@ from anze.emergency.models import (
     TeamDeployment,
 )
 from anze.emergency.services import ledger
-from anze.emergency.services._common import person_or_none, require
+from anze.emergency.services._common import allowed, is_person, person_or_none, require
 from anze.emergency.suggest import Candidate, Suggestion, suggest
 
 
@@ -77,7 +78,8 @@ def open_incident(
 
 @transaction.atomic
 def close_incident(*, actor: Any, incident: Incident, now: dt.datetime | None = None) -> Incident:
-    """处置结束: nothing may still be on its way (allocations not dispatched are released first)."""
+    """处置结束: nothing may still be on its way; allocations not yet loaded are cancelled and their units
+    released, each with its ledger move and audit event."""
     require(actor, Incident, "change", incident)
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if not incident.status_choice.can_close():
@@ -85,6 +87,10 @@ def close_incident(*, actor: Any, incident: Incident, now: dt.datetime | None = 
     if Dispatch.objects.filter(incident=incident).exclude(status=DispatchStatus.RECEIVED).exists():
         raise TransitionError(_("还有在途的配送，签收后才能结束事件。"), "dispatch_open")
     now = now or timezone.now()
+    # Units set aside but never loaded go back to their batches, as cancelling each allocation would.
+    waiting = Allocation.objects.filter(request__incident=incident, status=AllocationStatus.ALLOCATED)
+    for allocation in waiting.select_related("batch").order_by("pk"):
+        _release(allocation, actor=actor, now=now)
     incident.status, incident.closed_at = IncidentStatus.CLOSED, now
     incident.save(update_fields=["status", "closed_at", "updated_at"])
     record("emergency.incident.close", actor=actor, obj=incident, after={"closed_at": now})
@@ -129,12 +135,15 @@ def allocated_quantity(request: SupplyRequest) -> int:
     )
 
 
-def _candidate_batches(request: SupplyRequest, *, lock: bool):
+def _candidate_batches(request: SupplyRequest, *, lock: bool, actor: Any = None):
     batches = (
         StockBatch.objects.filter(item_id=request.item_id, depot__is_active=True, on_hand__gt=F("allocated"))
         .select_related("depot")
         .order_by("pk")
     )
+    if is_person(actor):
+        # Only depots the actor keeps: a county its own, an office every depot of its region (see docs).
+        batches = batches.filter(depot__in=Depot.objects.restrict(actor, "change").values("pk"))
     if lock:
         # Lock every candidate row (in id order, so two allocations never deadlock) before reading them.
         batches = batches.select_for_update(of=("self",))
@@ -142,11 +151,12 @@ def _candidate_batches(request: SupplyRequest, *, lock: bool):
 
 
 def suggestion_for(
-    request: SupplyRequest, *, lock: bool = False, today: dt.date | None = None
+    request: SupplyRequest, *, lock: bool = False, today: dt.date | None = None, actor: Any = None
 ) -> tuple[Suggestion, dict]:
-    """The batches the request would be covered from (nearest first), and the batches by id."""
+    """The batches the request would be covered from (nearest first, from depots `actor` may allocate
+    from), and the batches by id."""
     incident = request.incident
-    batches = _candidate_batches(request, lock=lock)
+    batches = _candidate_batches(request, lock=lock, actor=actor)
     candidates = [
         Candidate(
             batch_id=b.pk,
@@ -191,7 +201,8 @@ def allocate(
     if not request.incident.status_choice.can_request():
         raise TransitionError(_("事件已结束，不能再调拨。"))
     now = now or timezone.now()
-    suggestion, batches = suggestion_for(request, lock=True, today=timezone.localdate(now))
+    today = timezone.localdate(now)
+    suggestion, batches = suggestion_for(request, lock=True, today=today, actor=actor)
     remaining = request.quantity - allocated_quantity(request)
     if lines is None:
         if not suggestion.lines:
@@ -200,12 +211,26 @@ def allocate(
     else:
         chosen = []
         for batch, quantity in lines:
-            if batch.pk not in batches:
-                raise OutOfStockError(_("“%(b)s”没有可用库存。") % {"b": batch})
             if batch.item_id != request.item_id:
                 raise EmergencyError(_("批次的品目与需求不一致。"), "item_mismatch")
             if quantity <= 0:
                 raise EmergencyError(_("调拨数量须为正整数。"), "quantity_not_positive")
+            if batch.expires_on is not None and batch.expires_on < today:
+                raise EmergencyError(
+                    _("批次“%(b)s”已于 %(e)s 过期，不能调拨；请选择未过期的批次。")
+                    % {"b": batch, "e": batch.expires_on},
+                    "batch_expired",
+                )
+            if is_person(actor) and not allowed(actor, Depot, "change", batch.depot):
+                raise EmergencyError(
+                    _(
+                        "“%(d)s”不在您管理的范围内，不能从该库调拨；跨县区调拨请由两地共同的上级应急管理部门办理。"
+                    )
+                    % {"d": batch.depot},
+                    "depot_out_of_scope",
+                )
+            if batch.pk not in batches:
+                raise OutOfStockError(_("“%(b)s”没有可用库存。") % {"b": batch})
             locked = batches[batch.pk]
             distance = geo.road_km(
                 request.incident.latitude,
@@ -260,7 +285,11 @@ def cancel_allocation(*, actor: Any, allocation: Allocation, now: dt.datetime | 
     require(actor, Allocation, "change", allocation)
     if not allocation.status_choice.can_cancel():
         raise TransitionError(_("只有尚未出库的调拨可以取消。"))
-    now = now or timezone.now()
+    return _release(allocation, actor=actor, now=now or timezone.now())
+
+
+def _release(allocation: Allocation, *, actor: Any, now: dt.datetime) -> Allocation:
+    """Claim an allocation still waiting to be loaded as cancelled and give its units back to the batch."""
     _claim(allocation, AllocationStatus.ALLOCATED, status=AllocationStatus.CANCELLED)
     ledger.move(
         allocation.batch, kind=MoveKind.RELEASE, allocated=-allocation.quantity, actor=actor, now=now,

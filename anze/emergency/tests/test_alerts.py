@@ -96,3 +96,25 @@ def test_an_expiring_certificate_is_told_unless_renewed(org, django_capture_on_c
         run_alerts(timezone.now())
     titles = alerts_for(org["luozhuang_emergency"])
     assert len(titles) == 1 and "张三" in titles[0]
+
+
+def test_units_set_aside_for_an_incident_do_not_count_towards_the_minimum(
+    org, alice, django_capture_on_commit_callbacks
+):
+    # given 120 tents on hand against a minimum of 100, of which 30 are set aside for an incident
+    tent = f.item()
+    f.stock(f.depot(org["luozhuang"]), tent, 120)
+    services.set_minimum_level(
+        actor=None, region=org["linyi"], item=tent, minimum=100, unit=org["city_emergency"]
+    )
+    incident = f.incident(org["lanshan"], actor=alice)
+    request = services.request_supplies(actor=alice, incident=incident, item=tent, quantity=30)
+    services.allocate(actor=alice, request=request)
+
+    # when the job runs
+    with django_capture_on_commit_callbacks(execute=True):
+        run_alerts(timezone.now())
+
+    # then the 90 still available are below the minimum and the responsible unit is told
+    [title] = alerts_for(org["city_emergency"])
+    assert "救灾帐篷" in title

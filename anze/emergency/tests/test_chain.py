@@ -190,3 +190,63 @@ def test_the_nearest_ready_team_is_offered_first_and_sent(org, alice):
     assert deployment.distance_km == ranked[0][1]
     with pytest.raises(EmergencyError):
         services.send_team(actor=alice, incident=incident, team=near, people=5, sent_at=timezone.now())
+
+
+def test_closing_an_incident_gives_back_the_units_still_set_aside(org, alice):
+    # given 10 tents, 4 set aside for an incident and never loaded
+    tent = f.item()
+    batch = f.stock(f.depot(org["luozhuang"]), tent, 10)
+    incident = f.incident(org["lanshan"], actor=alice)
+    request = services.request_supplies(actor=alice, incident=incident, item=tent, quantity=4)
+    [allocation] = services.allocate(actor=alice, request=request)
+
+    # when the incident is closed
+    services.close_incident(actor=alice, incident=incident)
+
+    # then the allocation is cancelled and its units are available again, in the counters and the ledger
+    allocation.refresh_from_db()
+    assert allocation.status == AllocationStatus.CANCELLED
+    assert (_fresh(batch).on_hand, _fresh(batch).allocated) == (10, 0)
+    assert ledger_totals([batch.pk])[batch.pk] == (10, 0)
+    assert StockMove.objects.filter(allocation=allocation, kind=MoveKind.RELEASE).count() == 1
+    assert AuditEvent.objects.filter(action="emergency.allocation.cancel").count() == 1
+
+
+def test_a_hand_picked_expired_batch_is_refused_and_changes_nothing(org, alice):
+    # given a batch that expired yesterday, with units on hand
+    tent = f.item()
+    today = timezone.localdate()
+    expired = f.stock(f.depot(org["luozhuang"]), tent, 50, expires_on=today - dt.timedelta(days=1),
+                      received_on=today - dt.timedelta(days=400))  # fmt: skip
+    incident = f.incident(org["lanshan"], actor=alice)
+    request = services.request_supplies(actor=alice, incident=incident, item=tent, quantity=10)
+    moves = StockMove.objects.count()
+
+    # when someone picks that batch by hand, then it is refused and nothing is set aside
+    with pytest.raises(EmergencyError) as error:
+        services.allocate(actor=alice, request=request, lines=[(expired, 10)])
+    assert error.value.code == "batch_expired"
+    assert (_fresh(expired).allocated, StockMove.objects.count()) == (0, moves)
+
+
+def test_a_county_allocates_only_from_its_own_depots(org, alice, bob):
+    # given bob's (兰山) incident, 兰山's own depot, and 罗庄's depot nearer to the scene
+    tent = f.item()
+    own = f.stock(f.depot(org["lanshan"], name="兰山库", at=f.CENTRE), tent, 10)
+    other = f.stock(f.depot(org["luozhuang"], name="罗庄库", at=f.LANSHAN), tent, 10)
+    incident = f.incident(org["lanshan"], actor=bob)
+    request = services.request_supplies(actor=bob, incident=incident, item=tent, quantity=15)
+
+    # when bob picks 罗庄's batch by hand, then it is refused and nothing is set aside
+    with pytest.raises(EmergencyError) as error:
+        services.allocate(actor=bob, request=request, lines=[(other, 5)])
+    assert error.value.code == "depot_out_of_scope"
+    assert _fresh(other).allocated == 0
+
+    # when bob takes the suggestion, then only his own county's stock is set aside
+    [allocation] = services.allocate(actor=bob, request=request)
+    assert (allocation.batch_id, allocation.quantity, _fresh(other).allocated) == (own.pk, 10, 0)
+
+    # when the city office, above both, allocates the rest, then 罗庄's stock may be drawn on
+    [allocation] = services.allocate(actor=alice, request=request)
+    assert (allocation.batch_id, allocation.quantity) == (other.pk, 5)

@@ -237,3 +237,92 @@ def test_the_overview_is_for_those_who_may_open_every_list_it_counts(signed_in, 
 
     enterprise_user = make_user("erin_enterprise", (Role.ENTERPRISE, {}))
     assert signed_in(enterprise_user).get(reverse("emergency:overview")).status_code == 404
+
+
+def test_an_api_supply_whose_allocation_is_refused_saves_no_request(signed_in, alice, org, monkeypatch):
+    # given an open incident, and an allocation that will be refused for a reason other than stock
+    from anze.audit.models import AuditEvent
+    from anze.emergency.errors import TransitionError
+    from anze.emergency.models import SupplyRequest
+
+    f.item()
+    incident = f.incident(org["lanshan"], actor=alice)
+
+    def refuse(**_kwargs):
+        raise TransitionError("事件已结束，不能再调拨。")
+
+    monkeypatch.setattr(services, "allocate", refuse)
+
+    # when the API is asked for supplies
+    response = signed_in(alice).post(f"/api/incidents/{incident.public_id}/supply/",
+                                     {"item": "tent", "quantity": 7}, content_type="application/json")  # fmt: skip
+
+    # then it answers the refusal and the request is not left behind
+    assert response.status_code == 409 and response.json()["code"] == "invalid_transition"
+    assert not SupplyRequest.objects.filter(incident=incident).exists()
+    assert not AuditEvent.objects.filter(action="emergency.request.create").exists()
+
+
+def test_an_api_supply_with_no_stock_keeps_the_request_as_a_shortfall(signed_in, alice, org):
+    # given an open incident and no tents anywhere
+    from anze.emergency.models import SupplyRequest
+
+    f.item()
+    incident = f.incident(org["lanshan"], actor=alice)
+
+    # when the API is asked for 7 tents, then the request stands, with nothing allocated
+    response = signed_in(alice).post(f"/api/incidents/{incident.public_id}/supply/",
+                                     {"item": "tent", "quantity": 7}, content_type="application/json")  # fmt: skip
+    assert response.status_code == 201 and response.json()["allocations"] == []
+    assert SupplyRequest.objects.filter(incident=incident, quantity=7).exists()
+
+
+def test_the_incident_page_reads_the_incident_once_however_many_requests(signed_in, alice, world, org):
+    # given an incident with one open request, and the same with three
+    from anze.emergency.models import Incident
+
+    client = signed_in(alice)
+    table = Incident._meta.db_table
+
+    def incident_reads(requests: int) -> int:
+        incident = f.incident(org["lanshan"], actor=alice)
+        for _n in range(requests):
+            services.request_supplies(actor=alice, incident=incident, item=world["tent"], quantity=1)
+        with CaptureQueriesContext(connection) as ctx:
+            body(client, reverse("emergency:incident_detail", args=[incident.public_id]))
+        return sum(1 for q in ctx.captured_queries if f'FROM "{table}"' in q["sql"])
+
+    # when each page is shown, then the incident is not read again per request
+    assert incident_reads(1) == incident_reads(3)
+
+
+def test_the_minimum_levels_stock_links_to_the_batches_it_counts(signed_in, alice, org):
+    # given, against the city's minimum, a good batch with units set aside, an expired batch and an empty one
+    import re
+
+    tent = f.item()
+    depot = f.depot(org["luozhuang"], at=f.LUOZHUANG)
+    today = timezone.localdate()
+    good = f.stock(depot, tent, 50, expires_on=today + dt.timedelta(days=200))
+    expired = f.stock(depot, tent, 30, expires_on=today - dt.timedelta(days=1),
+                      received_on=today - dt.timedelta(days=400))  # fmt: skip
+    services.set_minimum_level(
+        actor=None, region=org["linyi"], item=tent, minimum=100, unit=org["city_emergency"]
+    )
+    incident = f.incident(org["lanshan"], actor=alice)
+    request = services.request_supplies(actor=alice, incident=incident, item=tent, quantity=10)
+    services.allocate(actor=alice, request=request, lines=[(good, 10)])
+    client = signed_in(alice)
+
+    # when the minimum levels page is shown and its stock number followed
+    page = body(client, reverse("emergency:minimum_list"))
+    href, number = re.search(r'<a href="([^"]*\?item=[^"]*)">(\d+)</a>', page).groups()
+    listed = body(client, href.replace("&amp;", "&"))
+    query = href.replace("&amp;", "&").split("?", 1)[1]
+    rows = client.get(f"/api/stock-batches/?{query}").json()["results"]
+
+    # then the list holds exactly the batches counted, and their available units make the number
+    assert int(number) == 40
+    assert good.batch_number in listed and expired.batch_number not in listed
+    assert [r["batch_number"] for r in rows] == [good.batch_number]
+    assert sum(r["available"] for r in rows) == int(number)
