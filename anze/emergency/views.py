@@ -35,13 +35,10 @@ from anze.emergency.forms import (
     TeamForm,
 )
 from anze.emergency.models import (
-    GovernmentDrill,
     Incident,
     MemberCertificate,
-    MinimumLevel,
     RescueAgreement,
     RescueTeam,
-    StockBatch,
     TeamMember,
 )
 from anze.emergency.stats import overview_cards
@@ -49,6 +46,7 @@ from anze.emergency.tables import TeamTable
 from anze.emergency.views_common import (
     form_errors,
     may,
+    may_open_overview,
     regions_for,
     run,
     units_for,
@@ -63,12 +61,7 @@ from anze.enterprises.models import Enterprise, EnterpriseRecordsAccess
 def overview(request: HttpRequest) -> HttpResponse:
     """应急能力总览: the headline numbers, each a link to the list it counts."""
     user = request.user
-    # Its cards link to incidents, minimum levels and drills: only for those who may open all of them (an
-    # enterprise keeps its own team and stock from the lists instead).
-    if not all(
-        may(user, model, "view")
-        for model in (RescueTeam, StockBatch, Incident, GovernmentDrill, MinimumLevel)
-    ):
+    if not may_open_overview(user):
         raise Http404
     return render(request, "emergency/overview.html", {"cards": overview_cards(user)})
 

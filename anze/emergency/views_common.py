@@ -21,6 +21,17 @@ def may(user: Any, model, action: str) -> bool:
     return scope_q(model, user, action) is not None
 
 
+def may_open_overview(user: Any) -> bool:
+    """The overview's cards link to teams, stock, incidents, drills and minimum levels: only for those who may
+    open all of them (an enterprise keeps its own team and stock from the lists instead)."""
+    from anze.emergency.models import GovernmentDrill, Incident, MinimumLevel, RescueTeam, StockBatch
+
+    return all(
+        may(user, model, "view")
+        for model in (RescueTeam, StockBatch, Incident, GovernmentDrill, MinimumLevel)
+    )
+
+
 def regions_for(user: Any):
     """The regions a user may place records in: under the regions of the user's assignments."""
     regions = Region.objects.filter(is_active=True).order_by("path")
