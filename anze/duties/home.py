@@ -171,7 +171,7 @@ def unit_view(scoped: Any, *, today: dt.date) -> dict[str, Any]:
     month_end = today + dt.timedelta(days=30)
     open_q = ~Q(status=OccurrenceStatus.ACCEPTED)
     figures = scoped.aggregate(
-        overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_on__lt=today)),
+        overdue=Count("pk", filter=overdue_q(today)),
         this_week=Count("pk", filter=open_q & Q(due_on__gte=today, due_on__lte=week_end)),
         thirty_days=Count("pk", filter=open_q & Q(due_on__gte=today, due_on__lte=month_end)),
         returned=Count("pk", filter=Q(status=OccurrenceStatus.RETURNED)),

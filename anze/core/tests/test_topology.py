@@ -129,7 +129,9 @@ def test_a_worker_killed_in_the_middle_of_the_tick_leaves_nothing_doubled_and_th
     # The oracle: the same tick, uninterrupted, on the test's own database (what the copy started from).
     run_tick(now=now)
     expected = Occurrence.objects.count()
-    assert written_when_killed < expected  # what the killed run had not committed is gone
+    # The kill lands while the run is under way: its committed batches may already hold every occurrence
+    # (the run had not yet recorded that it finished), never more than an uninterrupted run writes.
+    assert written_when_killed <= expected
     assert shared.scalar(OCCURRENCES) == expected
     assert shared.scalar(DISTINCT_OCCURRENCES) == expected
 
