@@ -128,12 +128,27 @@ def shared_database(tmp_path: Path) -> Iterator[SharedDatabase]:
             conn.execute("PRAGMA journal_mode=WAL")
         yield SharedDatabase(url=f"sqlite:///{path}", vendor="sqlite", settings={**db, "NAME": str(path)})
         return
+    import psycopg
+
     name = f"{db['NAME']}_shared"[:63]
-    # A template database must have no other session: close the suite's own connection while copying.
+    # A template database must have no other session: close the suite's own connection while copying, and
+    # end the sessions earlier tests of this worker left behind (a live server's request threads keep theirs
+    # for CONN_MAX_AGE after the thread is gone). The test database is this worker's alone.
     connection.close()
     with _pg_connect(db, PG_ADMIN_DB) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{db["NAME"]}"')
+        for attempt in range(20):
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                (db["NAME"],),
+            )
+            try:
+                admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{db["NAME"]}"')
+                break
+            except psycopg.errors.ObjectInUse:
+                if attempt == 19:
+                    raise
+                time.sleep(0.25)
     try:
         yield SharedDatabase(url=_pg_url(db, name), vendor="postgresql", settings={**db, "NAME": name})
     finally:
