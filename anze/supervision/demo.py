@@ -19,6 +19,8 @@ from anze.supervision.models import Case, EscalationPolicy, Notification
 
 CITY_CODE = "371300"
 POLICY_NAME = "临沂市默认督办规则"
+# Long enough for a case opened by the earlier run to pass its 10 working days before today's run.
+EARLIER_RUN = dt.timedelta(days=21)
 
 
 def _ensure_policy(region: Any, actor: Any) -> int:
@@ -52,15 +54,57 @@ def load(actor: Any = None, *, now: dt.datetime | None = None) -> dict[str, int]
     ladder_kinds = (EventKind.REMIND, EventKind.URGE, EventKind.CASE_OPENED, EventKind.CIRCULAR)
     never_ran = not Notification.objects.filter(kind__in=ladder_kinds).exists() and not Case.objects.exists()
     if never_ran and Occurrence.objects.exists():
+        now = now or timezone.now()
+        # The ladder as it would have run three weeks ago and runs today: cases opened then are past their
+        # deadline now, so the demo shows a 通报 as well as reminders, 催办 and open cases.
         # Nothing is sent from the demo: the deliveries wait for the worker, which sends only when configured.
-        result = run_ladder(now=now or timezone.now(), send=False)
-        if _release_demo_batches(actor):
-            # The demo owes this year's periods on purpose: the office releases what the brake held.
-            again = run_ladder(now=now or timezone.now(), send=False)
-            result = {key: result.get(key, 0) + again.get(key, 0) for key in {*result, *again}}
+        result: dict[str, int] = {}
+        for moment in (now - EARLIER_RUN, now):
+            result = _add(result, run_ladder(now=moment, send=False))
+            if _release_demo_batches(actor):
+                # The demo owes this year's periods on purpose: the office releases what the brake held.
+                result = _add(result, run_ladder(now=moment, send=False))
+            if moment < now:
+                counts.update(_demo_extensions(now=moment))
         for key in ("reminders", "urges", "cases", "case_notices", "circular_entries"):
             counts[key] = result.get(key, 0)
     return {key: value for key, value in counts.items() if value}
+
+
+def _add(total: dict[str, int], more: dict[str, Any]) -> dict[str, int]:
+    """The counts of two ladder runs added key by key (only the numbers)."""
+    keys = {*total, *more}
+    return {key: total.get(key, 0) + more.get(key, 0) for key in keys if isinstance(more.get(key, 0), int)}
+
+
+def _demo_extensions(*, now: dt.datetime) -> dict[str, int]:
+    """The demo unit asks for more time on two of its cases: the office grants one, the other waits."""
+    from anze.accounts.models import User
+    from anze.supervision.choices import CaseStatus
+    from anze.supervision.services import decide_extension, request_extension
+
+    unit_user = User.objects.filter(username="demo_unit").first()
+    office_user = User.objects.filter(username="demo_office").first()
+    if unit_user is None or office_user is None:
+        return {}
+    cases = list(Case.objects.restrict(unit_user, "change").filter(status=CaseStatus.OPEN).order_by("pk")[:2])
+    counts = {"extensions_granted": 0, "extensions_waiting": 0}
+    for index, case in enumerate(cases):
+        extension = request_extension(
+            case,
+            actor=unit_user,
+            reason="涉及多个县区联合排查，需补充现场核查材料。",
+            requested_deadline=case.deadline + dt.timedelta(days=30),
+            now=now,
+        )
+        if index == 0:
+            decide_extension(
+                extension, actor=office_user, approve=True, note="同意，请按新期限办结。", now=now
+            )
+            counts["extensions_granted"] += 1
+        else:
+            counts["extensions_waiting"] += 1
+    return counts
 
 
 def _release_demo_batches(actor: Any) -> int:

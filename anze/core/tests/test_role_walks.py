@@ -207,7 +207,7 @@ def _unit(browser, url: str) -> None:
 
 
 def _county(browser, url: str) -> None:
-    """The county office sees its county's figures; its case list holds only its county's cases."""
+    """The county office sees its county's figures and 督办 cases (open and 通报ed), and only its county's."""
     from anze.supervision.models import Case
 
     walk = _signed_in(browser, url, "demo_county")
@@ -215,13 +215,17 @@ def _county(browser, url: str) -> None:
     overdue_units = walk.page.locator("section[aria-labelledby='home-duties-overview']")
     assert "临沂市兰山区" in overdue_units.inner_text()
     assert "临沂市应急管理局" not in overdue_units.inner_text()  # a city unit is outside the county
-    open_cases = int(walk.card("督办中"))
-    lanshan = Case.objects.filter(unit__region__code__startswith="371302", status="open").count()
-    assert open_cases == lanshan and open_cases < Case.objects.filter(status="open").count()
+    lanshan = Case.objects.filter(unit__region__code__startswith="371302")
+    for label, status in (("督办中", "open"), ("已通报", "circulated")):
+        shown = int(walk.card(label))
+        assert shown == lanshan.filter(status=status).count(), f"{label}: {shown}"
+        assert shown < Case.objects.filter(status=status).count() or shown == 0
+    circulated = int(walk.card("已通报"))
+    assert circulated > 0, "the demo's 通报 names a unit of 兰山区"
 
-    walk.open_card("督办中")
+    walk.open_card("已通报")
     rows = walk.page.locator("main table tbody tr")
-    assert rows.count() == open_cases
+    assert rows.count() == min(circulated, 50)
     for text in rows.all_inner_texts():
         assert "兰山" in text, f"a case outside 兰山区 in the county's list: {text}"
     walk.close()
