@@ -88,6 +88,9 @@ class Requirement(models.TextChoices):
     RESCUE = "rescue", _("应急救援队伍或救援协议")
     # Judged by the training app (registered with engine.register_requirement).
     TRAINING_CERTIFICATE = "training_certificate", _("主要负责人和安全管理人员考核合格")
+    # Judged by the monitoring app, from the major hazards it keeps.
+    MAJOR_HAZARD_FILING = "major_hazard_filing", _("重大危险源评估后按时备案")
+    MAJOR_HAZARD_EVALUATION = "major_hazard_evaluation", _("重大危险源定期安全评估")
 
 
 class Reason(models.TextChoices):
@@ -104,6 +107,9 @@ class Reason(models.TextChoices):
     STALE = "stale", _("期内无演练")
     AREA_WITHOUT_DRILL = "area_without_drill", _("厂区期内无现场处置演练")
     NOT_PASSED = "not_passed", _("考核未通过")
+    HAZARD_FILED_LATE = "hazard_filed_late", _("评估后逾期备案")
+    HAZARD_NOT_FILED = "hazard_not_filed", _("评估后逾期未备案")
+    EVALUATION_DUE = "evaluation_due", _("超期未重新评估")
 
 
 _BADGES: dict[str, str] = {

@@ -590,8 +590,16 @@ class ComplianceResult(models.Model):
             % {"t": label, "d": when, "n": value},
             Reason.STALE: _("期内没有演练，最近一次在 %(d)s") % {"d": when},
             Reason.AREA_WITHOUT_DRILL: _("厂区“%(t)s”期内没有现场处置演练") % {"t": label},
+            Reason.HAZARD_FILED_LATE: _("重大危险源“%(t)s”（%(d)s 完成评估）未在 %(n)s 日内备案")
+            % {"t": label, "d": when, "n": value},
+            Reason.HAZARD_NOT_FILED: _("重大危险源“%(t)s”（%(d)s 完成评估）超过 %(n)s 日仍未备案")
+            % {"t": label, "d": when, "n": value},
+            Reason.EVALUATION_DUE: _("重大危险源“%(t)s”上次安全评估在 %(d)s，已超过 %(n)s 年未重新评估")
+            % {"t": label, "d": when, "n": value},
         }
-        return str(texts.get(self.reason, self.reason))
+        if self.reason in texts:
+            return str(texts[self.reason])
+        return str(Reason(self.reason).label) if self.reason in Reason.values else self.reason
 
 
 class ComplianceSummary(models.Model):

@@ -12,7 +12,11 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         from anze.core import registry
-        from anze.monitoring import demo, hooks, indicators, jobs
+        from anze.enterprises import engine
+        from anze.monitoring import compliance, demo, hooks, indicators, jobs
+
+        for requirement, verdict in compliance.VERDICTS.items():
+            engine.register_requirement(requirement, verdict)
 
         registry.add_nav_section(hooks.NAV_SECTION, order=55)
         registry.add_home_panel(
@@ -29,5 +33,8 @@ class MonitoringConfig(AppConfig):
         registry.add_job("monitoring.vehicles", jobs.vehicles_offline_and_push, order=75)
         registry.add_clause_indicator(
             "monitoring", indicators.online_rate_indicator, order=70, title=_("数据在线率")
+        )
+        registry.add_clause_indicator(
+            "monitoring.vehicles", indicators.vehicle_online_indicator, order=71, title=_("车辆上线率")
         )
         registry.add_demo_step("monitoring", demo.load_demo, order=70)

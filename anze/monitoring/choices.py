@@ -137,6 +137,7 @@ class RejectReason(models.TextChoices):
     MALFORMED = "malformed", _("格式错误")
     UNKNOWN_GATEWAY = "unknown_gateway", _("未知网关")
     UNKNOWN_POINT = "unknown_point", _("未知监测点")
+    UNKNOWN_VEHICLE = "unknown_vehicle", _("未登记车辆")
     BAD_VALUE = "bad_value", _("数值无效")
     BAD_TIME = "bad_time", _("时间无效")
 

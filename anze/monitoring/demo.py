@@ -31,6 +31,37 @@ def _enterprises() -> list[Any]:
     return list(chemical[:ENTERPRISES] or Enterprise.objects.order_by("pk")[:ENTERPRISES])
 
 
+# How each demo unit was filed after its evaluation (days later; None: not yet): on time, late, not filed.
+FILED_AFTER_DAYS = (9, 41, None, 14)
+
+
+def _file(hazard: MajorHazard, i: int, now: dt.datetime) -> None:
+    days = FILED_AFTER_DAYS[i % len(FILED_AFTER_DAYS)]
+    if hazard.is_major and days is not None:
+        services.file_major_hazard(
+            hazard,
+            actor="demo",
+            filed_on=hazard.assessed_on + dt.timedelta(days=days),
+            authority=f"{hazard.enterprise.region.name}应急管理局",
+            today=now.date(),
+        )
+
+
+def _adopt_rules(enterprise: Any, now: dt.datetime) -> None:
+    """The rule set governing the demo's enterprises takes the filing and re-evaluation rules, and the
+    enterprises are judged by it."""
+    from anze.enterprises import engine
+    from anze.monitoring.compliance import adopt_hazard_rules
+
+    governing = [
+        rule_set
+        for rule_set in engine.rule_sets_in_force(now.date())
+        if enterprise.region.path.startswith(rule_set.region.path)
+    ]
+    if governing and adopt_hazard_rules(actor=None, region=governing[0].region, effective_from=now.date()):
+        engine.evaluate(now=now)
+
+
 def load_demo(*, stdout: Any, now: dt.datetime) -> None:
     enterprises = [e for e in _enterprises() if not MajorHazard.objects.filter(enterprise=e).exists()]
     if not enterprises:
@@ -51,6 +82,7 @@ def load_demo(*, stdout: Any, now: dt.datetime) -> None:
             technical_responsible="技术负责人",
             operating_responsible="操作负责人",
         )
+        _file(hazard, i, now)
         for code, name, kind, (lo, hi), low, high, high_high in POINTS:
             points.append(
                 services.create_point(
@@ -71,6 +103,7 @@ def load_demo(*, stdout: Any, now: dt.datetime) -> None:
                     in_service_from=since - dt.timedelta(days=30),
                 )  # fmt: skip
             )
+    _adopt_rules(enterprises[0], now)
     _replay(points, since=since, now=now)
     services.detect_offline(now=now)
     stdout.write(

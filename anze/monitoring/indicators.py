@@ -58,3 +58,51 @@ def online_rate_indicator(
         "url": reverse("monitoring:point_list") + "?reported=no",
     }
     return {clause_id: [row, offline] for clause_id in clauses}
+
+
+VEHICLE_TASK_NUMBER = "14"
+VEHICLE_KEYWORDS = ("两客一危",)
+VEHICLE_FORMULA = "上线率 = 统计时段内至少上报一次定位的在用车辆数 ÷ 统计时段内在用车辆数（本平台定义）"
+
+
+def vehicle_online_indicator(
+    user: Any, clause_ids: Any, *, now: dt.datetime | None = None
+) -> dict[int, list[dict]]:
+    """{clause_id: [row]} for the clauses of task 14 about 两客一危 vehicles: the vehicle on-line rate of the last
+    24 hours in the reader's scope (summed as counts), and the vehicles that sent nothing."""
+    from django.db.models import Q
+
+    from anze.monitoring.models import Vehicle
+    from anze.monitoring.vehicles import vehicle_online_counts
+    from anze.plans.models import Clause
+
+    keyword = Q()
+    for word in VEHICLE_KEYWORDS:
+        keyword |= Q(text__contains=word)
+    clauses = list(
+        Clause.objects.filter(pk__in=clause_ids, task__number=VEHICLE_TASK_NUMBER)
+        .filter(keyword)
+        .values_list("pk", flat=True)
+    )
+    if not clauses:
+        return {}
+    now = now or timezone.now()
+    window = online.Window(now - WINDOW, now)
+    total = online.combine(vehicle_online_counts(Vehicle.objects.restrict(user, "view"), window).values())
+    if not total.expected:
+        return {}
+    row = {
+        "label": _("“两客一危”车辆上线率（近24小时，本平台定义）"),
+        "value": f"{total.percent()}%（{total.reporting}/{total.expected}）",
+        "url": reverse("monitoring:vehicle_list"),
+        "reporting": total.reporting,
+        "expected": total.expected,
+        "offline": total.offline,
+        "formula": VEHICLE_FORMULA,
+    }
+    offline = {
+        "label": _("未上报定位的车辆"),
+        "value": total.offline,
+        "url": reverse("monitoring:vehicle_list") + "?reported=no",
+    }
+    return {clause_id: [row, offline] for clause_id in clauses}

@@ -40,6 +40,7 @@ RECORD_ROLES = {
     Role.UNIT.value: _EDIT,
     Role.INSPECTOR.value: _VIEW,
     Role.ENTERPRISE.value: _EDIT,
+    Role.AUDITOR.value: _VIEW,
 }
 
 
@@ -72,6 +73,10 @@ class MajorHazard(BaseModel):
         _("等级"), choices=HazardLevelChoice.choices, null=True, blank=True, editable=False
     )
     assessed_on = models.DateField(_("辨识评估日期"))
+    # 40号令 art. 23: filed with the county 应急管理部门 within 15 days of the evaluation report; a new
+    # evaluation (at least every 3 years, art. 11) is filed again, so re-evaluating clears the filing.
+    filed_on = models.DateField(_("备案日期"), null=True, blank=True)
+    filing_authority = models.CharField(_("备案机关"), max_length=100, blank=True)
     main_responsible = models.CharField(_("主要负责人"), max_length=50)
     technical_responsible = models.CharField(_("技术负责人"), max_length=50)
     operating_responsible = models.CharField(_("操作负责人"), max_length=50)
@@ -87,6 +92,10 @@ class MajorHazard(BaseModel):
             models.CheckConstraint(
                 condition=Q(is_major=True, level__isnull=False) | Q(is_major=False, level__isnull=True),
                 name="major_hazard_level_iff_major",
+            ),
+            models.CheckConstraint(
+                condition=Q(filed_on__isnull=True) | Q(filed_on__gte=F("assessed_on")),
+                name="major_hazard_filed_after_assessed",
             ),
         ]
 

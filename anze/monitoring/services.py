@@ -89,7 +89,136 @@ def assess_major_hazard(
         for s in substances
     )
     record("monitoring.assess_major_hazard", actor=actor, obj=hazard, after=snapshot(hazard))
+    _after_hazard_change(hazard)
     return hazard
+
+
+def _ensure_may(actor: Any, model: Any, action: str, obj: Any = None, *, enterprise: Any = None) -> None:
+    """Refuse what the actor's scope does not cover (None or a name is the system: demo loader, jobs)."""
+    if actor is None or isinstance(actor, str):
+        return
+    if obj is not None:
+        allowed = model.objects.restrict(actor, action).filter(pk=obj.pk).exists()
+    else:
+        from anze.enterprises.services import may_keep_records
+
+        allowed = enterprise is not None and may_keep_records(actor, enterprise, action)
+    if not allowed:
+        raise MonitoringError("forbidden", "您无权为该企业登记或修改重大危险源。")
+
+
+def _after_hazard_change(hazard: MajorHazard) -> None:
+    """An enterprise holding a major hazard is marked so (the rules on major hazards apply to it), then
+    re-evaluated against its rules."""
+    from anze.enterprises import engine
+    from anze.enterprises.models import Enterprise
+
+    enterprise = hazard.enterprise
+    if hazard.is_major and Enterprise.objects.filter(pk=enterprise.pk, has_major_hazard=False).update(
+        has_major_hazard=True
+    ):
+        enterprise.has_major_hazard = True
+        record(
+            "enterprises.enterprise.update", actor="monitoring", obj=enterprise,
+            before={"has_major_hazard": False}, after={"has_major_hazard": True, "because": str(hazard.public_id)},
+        )  # fmt: skip
+    engine.reevaluate(enterprise)
+
+
+@transaction.atomic
+def register_major_hazard(
+    *, actor: Any, enterprise: Any, substances: Sequence[hazards.Substance], **fields: Any
+) -> MajorHazard:
+    """登记 a unit from a page or the API: the actor must keep the enterprise's records."""
+    _ensure_may(actor, MajorHazard, "add", enterprise=enterprise)
+    if MajorHazard.objects.filter(enterprise=enterprise, name=fields.get("name", "")).exists():
+        raise MonitoringError(
+            "duplicate", f"该企业已登记名为“{fields.get('name')}”的单元，请换一个名称或修改原单元。"
+        )
+    return assess_major_hazard(actor=actor, enterprise=enterprise, substances=substances, **fields)
+
+
+@transaction.atomic
+def file_major_hazard(
+    hazard: MajorHazard, *, actor: Any, filed_on: dt.date, authority: str, today: dt.date | None = None
+) -> MajorHazard:
+    """备案: record the filing of the unit's current evaluation with the county department (40号令 art. 23)."""
+    hazard = MajorHazard.objects.select_for_update().select_related("enterprise").get(pk=hazard.pk)
+    _ensure_may(actor, MajorHazard, "change", hazard)
+    today = today or timezone.localdate()
+    if not hazard.is_major:
+        raise MonitoringError("not_major", "该单元未构成重大危险源，无需备案。")
+    if filed_on < hazard.assessed_on:
+        raise MonitoringError(
+            "filed_before_assessed",
+            f"备案日期 {filed_on:%Y-%m-%d} 早于本次安全评估日期 {hazard.assessed_on:%Y-%m-%d}，请核对备案日期。",
+        )
+    if filed_on > today:
+        raise MonitoringError(
+            "filed_in_future", f"备案日期 {filed_on:%Y-%m-%d} 晚于今天，请填写实际备案日期。"
+        )
+    if not authority.strip():
+        raise MonitoringError("no_authority", "请填写备案机关（所在地县级应急管理部门）。")
+    before = snapshot(hazard, ["filed_on", "filing_authority"])
+    hazard.filed_on, hazard.filing_authority = filed_on, authority.strip()
+    hazard.save(update_fields=["filed_on", "filing_authority", "updated_at"])
+    record(
+        "monitoring.file_major_hazard", actor=actor, obj=hazard, before=before,
+        after=snapshot(hazard, ["filed_on", "filing_authority"]),
+    )  # fmt: skip
+    _after_hazard_change(hazard)
+    return hazard
+
+
+@transaction.atomic
+def reassess_major_hazard(
+    hazard: MajorHazard,
+    *,
+    actor: Any,
+    assessed_on: dt.date,
+    substances: Sequence[hazards.Substance],
+    people_exposed: int,
+    today: dt.date | None = None,
+) -> MajorHazard:
+    """重新评估 (at least every three years, 40号令 art. 11): new quantities and exposure, graded again; the new
+    evaluation must be filed again, so the filing is cleared."""
+    hazard = MajorHazard.objects.select_for_update().select_related("enterprise").get(pk=hazard.pk)
+    _ensure_may(actor, MajorHazard, "change", hazard)
+    today = today or timezone.localdate()
+    if not substances:
+        raise MonitoringError("no_substance", "请至少填写一种危险化学品及其设计最大量。")
+    if assessed_on <= hazard.assessed_on:
+        raise MonitoringError(
+            "not_newer",
+            f"重新评估日期 {assessed_on:%Y-%m-%d} 须晚于上次评估日期 {hazard.assessed_on:%Y-%m-%d}。",
+        )
+    if assessed_on > today:
+        raise MonitoringError(
+            "assessed_in_future", f"评估日期 {assessed_on:%Y-%m-%d} 晚于今天，请填写评估报告完成日期。"
+        )
+    fields = ["assessed_on", "people_exposed", "s_value", "r_value", "alpha", "is_major", "level", "filed_on",
+              "filing_authority"]  # fmt: skip
+    before = {**snapshot(hazard, fields), "substances": _substances_of(hazard)}
+    hazard.assessed_on, hazard.people_exposed = assessed_on, people_exposed
+    _apply_assessment(hazard, substances)
+    hazard.filed_on, hazard.filing_authority = None, ""
+    hazard.full_clean()
+    hazard.save()
+    hazard.substances.all().delete()
+    HazardSubstance.objects.bulk_create(
+        HazardSubstance(hazard=hazard, name=s.name, hazard_class=s.hazard_class, quantity_t=s.quantity_t)
+        for s in substances
+    )
+    record(
+        "monitoring.reassess_major_hazard", actor=actor, obj=hazard, before=before,
+        after={**snapshot(hazard, fields), "substances": _substances_of(hazard)},
+    )  # fmt: skip
+    _after_hazard_change(hazard)
+    return hazard
+
+
+def _substances_of(hazard: MajorHazard) -> list[list[str]]:
+    return [[s.name, s.hazard_class, str(s.quantity_t)] for s in hazard.substances.order_by("name", "pk")]
 
 
 def assessment_of(hazard: MajorHazard) -> hazards.Assessment:
@@ -317,10 +446,15 @@ def alarm_recipients(enterprise: Any, tier: int) -> dict[str, list[int]]:
     from anze.enterprises.models import EnterpriseMembership, IndustrySupervisor
 
     if tier == Tier.ENTERPRISE:
-        users = EnterpriseMembership.objects.filter(enterprise_id=enterprise.pk).values_list("user_id", flat=True)
+        users = EnterpriseMembership.objects.filter(enterprise_id=enterprise.pk).values_list(
+            "user_id", flat=True
+        )
         return {"user_ids": list(users), "unit_ids": []}
     if tier == Tier.COUNTY:
-        return {"user_ids": [], "unit_ids": [enterprise.supervising_unit_id] if enterprise.supervising_unit_id else []}
+        return {
+            "user_ids": [],
+            "unit_ids": [enterprise.supervising_unit_id] if enterprise.supervising_unit_id else [],
+        }
     city_id = enterprise.county.parent_id if enterprise.county_id else None
     unit = (
         IndustrySupervisor.objects.filter(region_id=city_id, industry_id=enterprise.industry_id)
@@ -358,7 +492,10 @@ def announce_alarms(alarms: Sequence[Alarm], *, tier: int, now: dt.datetime) -> 
         if len(group) > NOTICE_LISTS_AT_MOST:
             lines.append(gettext("……共 %(n)s 个") % {"n": len(group)})
         if tier == Tier.ENTERPRISE:
-            title = gettext("监测报警：%(name)s %(n)s 个，请确认并处置") % {"name": enterprise.name, "n": len(group)}
+            title = gettext("监测报警：%(name)s %(n)s 个，请确认并处置") % {
+                "name": enterprise.name,
+                "n": len(group),
+            }
         else:
             title = gettext("监测报警未确认（已推送至%(tier)s）：%(name)s %(n)s 个") % {
                 "tier": Tier(tier).label, "name": enterprise.name, "n": len(group)}  # fmt: skip

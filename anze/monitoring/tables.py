@@ -34,11 +34,12 @@ class HazardTable(tables.Table):
     r_value = tables.Column(verbose_name=_("R 值"))
     main_responsible = tables.Column(verbose_name=_("主要负责人"))
     assessed_on = tables.DateColumn(verbose_name=_("辨识评估日期"), format="Y-m-d")
+    filed_on = tables.DateColumn(verbose_name=_("备案日期"), format="Y-m-d", default="—")
 
     class Meta:
         model = MajorHazard
         fields = ("level", "name", "enterprise", "unit_kind", "s_value", "r_value", "main_responsible",
-                  "assessed_on")  # fmt: skip
+                  "assessed_on", "filed_on")  # fmt: skip
         attrs = {"class": "table table-hover mb-0"}
         empty_text = _("没有符合条件的重大危险源。")
         order_by = ("level",)

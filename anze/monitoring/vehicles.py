@@ -98,7 +98,9 @@ def _apply(vehicle: Vehicle, changes: Sequence[driving.Change], raised: list, re
 
 def _recover(items: list[tuple[int, str, dt.datetime]]) -> int:
     return sum(
-        VehicleAlarm.objects.filter(vehicle_id=v, rule=rule, is_active=True).update(is_active=False, recovered_at=at)
+        VehicleAlarm.objects.filter(vehicle_id=v, rule=rule, is_active=True).update(
+            is_active=False, recovered_at=at
+        )
         for v, rule, at in items
     )
 
@@ -111,9 +113,18 @@ def ingest_positions(reports: Sequence[Report], *, actor: Any, now: dt.datetime 
     if not reports:
         return result
     VehiclePosition.objects.bulk_create(
-        VehiclePosition(vehicle_id=r.vehicle_id, at=r.at, latitude=r.latitude, longitude=r.longitude,
-                        speed_kmh=r.speed_kmh, direction=r.direction, road=r.road, alarm_flags=r.alarm_flags,
-                        status_flags=r.status_flags, received_at=now)  # fmt: skip
+        VehiclePosition(
+            vehicle_id=r.vehicle_id,
+            at=r.at,
+            latitude=r.latitude,
+            longitude=r.longitude,
+            speed_kmh=r.speed_kmh,
+            direction=r.direction,
+            road=r.road,
+            alarm_flags=r.alarm_flags,
+            status_flags=r.status_flags,
+            received_at=now,
+        )  # fmt: skip
         for r in reports
     )
     result.stored = len(reports)
@@ -127,7 +138,9 @@ def ingest_positions(reports: Sequence[Report], *, actor: Any, now: dt.datetime 
         state, cls = _state(vehicle), driving.VehicleClass(vehicle.vehicle_class)
         for r in sorted(by_vehicle[vehicle.pk], key=lambda r: r.at):
             before = state.last_at
-            state, changes = driving.step(state, driving.Position(r.at, r.speed_kmh, driving.Road(r.road), r.acc_on), cls)
+            state, changes = driving.step(
+                state, driving.Position(r.at, r.speed_kmh, driving.Road(r.road), r.acc_on), cls
+            )
             if state.last_at != before:
                 vehicle.latitude, vehicle.longitude, vehicle.speed_kmh = r.latitude, r.longitude, r.speed_kmh
             _apply(vehicle, changes, raised, recover)
@@ -171,14 +184,20 @@ def detect_vehicle_offline(*, now: dt.datetime) -> int:
 
 
 @transaction.atomic
-def acknowledge_vehicle_alarm(alarm: VehicleAlarm, *, actor: Any, now: dt.datetime | None = None) -> VehicleAlarm:
+def acknowledge_vehicle_alarm(
+    alarm: VehicleAlarm, *, actor: Any, now: dt.datetime | None = None
+) -> VehicleAlarm:
     """确认车辆报警 (the company's monitoring staff have reminded the driver); pushing stops."""
     alarm = VehicleAlarm.objects.select_for_update().get(pk=alarm.pk)
     if not VehicleAlarm.objects.restrict(actor, "change").filter(pk=alarm.pk).exists():
         raise MonitoringError("forbidden", "无权处理该报警。")
     if not alarm.status_choice.can_acknowledge():
         raise MonitoringError("bad_transition", f"报警当前状态“{alarm.status_choice.label}”，不能确认。")
-    alarm.status, alarm.acknowledged_at, alarm.acknowledged_by = AlarmStatus.ACKNOWLEDGED, now or timezone.now(), actor
+    alarm.status, alarm.acknowledged_at, alarm.acknowledged_by = (
+        AlarmStatus.ACKNOWLEDGED,
+        now or timezone.now(),
+        actor,
+    )
     alarm.save(update_fields=["status", "acknowledged_at", "acknowledged_by", "updated_at"])
     record("monitoring.acknowledge_vehicle_alarm", actor=actor, obj=alarm, after={"status": alarm.status})
     return alarm
@@ -187,7 +206,9 @@ def acknowledge_vehicle_alarm(alarm: VehicleAlarm, *, actor: Any, now: dt.dateti
 def push_vehicle_alarms(*, now: dt.datetime) -> int:
     """An alarm the company has not acknowledged within PUSH_AFTER goes to the 交通运输 department (once)."""
     due = list(
-        VehicleAlarm.objects.filter(status=AlarmStatus.RAISED, tier=Tier.ENTERPRISE, raised_at__lte=now - PUSH_AFTER)
+        VehicleAlarm.objects.filter(
+            status=AlarmStatus.RAISED, tier=Tier.ENTERPRISE, raised_at__lte=now - PUSH_AFTER
+        )
         .order_by("raised_at")
         .values_list("pk", flat=True)[:500]
     )
@@ -210,7 +231,9 @@ def transport_department(enterprise: Any) -> int | None:
     city's, else the company's supervising unit."""
     from anze.enterprises.models import IndustrySupervisor
 
-    regions = [r for r in (enterprise.county_id, enterprise.county.parent_id if enterprise.county_id else None) if r]
+    regions = [
+        r for r in (enterprise.county_id, enterprise.county.parent_id if enterprise.county_id else None) if r
+    ]
     for region_id in regions:
         unit = (IndustrySupervisor.objects.filter(region_id=region_id, industry_id=enterprise.industry_id)
                 .values_list("unit_id", flat=True).first())  # fmt: skip
@@ -230,20 +253,32 @@ def _announce(alarms: Sequence[VehicleAlarm], *, tier: int, now: dt.datetime) ->
     for enterprise_id, group in groups.items():
         enterprise = enterprises[enterprise_id]
         if tier == Tier.ENTERPRISE:
-            users = list(EnterpriseMembership.objects.filter(enterprise_id=enterprise_id).values_list("user_id", flat=True))
+            users = list(
+                EnterpriseMembership.objects.filter(enterprise_id=enterprise_id).values_list(
+                    "user_id", flat=True
+                )
+            )
             recipients = {"user_ids": users, "unit_ids": []}
-            title = gettext("车辆报警：%(name)s %(n)s 起，请提醒驾驶员并确认") % {"name": enterprise.name, "n": len(group)}
+            title = gettext("车辆报警：%(name)s %(n)s 起，请提醒驾驶员并确认") % {
+                "name": enterprise.name,
+                "n": len(group),
+            }
         else:
             unit = transport_department(enterprise)
             recipients = {"user_ids": [], "unit_ids": [unit] if unit else []}
-            title = gettext("车辆报警企业未确认：%(name)s %(n)s 起") % {"name": enterprise.name, "n": len(group)}
+            title = gettext("车辆报警企业未确认：%(name)s %(n)s 起") % {
+                "name": enterprise.name,
+                "n": len(group),
+            }
         lines = [f"{timezone.localtime(a.raised_at):%m-%d %H:%M} {a.vehicle.plate} {a.get_rule_display()}"
                  + (f" {a.value}/{a.limit}" if a.value is not None else "") for a in group[:5]]  # fmt: skip
         notices.announce(notices.MONITORING_ALARM, obj=f"valarm{min(a.pk for a in group)}:n{len(group)}:tier{tier}",
                          title=title[:200], body="\n".join(lines), urgent=False, now=now, **recipients)  # fmt: skip
 
 
-def vehicle_online_counts(vehicles, window: online.Window, *, group_by: str = "enterprise_id") -> dict[Any, online.Count]:
+def vehicle_online_counts(
+    vehicles, window: online.Window, *, group_by: str = "enterprise_id"
+) -> dict[Any, online.Count]:
     """车辆上线率 counts per group: vehicles in service during the window that sent a position within it."""
     from django.db.models import Count, Exists, OuterRef, Q
 
@@ -252,3 +287,81 @@ def vehicle_online_counts(vehicles, window: online.Window, *, group_by: str = "e
     rows = (expected.annotate(seen=Exists(seen)).values(group_by)
             .annotate(expected=Count("pk"), reporting=Count("pk", filter=Q(seen=True))).order_by())  # fmt: skip
     return {r[group_by]: online.Count(r["reporting"], r["expected"]) for r in rows}
+
+
+# -- the canonical JSON door (HTTP batch upload and MQTT) ------------------------------------------------------
+
+FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+
+
+@dataclass
+class Accepted:
+    """What a batch of canonical position messages did."""
+
+    stored: int = 0
+    rejected: int = 0
+    rejected_messages: int = 0
+    raised: int = 0
+    reasons: list[str] = field(default_factory=list)
+
+
+def accept_positions(
+    payloads: Sequence[tuple[str, bytes]], *, channel: str, actor: Any, enterprise: Any = None,
+    now: dt.datetime | None = None,
+) -> Accepted:  # fmt: skip
+    """Store canonical position messages (topic, payload) in one transaction through the driving rules.
+
+    A message that cannot be read, of another enterprise than the token's (`enterprise`), or naming a plate
+    the enterprise has not registered is kept in the rejected messages with the reason; its good positions
+    are stored all the same.
+    """
+    from anze.enterprises.models import Enterprise
+    from anze.monitoring import services
+    from anze.monitoring.adapters import canonical_vehicles
+    from anze.monitoring.choices import RejectReason
+
+    now = now or timezone.now()
+    outcome = Accepted()
+    reports: list[Report] = []
+
+    def reject(topic, reason, detail, payload, owner=None, count=0):
+        services.reject_message(channel=channel, topic=topic, reason=reason, detail=detail[:500],
+                                payload=payload, enterprise=owner)  # fmt: skip
+        outcome.rejected_messages += 1
+        outcome.rejected += count
+        outcome.reasons.append(f"{reason}: {detail}")
+
+    with transaction.atomic():
+        for topic, payload in payloads:
+            try:
+                message = canonical_vehicles.parse(payload)
+            except canonical_vehicles.Malformed as exc:
+                reject(topic, RejectReason.MALFORMED, str(exc), payload)
+                continue
+            owner = Enterprise.objects.filter(credit_code=message.enterprise).first()
+            count = len(message.positions) + len(message.bad)
+            if owner is None or (enterprise is not None and owner.pk != enterprise.pk):
+                reject(topic, RejectReason.UNKNOWN_GATEWAY, f"企业“{message.enterprise}”未登记或与凭据不符",
+                       payload, enterprise, count)  # fmt: skip
+                continue
+            fleet = dict(
+                Vehicle.objects.filter(enterprise=owner, plate__in={p.plate for p in message.positions})
+                .values_list("plate", "pk")
+            )  # fmt: skip
+            bad = [(b.reason, b.detail) for b in message.bad]
+            for p in message.positions:
+                if p.plate not in fleet:
+                    bad.append((RejectReason.UNKNOWN_VEHICLE, f"车辆“{p.plate}”未在本企业登记"))
+                elif p.at > now + FUTURE_TOLERANCE:
+                    bad.append((RejectReason.BAD_TIME, f"{p.plate}：时间 {p.at.isoformat()} 晚于接收时间"))
+                else:
+                    reports.append(Report(
+                        vehicle_id=fleet[p.plate], at=p.at, latitude=p.latitude, longitude=p.longitude,
+                        speed_kmh=p.speed_kmh, direction=p.direction, road=p.road, acc_on=p.acc_on,
+                    ))  # fmt: skip
+            if bad:
+                detail = "；".join(sorted({d for _, d in bad}))
+                reject(topic, bad[0][0], f"{len(bad)} 个定位未存储：{detail}", payload, owner, len(bad))
+        result = ingest_positions(reports, actor=actor, now=now)
+    outcome.stored, outcome.raised = result.stored, len(result.raised)
+    return outcome

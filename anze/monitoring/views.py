@@ -3,6 +3,7 @@ chart of each, the alarm queue and its actions, the on-line rate by county and e
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -34,7 +35,7 @@ from anze.monitoring.filtersets import (
     VehicleFilterSet,
     window_of,
 )
-from anze.monitoring.forms import RAW_UP_TO_HOURS, ChartRangeForm, HandleForm
+from anze.monitoring.forms import RAW_UP_TO_HOURS, ChartRangeForm, FilingForm, HandleForm
 from anze.monitoring.models import Alarm, MajorHazard, MonitoringPoint, Vehicle, VehicleAlarm
 from anze.monitoring.tables import (
     AlarmTable,
@@ -70,10 +71,33 @@ class HazardListView(LoginRequiredMixin, SingleTableMixin, FilterView):
             .annotate(n=Count("pk"))
         )
         context["cards"] = [
-            {"label": level.label, "value": by_level.get(level.value, 0), "url": f"{base}?level={level.value}"}
+            {
+                "label": level.label,
+                "value": by_level.get(level.value, 0),
+                "url": f"{base}?level={level.value}",
+            }
             for level in HazardLevelChoice
         ]
+        from anze.enterprises.models import EnterpriseRecordsAccess
+
+        context["may_register"] = EnterpriseRecordsAccess.objects.restrict(self.request.user, "add").exists()
         return context
+
+
+def _filing_state(hazard: MajorHazard) -> dict[str, Any]:
+    """备案 and re-evaluation of a unit as the page shows them: the dates they fall due and whether late."""
+    from anze.monitoring.compliance import EVALUATION_YEARS, FILING_DAYS, years_after
+
+    today = timezone.localdate()
+    file_by = hazard.assessed_on + dt.timedelta(days=FILING_DAYS)
+    evaluate_by = years_after(hazard.assessed_on, EVALUATION_YEARS)
+    return {
+        "file_by": file_by,
+        "filed_late": hazard.filed_on is not None and hazard.filed_on > file_by,
+        "unfiled_late": hazard.filed_on is None and today > file_by,
+        "evaluate_by": evaluate_by,
+        "evaluation_overdue": today > evaluate_by,
+    }
 
 
 @require_safe
@@ -92,11 +116,15 @@ def hazard_detail(request: HttpRequest, public_id) -> HttpResponse:
         {"term": t, "ratio": hazards.shown(t.ratio, 4), "weighted": hazards.shown(t.weighted, 4)}
         for t in assessment.terms
     ]
+    may_change = MajorHazard.objects.restrict(request.user, "change").filter(pk=hazard.pk).exists()
     return render(
         request,
         "monitoring/hazard_detail.html",
         {
             "hazard": hazard,
+            "filing": _filing_state(hazard),
+            "may_change": may_change,
+            "filing_form": FilingForm() if may_change and hazard.is_major else None,
             "level_badge": HazardLevelChoice(hazard.level).badge if hazard.level else "",
             "assessment": assessment,
             "terms": terms,
@@ -135,7 +163,12 @@ class PointListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         base = reverse("monitoring:point_list")
         context["cards"] = [
             {"label": _("监测点"), "value": counts["total"], "url": base},
-            {"label": _("超限报警中"), "value": counts["alarm"], "url": f"{base}?state=alarm", "tone": "danger"},
+            {
+                "label": _("超限报警中"),
+                "value": counts["alarm"],
+                "url": f"{base}?state=alarm",
+                "tone": "danger",
+            },
             {"label": _("故障"), "value": counts["fault"], "url": f"{base}?state=fault"},
             {"label": _("离线"), "value": counts["offline"], "url": f"{base}?state=offline"},
         ]
@@ -148,7 +181,10 @@ class PointListView(LoginRequiredMixin, SingleTableMixin, FilterView):
 def point_detail(request: HttpRequest, public_id) -> HttpResponse:
     """A point: its thresholds, present state, a chart of its readings over a chosen range, its alarms."""
     point = get_restricted_or_404(
-        MonitoringPoint.objects.select_related("enterprise", "hazard"), request.user, "view", public_id=public_id
+        MonitoringPoint.objects.select_related("enterprise", "hazard"),
+        request.user,
+        "view",
+        public_id=public_id,
     )
     form = ChartRangeForm(request.GET or None)
     if form.is_bound and not form.is_valid():
@@ -203,8 +239,9 @@ class AlarmListView(LoginRequiredMixin, SingleTableMixin, FilterView):
 def alarm_detail(request: HttpRequest, public_id) -> HttpResponse:
     """An alarm: what was measured, its life cycle so far, and the next step for whoever may take it."""
     alarm = get_restricted_or_404(
-        Alarm.objects.select_related("point", "enterprise", "acknowledged_by", "handled_by", "case",
-                                     "hidden_danger"),  # fmt: skip
+        Alarm.objects.select_related(
+            "point", "enterprise", "acknowledged_by", "handled_by", "case", "hidden_danger"
+        ),  # fmt: skip
         request.user,
         "view",
         public_id=public_id,
@@ -314,7 +351,9 @@ def online_rate(request: HttpRequest) -> HttpResponse:
     for row in rows:
         row["links"] = links({"region": row["key"]} if by == "county" else {"enterprise": row["key"]})
         if by == "county":
-            row["drill"] = reverse("monitoring:online_rate") + "?" + urlencode({"region": row["key"], **period})
+            row["drill"] = (
+                reverse("monitoring:online_rate") + "?" + urlencode({"region": row["key"], **period})
+            )
     total_links = links({"region": region} if region else {})
     return render(
         request,
@@ -362,8 +401,12 @@ def risk_warning(request: HttpRequest) -> HttpResponse:
         row["label"] = labels[row["warning"].colour]
         tally[row["level"]] += 1
     cards = [
-        {"label": labels[int(level)], "value": n, "url": f"{base}?colour={int(level)}",
-         "tone": f"risk-{level.css_class.rsplit('-', 1)[-1]}"}  # fmt: skip
+        {
+            "label": labels[int(level)],
+            "value": n,
+            "url": f"{base}?colour={int(level)}",
+            "tone": f"risk-{level.css_class.rsplit('-', 1)[-1]}",
+        }  # fmt: skip
         for level, n in tally.items()
     ]
     if colour:
@@ -413,9 +456,15 @@ class VehicleListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         ]
         context["rate"] = total
         context["companies"] = sorted(
-            ({"name": names[pk], "count": c, "url": f"{base}?enterprise={ids[pk]}&reported=no",
-              "expected_url": f"{base}?enterprise={ids[pk]}&reported=expected"}
-             for pk, c in counts.items()),  # fmt: skip
+            (
+                {
+                    "name": names[pk],
+                    "count": c,
+                    "url": f"{base}?enterprise={ids[pk]}&reported=no",
+                    "expected_url": f"{base}?enterprise={ids[pk]}&reported=expected",
+                }
+                for pk, c in counts.items()
+            ),  # fmt: skip
             key=lambda r: (r["count"].rate if r["count"].rate is not None else 2, r["name"]),
         )
         return context
@@ -431,7 +480,9 @@ class VehicleAlarmListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     table_pagination = {"per_page": 25}
 
     def get_queryset(self):
-        return VehicleAlarm.objects.restrict(self.request.user, "view").select_related("vehicle", "enterprise")
+        return VehicleAlarm.objects.restrict(self.request.user, "view").select_related(
+            "vehicle", "enterprise"
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
