@@ -10,6 +10,7 @@ import datetime as dt
 import pytest
 from django.db import connection, transaction
 
+from anze.audit import witness
 from anze.audit.models import AuditEvent
 from anze.audit.partitions import DETACHED, EVENTS, maintain
 from anze.audit.services import record
@@ -95,8 +96,12 @@ def test_an_event_of_a_month_without_a_partition_lands_in_the_default_one(monkey
 
 
 @postgresql_only
-def test_months_past_the_retention_are_detached_and_the_chain_still_verifies(monkeypatch, settings):
+def test_months_past_the_retention_are_detached_and_the_chain_still_verifies(monkeypatch, settings, tmp_path):
     settings.ANZE_AUDIT_RETENTION_DAYS = 184
+    settings.ANZE_AUDIT_WITNESS_DIR = tmp_path / "witness"
+    settings.ANZE_AUDIT_WITNESS_KEY_FILE = tmp_path / "keys" / "audit_witness_key"
+    settings.ANZE_AUDIT_WITNESS_EMAILS = []
+    settings.ANZE_AUDIT_TSA_URL = ""
     old = month_start(NOW - dt.timedelta(days=400))
     for month in (old, next_month(old)):
         EVENTS.ensure_month(month)
@@ -121,6 +126,9 @@ def test_months_past_the_retention_are_detached_and_the_chain_still_verifies(mon
     assert result.ok, result.problems
     assert result.archived_through == 3
     assert result.checked == len(recent) + len(notes)
+    # A witness signed after the detachment is proven the same way.
+    statement = witness.publish_witness(now=NOW)
+    assert witness.verify_against(statement.path).ok
 
 
 @postgresql_only
