@@ -89,6 +89,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "anze.core.middleware.RequestContextMiddleware",
+    "anze.core.replica.PrimaryAfterWriteMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "anze.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -148,6 +149,27 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     }
     _db["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")} if env.bool("ANZE_TEST_SQLITE_FILE", False) else {}
 DATABASES = {"default": _db}
+# Dashboards and exports may read from a streaming replica (anze/core/replica.py); everything else, every write
+# and whatever a request reads after it wrote goes to the primary.
+DATABASE_REPLICA_URL = env.url("ANZE_DATABASE_REPLICA_URL", "", schemes=("postgres", "postgresql"))
+if DATABASE_REPLICA_URL:
+    if _db["ENGINE"] == "django.db.backends.sqlite3":
+        raise ImproperlyConfigured("ANZE_DATABASE_REPLICA_URL needs ANZE_DATABASE_URL on PostgreSQL.")
+    _replica = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=_db["CONN_MAX_AGE"], conn_health_checks=True
+    )
+    # A replica that does not answer costs a routed read two seconds once; then reads go to the primary.
+    _replica["OPTIONS"] = {**_replica.get("OPTIONS", {}), "connect_timeout": 2}
+    # The test suite reads the test database through this alias too; it never creates a second one.
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+DATABASE_ROUTERS = ["anze.core.replica.ReplicaRouter"]
+# Seconds the replica may be behind the primary before routed reads go to the primary instead.
+ANZE_DATABASE_REPLICA_MAX_LAG = env.int("ANZE_DATABASE_REPLICA_MAX_LAG", 5, minimum=0)
+# How often a web process checks the replica's lag (0: before every routed read).
+ANZE_DATABASE_REPLICA_CHECK_SECONDS = env.int("ANZE_DATABASE_REPLICA_CHECK_SECONDS", 5, minimum=0)
+# A browser that wrote reads from the primary this long, on every web node (read-after-write).
+ANZE_DATABASE_REPLICA_STICKY_SECONDS = env.int("ANZE_DATABASE_REPLICA_STICKY_SECONDS", 15, minimum=1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Covering indexes (INCLUDE) serve PostgreSQL; on SQLite the same index without its extra columns is right.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]

@@ -10,6 +10,7 @@ from anze.assessment import exports, services
 from anze.assessment.choices import RunStatus
 from anze.assessment.models import BodyResult, Run
 from anze.core.permissions import declare
+from anze.core.replica import reads_from_replica
 from anze.core.restrict import get_restricted_or_404
 
 
@@ -27,6 +28,7 @@ def _results(request: HttpRequest, run: Run) -> list[BodyResult]:
 
 @declare("view")
 @login_required
+@reads_from_replica
 def run_xlsx(request: HttpRequest, public_id) -> HttpResponse:
     run = get_restricted_or_404(
         services.readable(Run.objects.select_related("scheme"), request.user),
@@ -40,6 +42,7 @@ def run_xlsx(request: HttpRequest, public_id) -> HttpResponse:
 
 @declare("view")
 @login_required
+@reads_from_replica
 def run_docx(request: HttpRequest, public_id) -> HttpResponse:
     run = get_restricted_or_404(
         services.readable(Run.objects.select_related("scheme"), request.user),
@@ -59,6 +62,7 @@ def run_docx(request: HttpRequest, public_id) -> HttpResponse:
 
 @declare("view")
 @login_required
+@reads_from_replica
 def vetoed_xlsx(request: HttpRequest) -> HttpResponse:
     """一票否决及黄牌名单 of every published year in scope, for the personnel office."""
     rows = list(

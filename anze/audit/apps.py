@@ -43,6 +43,11 @@ class AuditConfig(AppConfig):
         # The chain's head is published outside the database on a schedule (`anze tick`, the hourly job);
         # the job publishes only when the last witness is older than ANZE_AUDIT_WITNESS_HOURS.
         registry.add_job("audit.witness", witness_when_due, order=90)
+        # On PostgreSQL the trail is partitioned by month: the coming months are made ahead, the months past
+        # ANZE_AUDIT_RETENTION_DAYS detached (kept as tables of their own for archiving, never dropped).
+        from anze.audit.partitions import maintain as maintain_partitions
+
+        registry.add_job("audit.partitions", maintain_partitions, order=89)
         from anze.audit.health import check_audit_chain
 
         registry.add_health_check("audit_chain", check_audit_chain, order=10)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anze.audit.chain import GENESIS
 from anze.audit.models import AuditChainHead, AuditEvent
+from anze.audit.partitions import archived
 
 DEFAULT_BATCH_SIZE = 2000
 MAX_REPORTED_PROBLEMS = 200
@@ -59,6 +60,8 @@ class VerifyResult:
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
     seconds: float = 0.0
+    # Events #1 to this left the trail with detached months; the proof starts after them.
+    archived_through: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -78,7 +81,10 @@ class VerifyResult:
         span = f"#{self.first_sequence}–#{self.last_sequence}" if self.checked else "-"
         state = "intact" if self.ok else f"BROKEN ({self.problem_count} problem(s))"
         scope = "" if self.reached_end else f"; stopped early, continue from #{self.next_sequence}"
-        return f"checked {self.checked} event(s) {span} in {self.seconds:.2f} s: chain {state}{scope}"
+        archive = f"; #1–#{self.archived_through} archived" if self.archived_through else ""
+        return (
+            f"checked {self.checked} event(s) {span} in {self.seconds:.2f} s: chain {state}{scope}{archive}"
+        )
 
 
 def verify_chain(
@@ -93,7 +99,13 @@ def verify_chain(
     result = VerifyResult()
     start = max(start, 1)
     expected, prev_hash, tail = 1, GENESIS, 0
-    if start > 1:
+    gone = archived()
+    if gone is not None and start <= gone.through + 1:
+        # The oldest months were detached past the retention (anze/audit/partitions.py): the proof starts
+        # from the hash the detachment recorded for the last of them.
+        start, expected, prev_hash, tail = gone.through + 1, gone.through + 1, gone.hash, gone.through
+        result.archived_through = gone.through
+    elif start > 1:
         before = AuditEvent.objects.filter(sequence__lt=start).order_by("-sequence").first()
         if before is not None:
             expected, prev_hash, tail = before.sequence + 1, before.hash, before.sequence

@@ -40,6 +40,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from anze.audit.models import AuditChainHead, AuditEvent
+from anze.audit.partitions import archived
 from anze.audit.services import record
 from anze.audit.verify import verify_chain
 
@@ -331,7 +332,10 @@ def verify_against(path: Path, *, trusted: Ed25519PublicKey | None = None) -> Wi
     sequence, witnessed = int(statement["sequence"]), statement["hash"]
     if sequence == 0:
         return check
-    result = verify_chain(start=1, limit=sequence)
+    # Events detached past the retention are proven up to the hash their detachment recorded (partitions.py).
+    gone = archived()
+    through = gone.through if gone is not None and gone.through < sequence else 0
+    result = verify_chain(start=1, limit=sequence - through)
     for problem in result.problems:
         check.problems.append(f"#{problem.sequence} {problem.kind}: {problem.message}")
     event = AuditEvent.objects.filter(sequence=sequence).first()
@@ -342,6 +346,6 @@ def verify_against(path: Path, *, trusted: Ed25519PublicKey | None = None) -> Wi
             f"#{sequence} hashes to {event.computed_hash()[:16]}…, the witness of {statement['witnessed_at']} says "
             f"{witnessed[:16]}…: the chain up to #{sequence} was rewritten (its hashes recomputed)"
         )
-    elif result.checked != sequence:
-        check.problems.append(f"only {result.checked} of the {sequence} witnessed events were found")
+    elif result.checked != sequence - through:
+        check.problems.append(f"only {result.checked} of the {sequence - through} witnessed events were found")
     return check

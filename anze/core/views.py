@@ -16,6 +16,7 @@ from django.views.decorators.csrf import requires_csrf_token
 
 from anze.core import registry
 from anze.core.permissions import PUBLIC, declare
+from anze.core.replica import reads_from_replica
 from anze.core.storage import is_storage_full
 
 logger = logging.getLogger("anze.errors")
@@ -23,6 +24,7 @@ logger = logging.getLogger("anze.errors")
 
 @declare("view")
 @login_required
+@reads_from_replica
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"panels": home_panels(request)})
 

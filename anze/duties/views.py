@@ -22,6 +22,7 @@ from anze.accounts.roles import Role
 from anze.core import registry
 from anze.core.params import int_param, month_param, paginate_table
 from anze.core.permissions import PUBLIC, declare
+from anze.core.replica import reads_from_replica
 from anze.duties import holidays, ics, stats
 from anze.duties.filtersets import OccurrenceFilterSet
 from anze.duties.models import CalendarFeed, Occurrence, overdue_q
@@ -126,6 +127,7 @@ def my_duties(request: HttpRequest) -> HttpResponse:
 
 @declare("view")
 @login_required
+@reads_from_replica
 def dashboard(request: HttpRequest) -> HttpResponse:
     """进度看板 — completion and on-time rates by task, unit, county and leader; each number opens its list."""
     today = timezone.localdate()

@@ -19,6 +19,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from anze.core.permissions import declare
+from anze.core.replica import reads_from_replica
 from anze.core.restrict import get_restricted_or_404, scope_q
 from anze.enforcement import errors, forms, services
 from anze.enforcement.choices import AccidentGrade, ReportLevel, StepKind
@@ -301,6 +302,7 @@ def step_complete(request: HttpRequest, public_id) -> HttpResponse:
 
 @declare("view")
 @login_required
+@reads_from_replica
 def accident_export(request: HttpRequest) -> HttpResponse:
     """生产安全事故 .xlsx: the rows of the list with its filters, within the user's scope."""
     from anze.enforcement.exports import ACCIDENT_HEADER, XLSX_TYPE, accident_rows, rows_to_xlsx

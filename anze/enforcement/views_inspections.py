@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from anze.core import registry
 from anze.core.params import BadQueryParameter, int_param
 from anze.core.permissions import PUBLIC, declare
+from anze.core.replica import reads_from_replica
 from anze.core.restrict import get_restricted_or_404, scope_q
 from anze.enforcement import disclosure_search, errors, forms, listing, services
 from anze.enforcement.choices import InspectionStatus, PenaltyType
@@ -373,6 +374,7 @@ def public_penalty_list(request: HttpRequest) -> HttpResponse:
 
 @declare("view")
 @login_required
+@reads_from_replica
 def penalty_export(request: HttpRequest) -> HttpResponse:
     """行政处罚决定 .xlsx within the user's scope (a natural person's identity number is never exported)."""
     from anze.enforcement.exports import PENALTY_HEADER, XLSX_TYPE, penalty_rows, rows_to_xlsx

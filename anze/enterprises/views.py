@@ -20,6 +20,7 @@ from django_tables2 import SingleTableMixin
 from anze.audit.services import record_standalone
 from anze.core import registry
 from anze.core.permissions import declare
+from anze.core.replica import reads_from_replica
 from anze.core.restrict import get_restricted_or_404
 from anze.enterprises import services, stats
 from anze.enterprises.choices import badge
@@ -250,6 +251,7 @@ def record_delete(request: HttpRequest, kind: str, record_id: str) -> HttpRespon
 
 @declare("view")
 @login_required
+@reads_from_replica
 def dashboard(request: HttpRequest) -> HttpResponse:
     """合规看板 — rates by county, by supervising department and by rule, within the reader's scope."""
     enterprises, results = stats.scoped(request.user)

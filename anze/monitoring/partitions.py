@@ -4,30 +4,27 @@ The parent `monitoring_reading` is `PARTITION BY RANGE (at)` with no default par
 lands in its month's table and a month is removed by dropping its table, never by DELETE. Ingest creates the
 partition of any month it meets; the maintenance job creates the coming months ahead and drops the months
 past the retention (raw readings are kept at least 30 days, 40号令 art. 13, after their hourly roll-up).
+The partition mechanics are shared with the audit trail (anze/core/partitions.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 
 from django.db import connection
 
+from anze.core.partitions import MonthlyPartitions, month_start, next_month
+
 PARENT = "monitoring_reading"
-_NAME = re.compile(rf"^{PARENT}_(\d{{4}})(\d{{2}})$")
+READINGS = MonthlyPartitions(PARENT, "at")
 
-
-def month_start(at: dt.datetime | dt.date) -> dt.date:
-    return dt.date(at.year, at.month, 1)
-
-
-def next_month(day: dt.date) -> dt.date:
-    return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+__all__ = ["PARENT", "READINGS", "ensure_for", "ensure_month", "existing", "maintain", "month_start", "next_month",
+           "partition_name"]  # fmt: skip
 
 
 def partition_name(month: dt.date) -> str:
-    return f"{PARENT}_{month:%Y%m}"
+    return READINGS.partition_name(month)
 
 
 def is_partitioned() -> bool:
@@ -36,58 +33,22 @@ def is_partitioned() -> bool:
 
 def ensure_month(month: dt.date) -> None:
     """Create the partition of `month` (its first day) if it does not exist."""
-    name = partition_name(month)
-    with connection.cursor() as cursor:
-        # Looking first takes no lock on the parent; creating a partition does.
-        cursor.execute("SELECT to_regclass(%s)", [name])
-        if cursor.fetchone()[0] is not None:
-            return
-        # Bounds in UTC so that every instant falls in exactly one partition.
-        cursor.execute(
-            f"CREATE TABLE IF NOT EXISTS {name} PARTITION OF {PARENT} "
-            f"FOR VALUES FROM ('{month.isoformat()} 00:00:00+00') TO ('{next_month(month).isoformat()} 00:00:00+00')"
-        )
+    READINGS.ensure_month(month)
 
 
 def ensure_for(instants: Iterable[dt.datetime]) -> None:
-    for month in {month_start(at.astimezone(dt.UTC)) for at in instants}:
-        ensure_month(month)
+    READINGS.ensure_for(instants)
 
 
 def existing() -> list[dt.date]:
     """The months that have a partition, oldest first."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-            "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = %s",
-            [PARENT],
-        )
-        names = [row[0] for row in cursor.fetchall()]
-    months = []
-    for name in names:
-        match = _NAME.match(name)
-        if match:
-            months.append(dt.date(int(match[1]), int(match[2]), 1))
-    return sorted(months)
+    return READINGS.existing()
 
 
 def maintain(*, now: dt.datetime, keep_days: int, ahead: int = 2) -> dict[str, list[str]]:
     """Create the current and `ahead` coming months; drop months wholly older than `keep_days`."""
     if not is_partitioned():
         return {"created": [], "dropped": []}
-    created, dropped = [], []
-    month = month_start(now.astimezone(dt.UTC))
-    have = set(existing())
-    for _ in range(ahead + 1):
-        if month not in have:
-            ensure_month(month)
-            created.append(partition_name(month))
-        month = next_month(month)
-    cutoff = (now - dt.timedelta(days=keep_days)).astimezone(dt.UTC).date()
-    for month in existing():
-        if next_month(month) <= cutoff:
-            name = partition_name(month)
-            with connection.cursor() as cursor:
-                cursor.execute(f"DROP TABLE IF EXISTS {name}")
-            dropped.append(name)
+    created = READINGS.create_ahead(now=now, ahead=ahead)
+    dropped = [READINGS.drop(month) for month in READINGS.past_retention(now=now, keep_days=keep_days)]
     return {"created": created, "dropped": dropped}

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from anze.audit.services import record_standalone
 from anze.core.permissions import declare
+from anze.core.replica import reads_from_replica
 from anze.plans.forms import MatrixFilterForm
 from anze.plans.matrix import Matrix, build_matrix, matrix_xlsx
 
@@ -40,6 +41,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
 
 @declare("view")
 @login_required
+@reads_from_replica
 def matrix_export(request: HttpRequest) -> HttpResponse:
     _form, result = _matrix(request)
     content = matrix_xlsx(result, title=_("责任矩阵"))

@@ -467,3 +467,109 @@ def redis_client(url: str) -> Any:
     import redis
 
     return redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+
+
+# -- PostgreSQL servers of a test's own (a primary and its streaming replica) -------------------------------
+
+
+def postgres_bin() -> Path | None:
+    """The newest PostgreSQL server binaries on this machine (initdb, pg_ctl, pg_basebackup), or None."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parent.parent.name))
+    return found[-1].parent if found else None
+
+
+class PostgresServer:
+    """A PostgreSQL cluster in a directory of the test's, on its own port, logging every statement.
+
+    The server refuses to run as root, so as root it runs as the `postgres` user in a directory it owns.
+    """
+
+    def __init__(self, root: Path, name: str, *, port: int | None = None):
+        self.bin = postgres_bin()
+        assert self.bin, "the PostgreSQL server binaries are not installed"
+        self.name = name
+        self.port = port or free_port()
+        self.dir = root / name
+        self.data = self.dir / "data"
+        self.log = self.dir / "server.log"
+        self.dir.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:
+            shutil.chown(root, "postgres")
+            shutil.chown(self.dir, "postgres")
+
+    def _run(self, *cmd: str) -> subprocess.CompletedProcess:
+        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        done = subprocess.run([*prefix, *cmd], capture_output=True, text=True, check=False)  # noqa: S603
+        assert done.returncode == 0, f"{cmd[0]} failed: {done.stdout}\n{done.stderr}\n{self.output()[-2000:]}"
+        return done
+
+    def init(self) -> PostgresServer:
+        self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
+                  "--no-sync", "--locale=C")  # fmt: skip
+        return self
+
+    def replica_of(self, primary: PostgresServer) -> PostgresServer:
+        """A streaming standby of `primary`: pg_basebackup with the recovery configuration written (-R)."""
+        self._run(str(self.bin / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres",
+                  "-D", str(self.data), "-R", "-X", "stream", "--checkpoint=fast", "--no-sync")  # fmt: skip
+        return self
+
+    def start(self) -> PostgresServer:
+        options = (
+            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c log_statement=all "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=16MB"
+        )
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-o", options, "-w",
+                  "-t", "60", "start")  # fmt: skip
+        return self
+
+    def stop(self) -> None:
+        if (self.data / "postmaster.pid").exists():
+            self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def url(self, dbname: str) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{dbname}"
+
+    def settings(self, dbname: str) -> dict[str, Any]:
+        return {"HOST": "127.0.0.1", "PORT": self.port, "USER": "postgres", "PASSWORD": "", "NAME": dbname}
+
+    def connect(self, dbname: str = PG_ADMIN_DB) -> Any:
+        return _pg_connect(self.settings(dbname), dbname)
+
+    def scalar(self, sql: str, dbname: str = PG_ADMIN_DB) -> Any:
+        with self.connect(dbname) as conn:
+            return conn.execute(sql).fetchone()[0]
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
+
+    def statements(self, needle: str) -> int:
+        """How many logged statements mention `needle` (log_statement=all)."""
+        return sum(1 for line in self.output().splitlines() if "statement:" in line and needle in line)
+
+
+@contextmanager
+def postgres_pair(tmp_path: Path) -> Iterator[tuple[PostgresServer, PostgresServer]]:
+    """A primary of the test's own and a streaming replica made from it with pg_basebackup; both stopped
+    at the end. The machine's own PostgreSQL is left alone (it need not allow replication)."""
+    import tempfile
+
+    # Not under tmp_path: the postgres user must be able to reach the directory, and pytest's is root's own.
+    root = Path(tempfile.mkdtemp(prefix="anze-pg-"))
+    primary, replica = PostgresServer(root, "primary"), PostgresServer(root, "replica")
+    try:
+        primary.init().start()
+        replica.replica_of(primary).start()
+        wait_for(
+            lambda: replica.scalar("SELECT pg_is_in_recovery()"), timeout=60, what="the replica in recovery"
+        )
+        yield primary, replica
+    finally:
+        for server in (replica, primary):
+            try:
+                server.stop()
+            except AssertionError:
+                pass
+        (tmp_path / "primary.log").write_text(primary.output(), encoding="utf-8")
+        (tmp_path / "replica.log").write_text(replica.output(), encoding="utf-8")
+        shutil.rmtree(root, ignore_errors=True)
