@@ -86,3 +86,19 @@ def not_own(actor: Any, author_id: int | None, message: str) -> None:
     """Who wrote a record does not also judge it."""
     if is_person(actor) and author_id is not None and author_id == actor.pk:
         raise errors.NotAllowedError(message)
+
+
+def regions_for(actor: Any, model: Any, action: str) -> Any:
+    """The regions where the actor may `action` a new row of `model` (the choices of a "new scheme" form)."""
+    from anze.accounts.roles import actions_for
+    from anze.org.models import Region
+
+    if not is_person(actor):
+        return Region.objects.none()
+    if actor.is_superuser:
+        return Region.objects.all()
+    q = Q(pk__in=[])
+    for assignment in actor.active_assignments():
+        if assignment.region_id and action in actions_for(assignment.role, model.scope.roles):
+            q |= Q(path__startswith=assignment.region.path)
+    return Region.objects.filter(q)

@@ -30,6 +30,7 @@ from anze.assessment.guards import (  # noqa: F401 (the services' guards are rea
     may_review,
     may_write_for,
     readable,
+    regions_for,
 )
 from anze.assessment.guards import is_person as _is_person  # noqa: F401
 from anze.assessment.guards import not_own as _not_own

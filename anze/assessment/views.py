@@ -19,7 +19,7 @@ from django_tables2 import RequestConfig
 from anze.assessment import errors, forms, services
 from anze.assessment.choices import AppealStatus, RunStatus, VetoOutcome
 from anze.assessment.filtersets import AppealFilterSet, BodyResultFilterSet
-from anze.assessment.models import Appeal, AssessedBody, Award, BodyResult, Entry, Run, Scheme
+from anze.assessment.models import Appeal, AssessedBody, Award, BodyResult, Entry, Run, Scheme, VetoRuleSet
 from anze.assessment.tables import AppealTable
 from anze.core.permissions import declare
 from anze.core.restrict import get_restricted_or_404
@@ -95,7 +95,8 @@ def index(request: HttpRequest) -> HttpResponse:
     for run in visible.exclude(status=RunStatus.SUPERSEDED).order_by("number"):
         runs[run.scheme_id] = run
     rows = [{"scheme": s, "run": runs.get(s.pk)} for s in schemes]
-    return render(request, "assessment/index.html", {"rows": rows})
+    may_create = services.regions_for(request.user, Scheme, "add").exists()
+    return render(request, "assessment/index.html", {"rows": rows, "may_create": may_create})
 
 
 @declare("view")
@@ -104,13 +105,18 @@ def scheme_detail(request: HttpRequest, public_id) -> HttpResponse:
     scheme = get_restricted_or_404(
         Scheme.objects.select_related("region", "veto_rule_set"), request.user, "view", public_id=public_id
     )
+    may_change = _may(Scheme, request.user, "change", scheme.pk)
     context = {
         "scheme": scheme,
         "items": scheme.items.order_by("order"),
         "bodies": scheme.bodies.select_related("unit", "committee", "enterprise").order_by("kind", "order"),
         "rules": scheme.veto_rule_set.rules.order_by("order") if scheme.veto_rule_set_id else [],
         "runs": services.readable(scheme.runs.all(), request.user).order_by("-number"),
-        "may_change": _may(Scheme, request.user, "change", scheme.pk),
+        "may_change": may_change,
+        # Published results freeze the scheme: the office then revises it (a new version) instead.
+        "editable": may_change and not scheme.runs.filter(status__in=services.SHOWN).exists(),
+        "may_change_rules": scheme.veto_rule_set_id is not None
+        and _may(VetoRuleSet, request.user, "change", scheme.veto_rule_set_id),
     }
     return render(request, "assessment/scheme_detail.html", context)
 
