@@ -30,14 +30,15 @@ def submitted(
     return True
 
 
-def posted(request: HttpRequest, action: Callable[[], Any], success: str, to: Any) -> HttpResponse:
-    """A button's POST: run `action()`, say how it went, and go back to `to` (or to what `action` returned,
-    when `to` is None)."""
-    result = None
+def posted(
+    request: HttpRequest, action: Callable[[], Any], success: str, back: Any, *, to_result: bool = False
+) -> HttpResponse:
+    """A button's POST: run `action()`, say how it went, and go `back` (to what `action` returned instead,
+    when it succeeded and `to_result`)."""
     try:
         result = action()
     except errors.AssessmentError as exc:
         messages.error(request, exc.message_zh)
-    else:
-        messages.success(request, success)
-    return redirect(to if to is not None or result is None else result)
+        return redirect(back)
+    messages.success(request, success)
+    return redirect(result if to_result else back)

@@ -8,17 +8,30 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from anze.assessment.choices import AccidentGradeFloor, BodyKind, ScoringMethod, VetoCondition, VetoOutcome
+from anze.duties.evidence import max_bytes, max_files
+from anze.duties.forms import MultipleFileField
 
 
 class EntryForm(forms.Form):
     item = forms.ModelChoiceField(queryset=None, label=_("考核项目"), to_field_name="public_id")
     score = forms.DecimalField(label=_("自评分"), min_value=0, max_digits=6, decimal_places=2)
     note = forms.CharField(label=_("自评说明"), widget=forms.Textarea(attrs={"rows": 3}))
-    evidence = forms.FileField(label=_("佐证材料"), required=False)
+    files = MultipleFileField(
+        label=_("佐证材料"),
+        required=False,
+        help_text=_("PDF、图片、Word、Excel 或纯文本，按内容识别类型；单个不超过 %(mb)s MB，最多 %(n)s 个。")
+        % {"mb": max_bytes() // 1048576, "n": max_files()},
+    )
 
     def __init__(self, *args, items=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["item"].queryset = items
+
+
+class SelfAssessmentForm(forms.Form):
+    note = forms.CharField(
+        label=_("自评总结"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
 
 
 class ReviewForm(forms.Form):

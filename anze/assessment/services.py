@@ -16,7 +16,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -47,6 +47,13 @@ from anze.assessment.models import (
     Run,
     Scheme,
 )
+from anze.assessment.services_entries import (  # noqa: F401 (self-assessment, read as services.submit_entry etc.)
+    comparison,
+    latest_result,
+    review_entry,
+    submit_entry,
+    submit_self_assessment,
+)
 from anze.assessment.services_schemes import (  # noqa: F401 (the scheme's writes, read as services.add_item etc.)
     add_body,
     add_item,
@@ -62,90 +69,6 @@ from anze.assessment.services_schemes import (  # noqa: F401 (the scheme's write
     revise_scheme,
 )
 from anze.audit.services import record, record_standalone, snapshot
-
-# -- self-assessment and hand entries ---------------------------------------------------------------------------
-
-
-@transaction.atomic
-def submit_entry(
-    *, actor: Any, body: AssessedBody, item: Item, score, note: str, evidence=None, now: dt.datetime | None = None
-) -> Entry:  # fmt: skip
-    """自评: the body's score for an item with its explanation and evidence; resubmitting a returned one."""
-    _require(may_write_for(actor, body), "只有被考核单位本身或其上级安委办可以填报自评。")
-    now = now or timezone.now()
-    if item.scheme_id != body.scheme_id:
-        raise errors.AssessmentError("该项目不属于本对象的考核方案。", "item_scheme")
-    score = Decimal(str(score))
-    if score < 0 or score > item.points:
-        raise errors.AssessmentError(f"自评分须在0到{item.points}之间。", "score_range")
-    if not note.strip():
-        raise errors.AssessmentError("请写明自评说明（完成情况及佐证）。", "note_required")
-    if item.method == ScoringMethod.MANUAL and evidence is None:
-        existing = Entry.objects.filter(body=body, item=item).exclude(evidence="").exists()
-        if not existing:
-            raise errors.AssessmentError("填报评分的项目须上传佐证材料。", "evidence_required")
-    # The body's row is locked first, so two first submissions of an item wait for each other instead of
-    # both inserting (the second then finds the first's entry and resubmits it).
-    AssessedBody.objects.select_for_update().filter(pk=body.pk).first()
-    entry = Entry.objects.select_for_update().filter(body=body, item=item).first()
-    before = snapshot(entry, ["score", "note", "status"]) if entry else None
-    if entry is None:
-        entry = Entry(body=body, item=item)
-    elif not entry.status_choice.can_submit():
-        raise errors.TransitionError("该项自评已审核通过，不能再修改。", "entry_accepted")
-    entry.score, entry.note, entry.status = score, note.strip(), EntryStatus.SUBMITTED
-    entry.submitted_by, entry.submitted_at = _user(actor), now
-    entry.reviewed_by, entry.reviewed_at, entry.review_note = None, None, ""
-    if evidence is not None:
-        entry.evidence = evidence
-    try:
-        with transaction.atomic():
-            entry.save()
-    except IntegrityError as exc:
-        raise errors.TransitionError(
-            "该项自评刚由他人报送，请刷新页面后查看并再次提交。", "entry_raced"
-        ) from exc
-    record(
-        "assessment.submit_entry",
-        actor=actor,
-        obj=entry,
-        before=before,
-        after=snapshot(entry, ["score", "note", "status"]),
-    )
-    _notify("entry_submitted", entry)
-    return entry  # fmt: skip
-
-
-@transaction.atomic
-def review_entry(
-    *, actor: Any, entry: Entry, accept: bool, note: str = "", now: dt.datetime | None = None
-) -> Entry:
-    """审核自评: accept (a hand-entered item then scores it) or return it with the reason."""
-    entry = Entry.objects.select_for_update().select_related("body__scheme").get(pk=entry.pk)
-    _require(may_review(actor, entry.body.scheme), "只有组织考核的安委办可以审核自评。")
-    _not_own(actor, entry.submitted_by_id, "不能审核自己报送的自评，请由另一名工作人员审核。")
-    if not entry.status_choice.can_review():
-        raise errors.TransitionError("该项自评不在待审核状态。", "entry_not_submitted")
-    if not accept and not note.strip():
-        raise errors.AssessmentError("退回须写明理由。", "reason_required")
-    before = snapshot(entry, ["status"])
-    entry.status = EntryStatus.ACCEPTED if accept else EntryStatus.RETURNED
-    entry.review_note, entry.reviewed_by, entry.reviewed_at = (
-        note.strip(),
-        _user(actor),
-        now or timezone.now(),
-    )
-    entry.save(update_fields=["status", "review_note", "reviewed_by", "reviewed_at", "updated_at"])
-    record(
-        "assessment.review_entry",
-        actor=actor,
-        obj=entry,
-        before=before,
-        after=snapshot(entry, ["status", "review_note"]),
-    )
-    _notify("entry_reviewed", entry)
-    return entry  # fmt: skip
-
 
 # -- the year's results ---------------------------------------------------------------------------------------
 
