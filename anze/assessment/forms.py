@@ -174,8 +174,9 @@ class ItemForm(forms.Form):
         label=_("适用对象"),
         required=False,
         choices=BodyKind.choices,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("不选即适用于全部对象"),
+        # A multiple select, not checkboxes: the shared form template draws a checkbox input as one box.
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+        help_text=_("可多选（按住Ctrl）；不选即适用于全部对象"),
     )
     criteria = forms.CharField(label=_("评分标准"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -217,8 +218,9 @@ class RuleForm(forms.Form):
         label=_("适用对象"),
         required=False,
         choices=BodyKind.choices,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("不选即适用于全部对象"),
+        # A multiple select, not checkboxes: the shared form template draws a checkbox input as one box.
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+        help_text=_("可多选（按住Ctrl）；不选即适用于全部对象"),
     )
     outcome = forms.ChoiceField(
         label=_("结果"), choices=[c for c in VetoOutcome.choices if c[0] != VetoOutcome.NONE]
