@@ -9,8 +9,10 @@ class AssessmentError(Exception):
     code = "invalid"
     http_status = 400
 
-    def __init__(self, message_zh: str, code: str | None = None) -> None:
+    def __init__(self, message_zh: str, code: str | None = None, *, field: str | None = None) -> None:
         self.message_zh = message_zh
+        # The input the message is about, so a page shows it next to that field.
+        self.field = field
         if code:
             self.code = code
         super().__init__(f"{self.code}: {message_zh}")

@@ -15,6 +15,7 @@ NAV_SECTION = NavSection(
     _("考核与一票否决"),
     (
         NavItem(_("年度考核"), "assessment:index", "award", _READERS),
+        NavItem(_("本单位自评"), "assessment:my_self_assessments", "clipboard-check", frozenset({Role.UNIT})),
         NavItem(_("申诉"), "assessment:appeal_list", "chat-square-text", _READERS),
         NavItem(
             _("评先树优"),

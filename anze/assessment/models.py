@@ -327,6 +327,65 @@ class Entry(BaseModel):
         return EntryStatus(self.status)
 
 
+class EntryEvidence(BaseModel):
+    """自评佐证材料 — one file of a self-assessment entry, checked by its content like a report's evidence and
+    stored under its SM3 digest; served only through a view that checks the digest."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="files", verbose_name=_("自评"))
+    sm3 = models.CharField(_("SM3 摘要"), max_length=64)
+    file = models.FileField(_("文件"), max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    scope = Scope(region="entry__body__unit__region__path", unit="entry__body__unit_id", roles=ENTRY_ROLES)
+
+    class Meta:
+        verbose_name = _("自评佐证材料")
+        verbose_name_plural = _("自评佐证材料")
+        ordering = ["entry", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessment:entry_evidence", kwargs={"public_id": self.public_id})
+
+
+class SelfAssessment(BaseModel):
+    """自评报送 — the body's self-assessment submitted as a whole (every item it is assessed on); its entries are
+    locked from then on, except one the office returns, which is submitted again."""
+
+    body = models.OneToOneField(
+        AssessedBody, on_delete=models.CASCADE, related_name="self_assessment", verbose_name=_("被考核对象")
+    )
+    total = models.DecimalField(_("自评总分"), **POINTS)
+    note = models.TextField(_("自评总结"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("报送时间"))
+
+    scope = Scope(region="body__unit__region__path", unit="body__unit_id", roles=ENTRY_ROLES)
+
+    class Meta:
+        verbose_name = _("自评报送")
+        verbose_name_plural = _("自评报送")
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(total__gte=0), name="selfassessment_total_not_negative")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body} 自评"
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessment:body_entries", kwargs={"public_id": self.body.public_id})
+
+
 class Run(BaseModel):
     """考核结果 — one computation of a scheme's year; frozen when published, corrected by a new version."""
 

@@ -12,19 +12,31 @@ afterwards does not change it, and `reproduce` recomputes it from those facts al
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import uuid
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from anze.assessment import errors, facts, judging
 from anze.assessment.choices import AppealStatus, EntryStatus, RunStatus, ScoringMethod
+from anze.assessment.guards import (  # noqa: F401 (the services' guards are read as services.may etc.)
+    SHOWN,
+    covers,
+    may,
+    may_review,
+    may_write_for,
+    readable,
+    regions_for,
+)
+from anze.assessment.guards import is_person as _is_person  # noqa: F401
+from anze.assessment.guards import not_own as _not_own
+from anze.assessment.guards import notify as _notify
+from anze.assessment.guards import require as _require
+from anze.assessment.guards import user_or_none as _user
 from anze.assessment.models import (
     Appeal,
     AssessedBody,
@@ -34,332 +46,29 @@ from anze.assessment.models import (
     Item,
     Run,
     Scheme,
-    VetoRule,
-    VetoRuleSet,
+)
+from anze.assessment.services_entries import (  # noqa: F401 (self-assessment, read as services.submit_entry etc.)
+    comparison,
+    latest_result,
+    review_entry,
+    submit_entry,
+    submit_self_assessment,
+)
+from anze.assessment.services_schemes import (  # noqa: F401 (the scheme's writes, read as services.add_item etc.)
+    add_body,
+    add_item,
+    add_rule,
+    create_rule_set,
+    create_scheme,
+    edit_item,
+    edit_rule,
+    edit_scheme,
+    remove_body,
+    remove_item,
+    remove_rule,
+    revise_scheme,
 )
 from anze.audit.services import record, record_standalone, snapshot
-from anze.core.restrict import scope_q
-
-logger = logging.getLogger(__name__)
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
-
-
-def _notify(kind: str, obj: Any) -> None:
-    transaction.on_commit(lambda: logger.info("notify %s %s", kind, obj.public_id))
-
-
-# -- who may ----------------------------------------------------------------------------------------------------
-
-
-def _is_person(actor: Any) -> bool:
-    return actor is not None and not isinstance(actor, str) and getattr(actor, "is_authenticated", False)
-
-
-def may(actor: Any, model: Any, action: str, obj: Any = None) -> bool:
-    """Whether the actor's scope covers `action` on `obj` (or on the model at all); the system always may."""
-    if not _is_person(actor):
-        return True
-    if obj is None:
-        return scope_q(model, actor, action) is not None
-    return model.objects.restrict(actor, action).filter(pk=obj.pk).exists()
-
-
-def covers(actor: Any, model: Any, action: str, *, region, unit=None) -> bool:
-    """Whether a new row of `model` placed in `region` (and `unit`) would be inside the actor's scope."""
-    from anze.accounts.roles import actions_for
-
-    if not _is_person(actor) or actor.is_superuser:
-        return True
-    for assignment in actor.active_assignments():
-        if action not in actions_for(assignment.role, model.scope.roles):
-            continue
-        if assignment.region_id and region.path.startswith(assignment.region.path):
-            return True
-        if assignment.unit_id and unit is not None and assignment.unit_id == unit.pk:
-            return True
-    return False
-
-
-def may_write_for(actor: Any, body: AssessedBody) -> bool:
-    """Self-assessment and appeals: the body's own unit, or the office over its region."""
-    return covers(actor, Entry, "add", region=body.unit.region, unit=body.unit)
-
-
-def may_review(actor: Any, scheme: Scheme) -> bool:
-    """Reviewing entries and deciding appeals: the office that runs the scheme."""
-    return may(actor, Scheme, "change", scheme)
-
-
-SHOWN = (RunStatus.PUBLISHED, RunStatus.SUPERSEDED)
-
-
-def readable(queryset: Any, user: Any, run: str = "") -> Any:
-    """Drafts are the office's: a user who may not change a run reads only published and corrected ones.
-    `run` is the lookup from the queryset's model to its Run ("" for Run itself, "run", "result__run")."""
-    prefix = f"{run}__" if run else ""
-    changeable = Run.objects.restrict(user, "change").values("pk")
-    return queryset.filter(
-        Q(**{f"{prefix}status__in": list(SHOWN)}) | Q(**{f"{run or 'pk'}__in": changeable})
-    )
-
-
-def _require(allowed: bool, message: str = "您无权执行此操作。") -> None:
-    if not allowed:
-        raise errors.NotAllowedError(message)
-
-
-def _not_own(actor: Any, author_id: int | None, message: str) -> None:
-    """Who wrote a record does not also judge it."""
-    if _is_person(actor) and author_id is not None and author_id == actor.pk:
-        raise errors.NotAllowedError(message)
-
-
-# -- schemes and rule sets -------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def create_scheme(
-    *,
-    actor: Any,
-    region,
-    year: int,
-    name: str,
-    pass_score: Decimal | int = 60,
-    excellent_score: Decimal | int | None = None,
-    appeal_days: int = 7,
-    veto_rule_set: VetoRuleSet | None = None,
-    basis: str = "",
-) -> Scheme:
-    """考核方案: a new scheme for a region's year (version 1, or the next version when one exists)."""
-    _require(covers(actor, Scheme, "add", region=region))
-    if not name.strip():
-        raise errors.AssessmentError("请填写方案名称。", "name_required")
-    if veto_rule_set is not None and (veto_rule_set.year != year):
-        raise errors.AssessmentError("一票否决规则集的年度须与方案年度一致。", "rule_set_year")
-    latest = Scheme.objects.filter(region=region, year=year).aggregate(n=Max("version"))["n"] or 0
-    scheme = Scheme(
-        region=region,
-        year=year,
-        version=latest + 1,
-        name=name.strip(),
-        pass_score=Decimal(pass_score),
-        excellent_score=None if excellent_score is None else Decimal(excellent_score),
-        appeal_days=appeal_days,
-        veto_rule_set=veto_rule_set,
-        basis=basis,
-        created_by=_user(actor),
-    )
-    scheme.full_clean()
-    scheme.save()
-    record("assessment.create_scheme", actor=actor, obj=scheme, after=snapshot(scheme))
-    return scheme
-
-
-@transaction.atomic
-def add_body(*, actor: Any, scheme: Scheme, kind: str, unit, enterprise=None, committee=None, order: int = 0):
-    """被考核对象: a body the scheme assesses."""
-    _require(may(actor, Scheme, "change", scheme))
-    if scheme.runs.filter(status__in=[RunStatus.PUBLISHED, RunStatus.SUPERSEDED]).exists():
-        raise errors.TransitionError(
-            "方案已发布考核结果，请修订方案（新版本）后再调整考核对象。", "scheme_published"
-        )
-    if AssessedBody.objects.filter(scheme=scheme, kind=kind, unit=unit).exists():
-        raise errors.AssessmentError(f"{unit}已是本方案的考核对象。", "body_exists")
-    body = AssessedBody(
-        scheme=scheme, kind=kind, unit=unit, enterprise=enterprise, committee=committee, order=order
-    )
-    body.full_clean()
-    body.save()
-    record("assessment.add_body", actor=actor, obj=scheme, after=snapshot(body))
-    return body  # fmt: skip
-
-
-@transaction.atomic
-def add_item(*, actor: Any, scheme: Scheme, key: str, title: str, points, method: str, **fields: Any) -> Item:
-    """考核项目: points and how they are scored; a fact-based item names a registered fact."""
-    _require(may(actor, Scheme, "change", scheme))
-    if scheme.runs.filter(status__in=[RunStatus.PUBLISHED, RunStatus.SUPERSEDED]).exists():
-        raise errors.TransitionError(
-            "方案已发布考核结果，请修订方案（新版本）后再调整考核项目。", "scheme_published"
-        )
-    fact = fields.get("fact", "")
-    if method != ScoringMethod.MANUAL and fact not in facts.PROVIDERS:
-        raise errors.AssessmentError(
-            f"数据来源“{fact}”不存在；可选：{'、'.join(facts.PROVIDERS)}。", "unknown_fact"
-        )
-    if method == ScoringMethod.BANDS and not fields.get("bands"):
-        raise errors.AssessmentError("分档计分须填写分档，如 [[95, 10], [90, 8]]。", "bands_required")
-    order = fields.pop("order", None) or (scheme.items.aggregate(n=Max("order"))["n"] or 0) + 1
-    item = Item(
-        scheme=scheme, key=key, title=title, points=Decimal(points), method=method, order=order, **fields
-    )
-    item.full_clean()
-    item.save()
-    record("assessment.add_item", actor=actor, obj=scheme, after=snapshot(item))
-    return item  # fmt: skip
-
-
-@transaction.atomic
-def revise_scheme(*, actor: Any, scheme: Scheme, reason: str) -> Scheme:
-    """A new version of a scheme with the same bodies and items, to change after results were published."""
-    _require(may(actor, Scheme, "change", scheme))
-    if not reason.strip():
-        raise errors.AssessmentError("请说明修订理由。", "reason_required")
-    latest = Scheme.objects.filter(region=scheme.region, year=scheme.year).aggregate(n=Max("version"))["n"]
-    new = Scheme.objects.get(pk=scheme.pk)
-    new.pk = new.id = None
-    new.public_id = uuid.uuid4()
-    new.version = latest + 1
-    new.reason = reason.strip()
-    new.created_by = _user(actor)
-    new.save()
-    for body in scheme.bodies.all():
-        body.pk = body.id = None
-        body.public_id = uuid.uuid4()
-        body.scheme = new
-        body.save()
-    for item in scheme.items.all():
-        item.pk = item.id = None
-        item.public_id = uuid.uuid4()
-        item.scheme = new
-        item.save()
-    record(
-        "assessment.revise_scheme",
-        actor=actor,
-        obj=new,
-        after={"from": str(scheme.public_id), "reason": reason},
-    )
-    return new  # fmt: skip
-
-
-@transaction.atomic
-def create_rule_set(
-    *, actor: Any, region, year: int, name: str, window_start: dt.date, window_end: dt.date, basis: str = ""
-) -> VetoRuleSet:
-    """一票否决规则集 for a region's year, with its counting window."""
-    _require(covers(actor, VetoRuleSet, "add", region=region))
-    if window_end <= window_start:
-        raise errors.AssessmentError("统计期止须晚于统计期起。", "window_order")
-    latest = VetoRuleSet.objects.filter(region=region, year=year).aggregate(n=Max("version"))["n"] or 0
-    rule_set = VetoRuleSet.objects.create(
-        region=region, year=year, version=latest + 1, name=name, window_start=window_start,
-        window_end=window_end, basis=basis,
-    )  # fmt: skip
-    record("assessment.create_rule_set", actor=actor, obj=rule_set, after=snapshot(rule_set))
-    return rule_set
-
-
-@transaction.atomic
-def add_rule(
-    *, actor: Any, rule_set: VetoRuleSet, key: str, title: str, condition: str, outcome: str,
-    kinds: list[str] | None = None, grade: str = "general", at_least: int = 1,
-) -> VetoRule:  # fmt: skip
-    """否决情形: a condition, the body kinds it applies to and its outcome (否决 or 黄牌)."""
-    _require(may(actor, VetoRuleSet, "change", rule_set))
-    frozen = Run.objects.filter(
-        scheme__veto_rule_set=rule_set, status__in=[RunStatus.PUBLISHED, RunStatus.SUPERSEDED]
-    )
-    if frozen.exists():
-        raise errors.TransitionError(
-            "使用本规则集的考核结果已发布，请新建规则集（新版本）后再增加否决情形。", "rule_set_published"
-        )
-    order = (rule_set.rules.aggregate(n=Max("order"))["n"] or 0) + 1
-    rule = VetoRule(
-        rule_set=rule_set, order=order, key=key, title=title, condition=condition, outcome=outcome,
-        kinds=kinds or [], grade=grade, at_least=at_least,
-    )  # fmt: skip
-    rule.full_clean()
-    rule.save()
-    record("assessment.add_rule", actor=actor, obj=rule_set, after=snapshot(rule))
-    return rule
-
-
-# -- self-assessment and hand entries ---------------------------------------------------------------------------
-
-
-@transaction.atomic
-def submit_entry(
-    *, actor: Any, body: AssessedBody, item: Item, score, note: str, evidence=None, now: dt.datetime | None = None
-) -> Entry:  # fmt: skip
-    """自评: the body's score for an item with its explanation and evidence; resubmitting a returned one."""
-    _require(may_write_for(actor, body), "只有被考核单位本身或其上级安委办可以填报自评。")
-    now = now or timezone.now()
-    if item.scheme_id != body.scheme_id:
-        raise errors.AssessmentError("该项目不属于本对象的考核方案。", "item_scheme")
-    score = Decimal(str(score))
-    if score < 0 or score > item.points:
-        raise errors.AssessmentError(f"自评分须在0到{item.points}之间。", "score_range")
-    if not note.strip():
-        raise errors.AssessmentError("请写明自评说明（完成情况及佐证）。", "note_required")
-    if item.method == ScoringMethod.MANUAL and evidence is None:
-        existing = Entry.objects.filter(body=body, item=item).exclude(evidence="").exists()
-        if not existing:
-            raise errors.AssessmentError("填报评分的项目须上传佐证材料。", "evidence_required")
-    # The body's row is locked first, so two first submissions of an item wait for each other instead of
-    # both inserting (the second then finds the first's entry and resubmits it).
-    AssessedBody.objects.select_for_update().filter(pk=body.pk).first()
-    entry = Entry.objects.select_for_update().filter(body=body, item=item).first()
-    before = snapshot(entry, ["score", "note", "status"]) if entry else None
-    if entry is None:
-        entry = Entry(body=body, item=item)
-    elif not entry.status_choice.can_submit():
-        raise errors.TransitionError("该项自评已审核通过，不能再修改。", "entry_accepted")
-    entry.score, entry.note, entry.status = score, note.strip(), EntryStatus.SUBMITTED
-    entry.submitted_by, entry.submitted_at = _user(actor), now
-    entry.reviewed_by, entry.reviewed_at, entry.review_note = None, None, ""
-    if evidence is not None:
-        entry.evidence = evidence
-    try:
-        with transaction.atomic():
-            entry.save()
-    except IntegrityError as exc:
-        raise errors.TransitionError(
-            "该项自评刚由他人报送，请刷新页面后查看并再次提交。", "entry_raced"
-        ) from exc
-    record(
-        "assessment.submit_entry",
-        actor=actor,
-        obj=entry,
-        before=before,
-        after=snapshot(entry, ["score", "note", "status"]),
-    )
-    _notify("entry_submitted", entry)
-    return entry  # fmt: skip
-
-
-@transaction.atomic
-def review_entry(
-    *, actor: Any, entry: Entry, accept: bool, note: str = "", now: dt.datetime | None = None
-) -> Entry:
-    """审核自评: accept (a hand-entered item then scores it) or return it with the reason."""
-    entry = Entry.objects.select_for_update().select_related("body__scheme").get(pk=entry.pk)
-    _require(may_review(actor, entry.body.scheme), "只有组织考核的安委办可以审核自评。")
-    _not_own(actor, entry.submitted_by_id, "不能审核自己报送的自评，请由另一名工作人员审核。")
-    if not entry.status_choice.can_review():
-        raise errors.TransitionError("该项自评不在待审核状态。", "entry_not_submitted")
-    if not accept and not note.strip():
-        raise errors.AssessmentError("退回须写明理由。", "reason_required")
-    before = snapshot(entry, ["status"])
-    entry.status = EntryStatus.ACCEPTED if accept else EntryStatus.RETURNED
-    entry.review_note, entry.reviewed_by, entry.reviewed_at = (
-        note.strip(),
-        _user(actor),
-        now or timezone.now(),
-    )
-    entry.save(update_fields=["status", "review_note", "reviewed_by", "reviewed_at", "updated_at"])
-    record(
-        "assessment.review_entry",
-        actor=actor,
-        obj=entry,
-        before=before,
-        after=snapshot(entry, ["status", "review_note"]),
-    )
-    _notify("entry_reviewed", entry)
-    return entry  # fmt: skip
-
 
 # -- the year's results ---------------------------------------------------------------------------------------
 

@@ -3,26 +3,43 @@ assessment and review, appeals, and the awards list. Views parse input and rende
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from anze.assessment import errors, forms, services
-from anze.assessment.choices import AppealStatus, RunStatus, VetoOutcome
+from anze.assessment.actions import posted, submitted
+from anze.assessment.choices import AppealStatus, EntryStatus, RunStatus, VetoOutcome
 from anze.assessment.filtersets import AppealFilterSet, BodyResultFilterSet
-from anze.assessment.models import Appeal, AssessedBody, Award, BodyResult, Entry, Run, Scheme
+from anze.assessment.models import (
+    Appeal,
+    AssessedBody,
+    Award,
+    BodyResult,
+    Entry,
+    EntryEvidence,
+    Run,
+    Scheme,
+    SelfAssessment,
+    VetoRuleSet,
+)
 from anze.assessment.tables import AppealTable
+from anze.audit.services import record_standalone
 from anze.core.permissions import declare
 from anze.core.restrict import get_restricted_or_404
+from anze.duties.evidence import EvidenceError, read_uploads, sm3_hex
 
 
 def _may(model, user, action: str, pk: int) -> bool:
@@ -95,7 +112,8 @@ def index(request: HttpRequest) -> HttpResponse:
     for run in visible.exclude(status=RunStatus.SUPERSEDED).order_by("number"):
         runs[run.scheme_id] = run
     rows = [{"scheme": s, "run": runs.get(s.pk)} for s in schemes]
-    return render(request, "assessment/index.html", {"rows": rows})
+    may_create = services.regions_for(request.user, Scheme, "add").exists()
+    return render(request, "assessment/index.html", {"rows": rows, "may_create": may_create})
 
 
 @declare("view")
@@ -104,13 +122,18 @@ def scheme_detail(request: HttpRequest, public_id) -> HttpResponse:
     scheme = get_restricted_or_404(
         Scheme.objects.select_related("region", "veto_rule_set"), request.user, "view", public_id=public_id
     )
+    may_change = _may(Scheme, request.user, "change", scheme.pk)
     context = {
         "scheme": scheme,
         "items": scheme.items.order_by("order"),
         "bodies": scheme.bodies.select_related("unit", "committee", "enterprise").order_by("kind", "order"),
         "rules": scheme.veto_rule_set.rules.order_by("order") if scheme.veto_rule_set_id else [],
         "runs": services.readable(scheme.runs.all(), request.user).order_by("-number"),
-        "may_change": _may(Scheme, request.user, "change", scheme.pk),
+        "may_change": may_change,
+        # Published results freeze the scheme: the office then revises it (a new version) instead.
+        "editable": may_change and not scheme.runs.filter(status__in=services.SHOWN).exists(),
+        "may_change_rules": scheme.veto_rule_set_id is not None
+        and _may(VetoRuleSet, request.user, "change", scheme.veto_rule_set_id),
     }
     return render(request, "assessment/scheme_detail.html", context)
 
@@ -120,13 +143,13 @@ def scheme_detail(request: HttpRequest, public_id) -> HttpResponse:
 @require_POST
 def scheme_compute(request: HttpRequest, public_id) -> HttpResponse:
     scheme = get_restricted_or_404(Scheme.objects, request.user, "change", public_id=public_id)
-    try:
-        run = services.compute_results(actor=request.user, scheme=scheme)
-    except errors.AssessmentError as exc:
-        messages.error(request, exc.message_zh)
-        return redirect(scheme)
-    messages.success(request, _("已按当前数据计算考核结果（草稿）。"))
-    return redirect(run)
+    return posted(
+        request,
+        lambda: services.compute_results(actor=request.user, scheme=scheme),
+        _("已按当前数据计算考核结果（草稿）。"),
+        scheme,
+        to_result=True,
+    )
 
 
 @declare("view")
@@ -262,53 +285,122 @@ def result_appeal(request: HttpRequest, public_id) -> HttpResponse:
     return redirect(result)  # fmt: skip
 
 
-@declare("view")
-@login_required
-def body_entries(request: HttpRequest, public_id) -> HttpResponse:
-    """自评: the body's entries item by item; the unit submits, the office reviews."""
-    body = get_restricted_or_404(
-        AssessedBody.objects.select_related("scheme", "unit__region"),
+def _body(request: HttpRequest, public_id) -> AssessedBody:
+    return get_restricted_or_404(
+        AssessedBody.objects.select_related("scheme", "unit__region", "committee"),
         request.user,
         "view",
         public_id=public_id,
     )
-    entries = (
+
+
+@declare("view")
+@login_required
+def body_entries(request: HttpRequest, public_id) -> HttpResponse:
+    """自评: the body's entries item by item beside the office's result, with the difference and the totals;
+    the unit submits each item and then the whole (which locks it), the office reviews each entry."""
+    body = _body(request, public_id)
+    entries = list(
         Entry.objects.restrict(request.user, "view")
         .filter(body=body)
         .select_related("item")
+        .prefetch_related("files")
         .order_by("item__order")
     )
+    submitted_as_whole = SelfAssessment.objects.filter(body=body).select_related("submitted_by").first()
     may_submit = services.may_write_for(request.user, body)
     form = None
     if may_submit:
-        form = forms.EntryForm(
-            request.POST or None, request.FILES or None, items=body.scheme.items.order_by("order")
-        )
-        if request.method == "POST":
-            if form.is_valid():
+        returned = [e.item_id for e in entries if e.status == EntryStatus.RETURNED]
+        items = body.scheme.items.order_by("order")
+        open_items = items.filter(pk__in=returned) if submitted_as_whole else items
+        if open_items.exists():
+            form = forms.EntryForm(request.POST or None, request.FILES or None, items=open_items)
+
+            def submit(data: dict[str, Any]) -> None:
                 try:
-                    services.submit_entry(
-                        actor=request.user,
-                        body=body,
-                        item=form.cleaned_data["item"],
-                        score=form.cleaned_data["score"],
-                        note=form.cleaned_data["note"],
-                        evidence=form.cleaned_data["evidence"],
-                    )
-                except errors.AssessmentError as exc:
-                    form.add_error(None, exc.message_zh)
-                else:
-                    messages.success(request, _("自评已报送，等待审核。"))
-                    return redirect("assessment:body_entries", public_id=body.public_id)
-    elif request.method == "POST":
+                    files = read_uploads(data["files"])
+                except EvidenceError as exc:
+                    raise errors.AssessmentError(exc.message_zh, exc.code, field="files") from None
+                services.submit_entry(
+                    actor=request.user, body=body, item=data["item"], score=data["score"], note=data["note"],
+                    files=files,
+                )  # fmt: skip
+
+            if submitted(request, form, submit, _("该项自评已保存，等待安委办审核。")):
+                return redirect("assessment:body_entries", public_id=body.public_id)
+    if request.method == "POST" and form is None:
         raise Http404
+    result = services.latest_result(body, request.user)
     context = {
         "body": body,
         "entries": entries,
         "form": form,
+        "self_assessment": submitted_as_whole,
+        "whole_form": forms.SelfAssessmentForm() if may_submit and submitted_as_whole is None else None,
+        "result": result,
+        "compared": services.comparison(body, result, entries),
         "review_form": forms.ReviewForm() if services.may_review(request.user, body.scheme) else None,
     }
     return render(request, "assessment/body_entries.html", context)  # fmt: skip
+
+
+@declare("add")
+@login_required
+@require_POST
+def body_submit(request: HttpRequest, public_id) -> HttpResponse:
+    """报送自评 — the whole self-assessment, which locks it."""
+    body = _body(request, public_id)
+    if not services.may_write_for(request.user, body):
+        raise Http404
+    form = forms.SelfAssessmentForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    return posted(
+        request,
+        lambda: services.submit_self_assessment(actor=request.user, body=body, note=note),
+        _("自评已报送并锁定。"),
+        reverse("assessment:body_entries", args=[body.public_id]),
+    )
+
+
+@declare("view")
+@login_required
+def entry_evidence(request: HttpRequest, public_id) -> HttpResponse:
+    """自评佐证材料下载 — only within scope, as an attachment, after checking its SM3 digest."""
+    item = get_restricted_or_404(EntryEvidence.objects, request.user, "view", public_id=public_id)
+    try:
+        with default_storage.open(item.file.name, "rb") as handle:
+            content = handle.read()
+    except FileNotFoundError:
+        raise Http404(_("文件不存在。")) from None
+    if sm3_hex(content) != item.sm3:
+        record_standalone(
+            "assessment.evidence.integrity_failed",
+            actor=request.user,
+            obj=item,
+            success=False,
+            reason="stored file does not match its SM3 digest",
+        )
+        raise Http404(_("存储的佐证材料与上传时的摘要不一致，已拒绝下载。"))
+    response = FileResponse(
+        io.BytesIO(content), as_attachment=True, filename=item.original_name, content_type=item.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@declare("view")
+@login_required
+def my_self_assessments(request: HttpRequest) -> HttpResponse:
+    """本单位自评 — the bodies of the user's own units, newest year first, with where each self-assessment is."""
+    units = [a.unit_id for a in request.user.active_assignments() if a.unit_id]
+    bodies = (
+        AssessedBody.objects.restrict(request.user, "view")
+        .filter(unit_id__in=units)
+        .select_related("scheme", "unit", "committee", "self_assessment")
+        .order_by("-scheme__year", "-scheme__version", "kind")[:100]
+    )
+    return render(request, "assessment/my_self_assessments.html", {"bodies": bodies})
 
 
 @declare("change")
@@ -324,19 +416,21 @@ def entry_review(request: HttpRequest, public_id) -> HttpResponse:
     if not services.may_review(request.user, entry.body.scheme):
         raise Http404
     form = forms.ReviewForm(request.POST)
-    if form.is_valid():
-        try:
-            services.review_entry(
-                actor=request.user,
-                entry=entry,
-                accept=form.cleaned_data["accept"],
-                note=form.cleaned_data["note"],
-            )
-        except errors.AssessmentError as exc:
-            messages.error(request, exc.message_zh)
-        else:
-            messages.success(request, _("已审核。"))
-    return redirect("assessment:body_entries", public_id=entry.body.public_id)  # fmt: skip
+    back = reverse("assessment:body_entries", args=[entry.body.public_id])
+    if not form.is_valid():
+        messages.error(request, _("请选择审核意见。"))
+        return redirect(back)
+    return posted(
+        request,
+        lambda: services.review_entry(
+            actor=request.user,
+            entry=entry,
+            accept=form.cleaned_data["accept"],
+            note=form.cleaned_data["note"],
+        ),
+        _("已审核。"),
+        back,
+    )
 
 
 @declare("view")

@@ -16,9 +16,10 @@ from anze.assessment.api.serializers import (
     BodyResultSerializer,
     CorrectSerializer,
     RunSerializer,
+    SelfAssessmentSerializer,
 )
 from anze.assessment.filtersets import BodyResultFilterSet
-from anze.assessment.models import BodyResult, Run
+from anze.assessment.models import BodyResult, Run, SelfAssessment
 from anze.audit.context import set_source
 
 
@@ -107,4 +108,28 @@ class BodyResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             )
             .select_related("run", "body__unit", "body__committee")
             .order_by("run_id", "rank", "id")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List submitted self-assessments beside the office's results", tags=["assessment"]
+    ),
+    retrieve=extend_schema(
+        summary="A self-assessment beside the office's result, item by item", tags=["assessment"]
+    ),
+)
+class SelfAssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """自评：逐项自评分与核定得分及差异（只读）。"""
+
+    serializer_class = SelfAssessmentSerializer
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    permission_action = "view"
+
+    def get_queryset(self):
+        return (
+            SelfAssessment.objects.restrict(self.request.user, "view")
+            .select_related("body__unit", "body__scheme", "body__committee")
+            .order_by("-body__scheme__year", "-submitted_at", "-id")
         )

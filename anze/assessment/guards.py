@@ -1,0 +1,104 @@
+"""Who may do what in assessment, shared by the services: each service checks its actor itself, so the pages,
+the API and any caller answer the same."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+
+from anze.assessment import errors
+from anze.assessment.choices import RunStatus
+from anze.assessment.models import AssessedBody, Entry, Run, Scheme
+from anze.core.restrict import scope_q
+
+logger = logging.getLogger("anze.assessment.services")
+
+
+def user_or_none(actor: Any) -> Any:
+    return actor if getattr(actor, "pk", None) else None
+
+
+def notify(kind: str, obj: Any) -> None:
+    transaction.on_commit(lambda: logger.info("notify %s %s", kind, obj.public_id))
+
+
+def is_person(actor: Any) -> bool:
+    return actor is not None and not isinstance(actor, str) and getattr(actor, "is_authenticated", False)
+
+
+def may(actor: Any, model: Any, action: str, obj: Any = None) -> bool:
+    """Whether the actor's scope covers `action` on `obj` (or on the model at all); the system always may."""
+    if not is_person(actor):
+        return True
+    if obj is None:
+        return scope_q(model, actor, action) is not None
+    return model.objects.restrict(actor, action).filter(pk=obj.pk).exists()
+
+
+def covers(actor: Any, model: Any, action: str, *, region, unit=None) -> bool:
+    """Whether a new row of `model` placed in `region` (and `unit`) would be inside the actor's scope."""
+    from anze.accounts.roles import actions_for
+
+    if not is_person(actor) or actor.is_superuser:
+        return True
+    for assignment in actor.active_assignments():
+        if action not in actions_for(assignment.role, model.scope.roles):
+            continue
+        if assignment.region_id and region.path.startswith(assignment.region.path):
+            return True
+        if assignment.unit_id and unit is not None and assignment.unit_id == unit.pk:
+            return True
+    return False
+
+
+def may_write_for(actor: Any, body: AssessedBody) -> bool:
+    """Self-assessment and appeals: the body's own unit, or the office over its region."""
+    return covers(actor, Entry, "add", region=body.unit.region, unit=body.unit)
+
+
+def may_review(actor: Any, scheme: Scheme) -> bool:
+    """Reviewing entries and deciding appeals: the office that runs the scheme."""
+    return may(actor, Scheme, "change", scheme)
+
+
+SHOWN = (RunStatus.PUBLISHED, RunStatus.SUPERSEDED)
+
+
+def readable(queryset: Any, user: Any, run: str = "") -> Any:
+    """Drafts are the office's: a user who may not change a run reads only published and corrected ones.
+    `run` is the lookup from the queryset's model to its Run ("" for Run itself, "run", "result__run")."""
+    prefix = f"{run}__" if run else ""
+    changeable = Run.objects.restrict(user, "change").values("pk")
+    return queryset.filter(
+        Q(**{f"{prefix}status__in": list(SHOWN)}) | Q(**{f"{run or 'pk'}__in": changeable})
+    )
+
+
+def require(allowed: bool, message: str = "您无权执行此操作。") -> None:
+    if not allowed:
+        raise errors.NotAllowedError(message)
+
+
+def not_own(actor: Any, author_id: int | None, message: str) -> None:
+    """Who wrote a record does not also judge it."""
+    if is_person(actor) and author_id is not None and author_id == actor.pk:
+        raise errors.NotAllowedError(message)
+
+
+def regions_for(actor: Any, model: Any, action: str) -> Any:
+    """The regions where the actor may `action` a new row of `model` (the choices of a "new scheme" form)."""
+    from anze.accounts.roles import actions_for
+    from anze.org.models import Region
+
+    if not is_person(actor):
+        return Region.objects.none()
+    if actor.is_superuser:
+        return Region.objects.all()
+    q = Q(pk__in=[])
+    for assignment in actor.active_assignments():
+        if assignment.region_id and action in actions_for(assignment.role, model.scope.roles):
+            q |= Q(path__startswith=assignment.region.path)
+    return Region.objects.filter(q)
