@@ -126,5 +126,26 @@ def _year(office, city, year: int, accident, now: dt.datetime):
         entry = services.submit_entry(actor="demo", body=body, item=manual, score=10 - number % 3, note="专题询问意见已逐项整改。",
                                       evidence=evidence, now=now)  # fmt: skip
         services.review_entry(actor=office, entry=entry, accept=True, now=now)
+    _self_assess([bodies[0], bodies[-1]], manual, now)
     run = services.compute_results(actor=office, scheme=scheme, as_of=timezone.localdate(now))
     return services.publish_results(actor=office, run=run, today=timezone.localdate(now))
+
+
+def _self_assess(bodies, manual, now: dt.datetime) -> None:
+    """Two bodies (a county and a department) score themselves on every item before the office's assessment,
+    generously as bodies do, so the 自评对照 page shows where the office's score differs."""
+    from anze.assessment.services_entries import applicable_items, submit_entry, submit_self_assessment
+
+    for body in bodies:
+        for item in applicable_items(body):
+            if item.pk == manual.pk:
+                continue  # entered and reviewed above
+            submit_entry(
+                actor="demo",
+                body=body,
+                item=item,
+                score=item.points,
+                note="已按要求完成，详见台账。",
+                now=now,
+            )
+        submit_self_assessment(actor="demo", body=body, note="经逐项自查，各项工作均已完成。", now=now)
