@@ -39,6 +39,16 @@ urlpatterns = [
     path("penalties/export.xlsx", views_inspections.penalty_export, name="penalty_export"),
     path("penalties/<uuid:public_id>/", views_inspections.penalty_detail, name="penalty_detail"),
     path("penalties/<uuid:public_id>/publish/", views_inspections.penalty_publish, name="penalty_publish"),
+    path(
+        "penalties/<uuid:public_id>/responsible/",
+        views_inspections.penalty_responsible,
+        name="penalty_responsible",
+    ),
+    path(
+        "penalties/<uuid:public_id>/propose-listing/",
+        views_inspections.penalty_propose_listing,
+        name="penalty_propose_listing",
+    ),
     path("penalties/<uuid:public_id>/decision.docx", views_inspections.penalty_docx, name="penalty_docx"),
     path("listings/", views_listings.listing_list, name="listing_list"),
     path("listings/<uuid:public_id>/", views_listings.listing_detail, name="listing_detail"),

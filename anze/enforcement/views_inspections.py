@@ -25,7 +25,7 @@ from anze.core.permissions import PUBLIC, declare
 from anze.core.restrict import get_restricted_or_404, scope_q
 from anze.enforcement import disclosure_search, errors, forms, listing, services
 from anze.enforcement.choices import InspectionStatus, PenaltyType
-from anze.enforcement.models import Finding, Inspection, InspectionPhoto, Penalty
+from anze.enforcement.models import Finding, Inspection, InspectionPhoto, Listing, Penalty
 from anze.org.choices import RegionLevel
 from anze.org.models import Region
 
@@ -306,6 +306,18 @@ def penalty_detail(request: HttpRequest, public_id) -> HttpResponse:
             if may_change and not penalty.published_on
             else None,
             "late_now": penalty.published_on is None and penalty.disclosure_due < timezone.localdate(),
+            "persons": penalty.responsible_persons.all(),
+            "listings": Listing.objects.restrict(request.user, "view").filter(
+                fact_key=f"penalty:{penalty.pk}", enterprise_id=penalty.enterprise_id
+            ),
+            "person_form": forms.ResponsiblePersonForm(initial={"found_on": penalty.decided_on})
+            if may_change and penalty.agency_misconduct and penalty.enterprise_id
+            else None,
+            "catch_all_form": forms.CatchAllListingForm()
+            if may_change
+            and penalty.enterprise_id
+            and not any(getattr(penalty, rule) for rule in listing.PENALTY_RULES)
+            else None,
         },
     )
 
@@ -326,6 +338,41 @@ def penalty_publish(request: HttpRequest, public_id) -> HttpResponse:
     except errors.EnforcementError as exc:
         messages.error(request, exc.message_zh)
     return redirect(penalty)
+
+
+@declare("change")
+@login_required
+@require_POST
+def penalty_responsible(request: HttpRequest, public_id) -> HttpResponse:
+    """An agency's directly responsible staff named in the decision (the listing rules then propose them)."""
+    penalty = get_restricted_or_404(Penalty.objects, request.user, "change", public_id=public_id)
+    form = forms.ResponsiblePersonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise errors.EnforcementError("请填写姓名、职务或责任、认定日期和依据。", "invalid_form")
+        services.name_responsible_person(actor=request.user, penalty=penalty, **form.cleaned_data)
+        messages.success(request, _("已认定责任人员。"))
+    except errors.EnforcementError as exc:
+        messages.error(request, exc.message_zh)
+    return redirect(penalty)
+
+
+@declare("change")
+@login_required
+@require_POST
+def penalty_propose_listing(request: HttpRequest, public_id) -> HttpResponse:
+    """The catch-all listing case, proposed by the department on this decision with reasons and basis."""
+    penalty = get_restricted_or_404(Penalty.objects, request.user, "change", public_id=public_id)
+    form = forms.CatchAllListingForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise errors.EnforcementError("请写明理由和列入依据。", "invalid_form")
+        row = services.propose_catch_all_listing(actor=request.user, penalty=penalty, **form.cleaned_data)
+    except errors.EnforcementError as exc:
+        messages.error(request, exc.message_zh)
+        return redirect(penalty)
+    messages.success(request, _("已提出列入，请告知当事人。"))
+    return redirect(row)
 
 
 @declare("view")

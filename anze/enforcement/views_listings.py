@@ -40,7 +40,10 @@ def listing_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def listing_detail(request: HttpRequest, public_id) -> HttpResponse:
     row = get_restricted_or_404(
-        Listing.objects.select_related("enterprise", "department"), request.user, "view", public_id=public_id
+        Listing.objects.select_related("enterprise", "department", "responsible_person"),
+        request.user,
+        "view",
+        public_id=public_id,
     )
     may_change = Listing.objects.restrict(request.user, "change").filter(pk=row.pk).exists()
     from anze.org.models import Unit
