@@ -58,13 +58,20 @@ class AccidentFilterSet(django_filters.FilterSet):
 
 
 class InspectionFilterSet(django_filters.FilterSet):
-    """执法检查筛选：状态。"""
+    """执法检查筛选：状态；mine = the signed-in inspector's own open ones (今日检查)."""
 
     status = django_filters.ChoiceFilter(choices=InspectionStatus.choices, label=_("状态"))
+    mine = django_filters.BooleanFilter(method="by_mine", label=_("本人待检查"))
 
     class Meta:
         model = Inspection
-        fields = ["status"]
+        fields = ["status", "mine"]
+
+    def by_mine(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        if not value or user is None:
+            return queryset
+        return queryset.filter(inspectors__user=user, status=InspectionStatus.PLANNED)
 
 
 class ListingFilterSet(django_filters.FilterSet):

@@ -25,6 +25,7 @@ from anze.core.permissions import PUBLIC, declare
 from anze.core.restrict import get_restricted_or_404, scope_q
 from anze.enforcement import disclosure_search, errors, forms, listing, services
 from anze.enforcement.choices import InspectionStatus, PenaltyType
+from anze.enforcement.filtersets import InspectionFilterSet
 from anze.enforcement.models import Finding, Inspection, InspectionPhoto, Listing, Penalty
 from anze.org.choices import RegionLevel
 from anze.org.models import Region
@@ -57,11 +58,31 @@ def inspection_today(request: HttpRequest) -> HttpResponse:
 def inspection_list(request: HttpRequest) -> HttpResponse:
     """执法检查 in scope, newest first."""
     rows = Inspection.objects.restrict(request.user, "view").select_related("enterprise", "department")
-    status = request.GET.get("status")
-    if status in InspectionStatus.values:
-        rows = rows.filter(status=status)
-    page = Paginator(rows.order_by("-scheduled_on", "-id"), 50).get_page(request.GET.get("page"))
-    return render(request, "enforcement/inspection_list.html", {"page": page, "status": status})
+    filtered = InspectionFilterSet(request.GET, queryset=rows, request=request)
+    status = filtered.form.cleaned_data.get("status") if filtered.is_valid() else None
+    page = Paginator(filtered.qs.order_by("-scheduled_on", "-id"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "enforcement/inspection_list.html",
+        {"page": page, "status": status, "export_url": _export_url("enforcement:inspection_export", request)},
+    )
+
+
+def _export_url(name: str, request: HttpRequest) -> str:
+    """The export of exactly what the list shows: its filters, without the page number."""
+    return reverse(name) + "?" + _without_page(request.GET)
+
+
+@declare("view")
+@login_required
+def inspection_export(request: HttpRequest) -> HttpResponse:
+    """执法检查 .xlsx: the rows of the list with its filters, within the user's scope."""
+    from anze.enforcement.exports import INSPECTION_HEADER, inspection_rows, xlsx_response
+
+    rows = InspectionFilterSet(
+        request.GET, queryset=Inspection.objects.restrict(request.user, "view"), request=request
+    ).qs
+    return xlsx_response("执法检查", "inspections.xlsx", INSPECTION_HEADER, inspection_rows(rows))
 
 
 @declare("view")
@@ -221,6 +242,7 @@ def penalty_list(request: HttpRequest) -> HttpResponse:
             "late": late.order_by("disclosure_due")[:20],
             "may_add": scope_q(Penalty, request.user, "add") is not None,
             "today": today,
+            "export_url": reverse("enforcement:penalty_export"),
         },
     )
 
