@@ -1,5 +1,6 @@
-"""The blacklist: the rules against a brute-force oracle, and the procedure notice → objection → decision →
-repair / restore / expiry, the public list and the draw's higher ratio for listed enterprises."""
+"""The blacklist through the services: proposals from recorded facts (the rules themselves are tested pure in
+test_listing_rules.py), the procedure notice → objection → decision → repair / restore / expiry, the public
+list and the draw's higher ratio for listed enterprises."""
 
 from __future__ import annotations
 
@@ -10,98 +11,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from anze.enforcement import errors, listing, services
 from anze.enforcement.choices import ListingStatus
-from anze.enforcement.grading import Grade
 from anze.enforcement.models import Listing
 from anze.enforcement.tests.factories import accident, approved_plan, make_enterprise
-
-days = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2026, 12, 31))
-accident_facts = st.lists(
-    st.builds(
-        listing.AccidentFact,
-        st.integers(1, 4),
-        st.integers(1, 10_000),
-        st.sampled_from(list(Grade)),
-        days,
-        st.booleans(),
-    ),
-    max_size=12,
-    unique_by=lambda f: f.accident,
-)
-penalty_facts = st.lists(
-    st.builds(
-        listing.PenaltyFact,
-        st.integers(1, 4),
-        st.integers(1, 10_000),
-        days,
-        st.frozensets(st.sampled_from(listing.PENALTY_RULES)),
-    ),
-    max_size=10,
-    unique_by=lambda f: f.penalty,
-)
-principals = st.frozensets(st.integers(1, 4))
-PERSON_RULES = {"major_accident", "two_larger_accidents", "concealed_or_false_report", "without_permit"}
-
-
-def oracle(accidents, penalties, with_principal=frozenset()):
-    units = unit_oracle(accidents, penalties)
-    persons = {
-        (e, rule, key, "person") for e, rule, key in units if rule in PERSON_RULES and e in with_principal
-    }
-    return {(e, rule, key, "unit") for e, rule, key in units} | persons
-
-
-def unit_oracle(accidents, penalties):
-    found = set()
-    for a in accidents:
-        if a.grade in (Grade.MAJOR, Grade.ESPECIALLY_MAJOR):
-            found.add((a.enterprise, "major_accident", f"accident:{a.accident}"))
-        if a.concealed_or_false:
-            found.add((a.enterprise, "concealed_or_false_report", f"accident:{a.accident}"))
-    for a in accidents:
-        for b in accidents:
-            if a is b or a.enterprise != b.enterprise or a.grade != Grade.LARGER or b.grade != Grade.LARGER:
-                continue
-            earlier_first = (b.day, b.accident) < (a.day, a.accident)
-            # "within 12 months": b no earlier than the same calendar day a year before a
-            try:
-                year_before = a.day.replace(year=a.day.year - 1)
-            except ValueError:
-                year_before = dt.date(a.day.year - 1, 2, 28)
-            if earlier_first and b.day >= year_before:
-                found.add((a.enterprise, "two_larger_accidents", f"accident:{a.accident}"))
-    for p in penalties:
-        for rule in ("without_permit", "aggravated_fine", "agency_misconduct", "refused_enforcement"):
-            if rule in p.grounds:
-                found.add((p.enterprise, rule, f"penalty:{p.penalty}"))
-    return found
-
-
-@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # a shared, busy test machine
-@given(accident_facts, penalty_facts, principals)
-def test_rules_match_the_oracle(accidents, penalties, with_principal):
-    got = {
-        (p.enterprise, p.rule, p.fact_key, p.subject)
-        for p in listing.proposals(accidents, penalties, with_principal)
-    }
-    assert got == oracle(accidents, penalties, with_principal)
-
-
-def test_two_larger_accidents_thirteen_months_apart_do_not_list():
-    a = listing.AccidentFact(1, 1, Grade.LARGER, dt.date(2025, 1, 10))
-    b = listing.AccidentFact(1, 2, Grade.LARGER, dt.date(2026, 2, 11))
-    assert listing.proposals([a, b], []) == []
-    c = listing.AccidentFact(1, 3, Grade.LARGER, dt.date(2026, 1, 10))
-    assert [p.fact_key for p in listing.proposals([a, c], [])] == ["accident:3"]
-
-
-def test_term_and_repair_dates():
-    assert listing.expires_on(dt.date(2024, 2, 29)) == dt.date(2027, 2, 28)
-    assert listing.repair_from(dt.date(2026, 3, 2)) == dt.date(2027, 3, 2)
 
 
 @pytest.fixture
