@@ -168,6 +168,7 @@ def name_responsible_person(
     if not basis:
         raise errors.EnforcementError("请写明认定依据（如事故调查报告、处罚决定书）。", "basis_required")
     if accident is not None:
+        accident = Accident.objects.select_for_update().select_related("enterprise__region").get(pk=accident.pk)
         if not accident.status_choice.can_name_responsible():
             raise errors.TransitionError("调查报告提交后才能认定责任人员。", "investigation_not_submitted")
         if accident.enterprise_id is None:
@@ -175,6 +176,7 @@ def name_responsible_person(
         unit, taken = accident.enterprise, ResponsiblePerson.objects.filter(accident=accident, name=name)
     else:
         assert penalty is not None
+        penalty = Penalty.objects.select_related("enterprise__region").get(pk=penalty.pk)
         if not penalty.agency_misconduct or penalty.enterprise_id is None:
             raise errors.EnforcementError(
                 "只有记载中介机构违法情形的处罚决定才能认定其直接责任人员。", "not_an_agency_case"
