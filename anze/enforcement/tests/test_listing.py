@@ -461,3 +461,20 @@ def test_the_api_names_persons_and_proposes_the_catch_all_through_the_same_servi
         ("unit", "", ""),
         ("person", "吴某", "直接责任人员"),
     }
+
+
+def test_the_listing_export_is_the_list_with_its_filters_and_scope(signed_in, alice, charlie, org, proposed):
+    import io
+
+    from openpyxl import load_workbook
+
+    def exported(client, query=""):
+        response = client.get(reverse("enforcement:listing_export") + query)
+        assert response.status_code == 200
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        return [row for row in sheet.iter_rows(min_row=2, values_only=True)]
+
+    rows = exported(signed_in(alice), "?status=proposed")
+    assert sorted(r[3] for r in rows) == ["12个月内发生2起以上较大生产安全事故", "瞒报、谎报生产安全事故"]
+    assert exported(signed_in(alice), "?status=listed") == []
+    assert exported(signed_in(charlie)) == []
