@@ -168,7 +168,8 @@ def name_responsible_person(
     if not basis:
         raise errors.EnforcementError("请写明认定依据（如事故调查报告、处罚决定书）。", "basis_required")
     if accident is not None:
-        accident = Accident.objects.select_for_update().select_related("enterprise__region").get(pk=accident.pk)
+        # Locked alone: PostgreSQL refuses FOR UPDATE on the nullable side of a join (the enterprise).
+        accident = Accident.objects.select_for_update().get(pk=accident.pk)
         if not accident.status_choice.can_name_responsible():
             raise errors.TransitionError("调查报告提交后才能认定责任人员。", "investigation_not_submitted")
         if accident.enterprise_id is None:
