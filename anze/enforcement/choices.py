@@ -92,6 +92,10 @@ class AccidentStatus(models.TextChoices):
     def can_close(self) -> bool:
         return self == AccidentStatus.REPLIED
 
+    def can_name_responsible(self) -> bool:
+        """The investigation's findings name responsible persons once its report is submitted."""
+        return self in (AccidentStatus.REPORT_SUBMITTED, AccidentStatus.REPLIED, AccidentStatus.CLOSED)
+
 
 class ReportLevel(models.IntegerChoices):
     """The level a report reaches (493号令 art. 9–10)."""
@@ -257,6 +261,7 @@ class ListingRule(models.TextChoices):
     WITHOUT_PERMIT = "without_permit", _("未取得或在暂扣、吊销期间从事生产经营")
     AGENCY_MISCONDUCT = "agency_misconduct", _("中介机构出租出借资质、挂靠或出具虚假报告、证书")
     REFUSED_ENFORCEMENT = "refused_enforcement", _("有履行能力而拒不履行行政处罚")
+    OTHER_SERIOUS = "other_serious", _("其他性质恶劣、情节严重的违法失信行为")
 
 
 class ListingStatus(models.TextChoices):

@@ -67,3 +67,55 @@ def penalty_rows(penalties) -> Iterable[list[Any]]:
 
 PENALTY_HEADER = ["决定书文号", "当事人", "当事人类型", "统一社会信用代码", "处罚机关", "县区", "处罚种类", "罚款金额（元）",
                   "决定日期", "公开期限", "公开日期"]  # fmt: skip
+
+
+def plan_rows(plans) -> Iterable[list[Any]]:
+    for p in plans.select_related("department", "region").order_by("-year", "title")[:MAX_ROWS]:
+        yield [p.year, p.title, p.department.name, p.region.name, p.get_status_display(),
+               p.sector_count, p.draw_count]  # fmt: skip
+
+
+PLAN_HEADER = ["年度", "计划名称", "制定部门", "区域", "状态", "抽查领域数", "抽取次数"]
+
+
+def inspection_rows(inspections) -> Iterable[list[Any]]:
+    for i in (
+        inspections.select_related("enterprise", "department")
+        .order_by("-scheduled_on", "-id")[:MAX_ROWS]
+        .iterator(chunk_size=2000)
+    ):
+        yield [
+            i.scheduled_on.isoformat(), i.enterprise.name, i.enterprise.credit_code, i.department.name,
+            i.get_kind_display(), i.get_status_display(), i.inspected_on.isoformat() if i.inspected_on else "",
+        ]  # fmt: skip
+
+
+INSPECTION_HEADER = ["计划日期", "企业", "统一社会信用代码", "检查部门", "检查类型", "状态", "检查日期"]
+
+
+def listing_rows(listings) -> Iterable[list[Any]]:
+    """The department's rows: a listed person by name (the export is for those who may see the listing)."""
+    for row in (
+        listings.select_related("enterprise", "department")
+        .order_by("status", "-fact_on", "-id")[:MAX_ROWS]
+        .iterator(chunk_size=2000)
+    ):
+        yield [
+            row.subject, row.get_subject_kind_display(), row.enterprise.credit_code, row.get_rule_display(),
+            row.fact_on.isoformat(), row.get_status_display(), row.department.name if row.department else "",
+            row.decision_number, row.listed_on.isoformat() if row.listed_on else "",
+            row.expires_on.isoformat() if row.expires_on else "",
+            row.removed_on.isoformat() if row.removed_on else "",
+        ]  # fmt: skip
+
+
+LISTING_HEADER = ["主体", "主体类型", "统一社会信用代码", "列入情形", "事实日期", "状态", "决定部门", "决定书文号",
+                  "列入日期", "届满日期", "移出日期"]  # fmt: skip
+
+
+def xlsx_response(title: str, filename: str, header: list[str], rows: Iterable[list[Any]]) -> Any:
+    from django.http import HttpResponse
+
+    response = HttpResponse(rows_to_xlsx(title, header, rows), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

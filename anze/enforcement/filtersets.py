@@ -7,8 +7,15 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anze.enforcement.choices import AccidentGrade, AccidentStatus, AccidentType
-from anze.enforcement.models import Accident, AccidentStep
+from anze.enforcement.choices import (
+    AccidentGrade,
+    AccidentStatus,
+    AccidentType,
+    InspectionStatus,
+    ListingRule,
+    ListingStatus,
+)
+from anze.enforcement.models import Accident, AccidentStep, Inspection, Listing
 
 ACCIDENT_STATES = [("overdue", _("有逾期节点")), ("open", _("未结案"))]
 
@@ -48,3 +55,31 @@ class AccidentFilterSet(django_filters.FilterSet):
         return queryset.filter(
             Q(title__icontains=value) | Q(unit_name__icontains=value) | Q(place__icontains=value)
         )
+
+
+class InspectionFilterSet(django_filters.FilterSet):
+    """执法检查筛选：状态；mine = the signed-in inspector's own open ones (今日检查)."""
+
+    status = django_filters.ChoiceFilter(choices=InspectionStatus.choices, label=_("状态"))
+    mine = django_filters.BooleanFilter(method="by_mine", label=_("本人待检查"))
+
+    class Meta:
+        model = Inspection
+        fields = ["status", "mine"]
+
+    def by_mine(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        if not value or user is None:
+            return queryset
+        return queryset.filter(inspectors__user=user, status=InspectionStatus.PLANNED)
+
+
+class ListingFilterSet(django_filters.FilterSet):
+    """严重失信主体名单筛选：状态、列入情形。"""
+
+    status = django_filters.ChoiceFilter(choices=ListingStatus.choices, label=_("状态"))
+    rule = django_filters.ChoiceFilter(choices=ListingRule.choices, label=_("列入情形"))
+
+    class Meta:
+        model = Listing
+        fields = ["status", "rule"]

@@ -260,3 +260,23 @@ class ListingDecisionForm(forms.Form):
 class ReasonForm(forms.Form):
     on = forms.DateField(label=_("日期"), widget=_D)
     reason = forms.CharField(label=_("理由"), max_length=300)
+
+
+class ResponsiblePersonForm(forms.Form):
+    """认定责任人员: a person the investigation found responsible, or an agency's directly responsible staff."""
+
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    position = forms.CharField(
+        label=_("职务或责任"), max_length=100, help_text=_("如：直接负责的主管人员、其他直接责任人员")
+    )
+    found_on = forms.DateField(label=_("认定日期"), widget=_D)
+    basis = forms.CharField(label=_("认定依据"), max_length=300, help_text=_("如：事故调查报告、处罚决定书"))
+
+
+class CatchAllListingForm(forms.Form):
+    """兜底情形: the department's reasons and the legal basis of a hand-made proposal."""
+
+    reasons = forms.CharField(
+        label=_("认定性质恶劣、情节严重的理由"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    legal_basis = forms.CharField(label=_("列入依据"), max_length=300)

@@ -14,9 +14,19 @@ department then decides (notice, objection period, written decision). Listing ca
   report or certificate) — the agency; `refused_enforcement` (refusing or evading a penalty while able to
   perform it) — the unit.
 
-A person is proposed only when the unit's 主要负责人 is on record. Term: three years from the decision; early
-repair on application after at least 12 months, and only when no newer listing case against the same unit
-has arisen since; removal at expiry stops publication and the measures.
+Persons found responsible are listed as natural persons beside the unit: those an accident's investigation
+names (its findings) under `major_accident` and `concealed_or_false_report` (cases 1 and 4: "others found
+responsible", "the responsible persons"), and an agency's directly responsible staff named in the penalty
+decision under `agency_misconduct`. Each is proposed once per rule and fact, like the unit.
+
+The catch-all case (other penalised conduct of a vicious and serious nature, as the department finds it) is
+not a rule over flags: the department proposes it by hand on a penalty decision, with its reasons and the
+legal basis written in (`catch_all_refusal`, `catch_all`). A penalty that records one of the named grounds
+is listed under that ground instead.
+
+A person is proposed as 主要负责人 only when the unit's 主要负责人 is on record. Term: three years from the
+decision; early repair on application after at least 12 months, and only when no newer listing case against
+the same unit has arisen since; removal at expiry stops publication and the measures.
 """
 
 from __future__ import annotations
@@ -32,6 +42,8 @@ WINDOW_MONTHS = 12
 
 UNIT = "unit"
 PERSON = "person"
+# Which person a PERSON proposal lists: the unit's 主要负责人, or a person found responsible ("named:<id>").
+PRINCIPAL = "principal"
 
 # The rules, and whom each lists besides the unit.
 RULES = {
@@ -42,10 +54,14 @@ RULES = {
     "without_permit": "未依法取得安全生产许可或者在暂扣、吊销期间从事生产经营活动",
     "agency_misconduct": "安全评价、认证、检测、检验机构出租出借资质、挂靠或者出具虚假报告、证书",
     "refused_enforcement": "有履行能力而拒不履行、逃避执行行政处罚决定",
+    "other_serious": "其他违反安全生产法律法规受到行政处罚，性质恶劣、情节严重的（部门认定，写明依据）",
 }
 WITH_PRINCIPAL = frozenset(
     {"major_accident", "two_larger_accidents", "concealed_or_false_report", "without_permit"}
 )
+# The rules that list the persons found responsible for the fact besides the unit.
+WITH_NAMED = frozenset({"major_accident", "concealed_or_false_report", "agency_misconduct"})
+CATCH_ALL = "other_serious"
 # Penalty grounds, in the order a penalty's flags are read.
 PENALTY_RULES = ("without_permit", "aggravated_fine", "agency_misconduct", "refused_enforcement")
 
@@ -70,22 +86,37 @@ class PenaltyFact:
 
 
 @dataclass(frozen=True)
+class NamedPerson:
+    """A person found responsible for a fact: by an accident's investigation (fact key `accident:<id>`) or
+    named in a penalty decision (`penalty:<id>`)."""
+
+    person: int
+    fact_key: str
+
+
+@dataclass(frozen=True)
 class Proposal:
     """A proposed listing: the enterprise, the rule, the fact that triggered it (its key), its date, and the
-    subject — the unit, or its 主要负责人."""
+    subject — the unit, or a person: its 主要负责人 (`person` = PRINCIPAL) or one found responsible
+    (`person` = "named:<id>")."""
 
     enterprise: int
     rule: str
     fact_key: str
     day: dt.date
     subject: str = UNIT
+    person: str = ""
 
 
 def proposals(
-    accidents: list[AccidentFact], penalties: list[PenaltyFact], with_principal: frozenset[int] = frozenset()
+    accidents: list[AccidentFact],
+    penalties: list[PenaltyFact],
+    with_principal: frozenset[int] = frozenset(),
+    named: list[NamedPerson] | tuple[NamedPerson, ...] = (),
 ) -> list[Proposal]:
-    """Every listing the facts call for, one per (rule, triggering fact, subject), sorted. `with_principal`:
-    the enterprises whose 主要负责人 is on record (only they can be listed as a person)."""
+    """Every listing the facts call for, one per (rule, triggering fact, subject, person), sorted.
+    `with_principal`: the enterprises whose 主要负责人 is on record (only they can be listed as a person);
+    `named`: the persons found responsible, each for one fact."""
     found: list[Proposal] = []
     by_enterprise: dict[int, list[AccidentFact]] = {}
     for fact in accidents:
@@ -109,12 +140,42 @@ def proposals(
         for rule in PENALTY_RULES:
             if rule in fact.grounds:
                 found.append(Proposal(fact.enterprise, rule, f"penalty:{fact.penalty}", fact.day))
-    found += [
-        Proposal(p.enterprise, p.rule, p.fact_key, p.day, PERSON)
+    by_fact: dict[str, set[int]] = {}
+    for person in named:
+        by_fact.setdefault(person.fact_key, set()).add(person.person)
+    persons = [
+        Proposal(p.enterprise, p.rule, p.fact_key, p.day, PERSON, PRINCIPAL)
         for p in found
         if p.rule in WITH_PRINCIPAL and p.enterprise in with_principal
     ]
-    return sorted(set(found), key=lambda p: (p.day, p.enterprise, p.rule, p.fact_key, p.subject))
+    persons += [
+        Proposal(p.enterprise, p.rule, p.fact_key, p.day, PERSON, f"named:{person}")
+        for p in found
+        if p.rule in WITH_NAMED
+        for person in by_fact.get(p.fact_key, ())
+    ]
+    return sorted(
+        set(found + persons), key=lambda p: (p.day, p.enterprise, p.rule, p.fact_key, p.subject, p.person)
+    )
+
+
+def catch_all_refusal(grounds: frozenset[str], reasons: str, legal_basis: str) -> tuple[str, str] | None:
+    """Why the department cannot propose the catch-all case on a penalty, as (code, message); None when it
+    can. The catch-all is for conduct no named ground covers, and the department writes why and on what
+    legal basis."""
+    named = [RULES[rule] for rule in PENALTY_RULES if rule in grounds]
+    if named:
+        return "named_ground_applies", f"该处罚已记载列入情形“{named[0]}”，按该情形列入，不适用兜底情形。"
+    if not reasons.strip():
+        return "reasons_required", "请写明认定性质恶劣、情节严重的理由。"
+    if not legal_basis.strip():
+        return "legal_basis_required", "请写明列入依据（法律、法规、规章条款）。"
+    return None
+
+
+def catch_all(fact: PenaltyFact) -> Proposal:
+    """The catch-all case proposed by hand on a penalty decision: the unit, keyed by the decision."""
+    return Proposal(fact.enterprise, CATCH_ALL, f"penalty:{fact.penalty}", fact.day)
 
 
 def expires_on(listed_on: dt.date) -> dt.date:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accidents/<uuid:public_id>/<slug:action>/", views.accident_action, name="accident_action"),
     path("accident-steps/<uuid:public_id>/complete/", views.step_complete, name="step_complete"),
     path("plans/", views_draws.plan_list, name="plan_list"),
+    path("plans/export.xlsx", views_draws.plan_export, name="plan_export"),
     path("plans/<uuid:public_id>/", views_draws.plan_detail, name="plan_detail"),
     path("plans/<uuid:public_id>/approve/", views_draws.plan_approve, name="plan_approve"),
     path("plans/<uuid:public_id>/draws/new/", views_draws.draw_commit, name="draw_commit"),
@@ -19,6 +20,7 @@ urlpatterns = [
     path("draws/<uuid:public_id>/<slug:action>/", views_draws.draw_action, name="draw_action"),
     path("inspections/", views_inspections.inspection_list, name="inspection_list"),
     path("inspections/today/", views_inspections.inspection_today, name="inspection_today"),
+    path("inspections/export.xlsx", views_inspections.inspection_export, name="inspection_export"),
     path("inspections/<uuid:public_id>/", views_inspections.inspection_detail, name="inspection_detail"),
     path(
         "inspections/<uuid:public_id>/photos/",
@@ -39,8 +41,19 @@ urlpatterns = [
     path("penalties/export.xlsx", views_inspections.penalty_export, name="penalty_export"),
     path("penalties/<uuid:public_id>/", views_inspections.penalty_detail, name="penalty_detail"),
     path("penalties/<uuid:public_id>/publish/", views_inspections.penalty_publish, name="penalty_publish"),
+    path(
+        "penalties/<uuid:public_id>/responsible/",
+        views_inspections.penalty_responsible,
+        name="penalty_responsible",
+    ),
+    path(
+        "penalties/<uuid:public_id>/propose-listing/",
+        views_inspections.penalty_propose_listing,
+        name="penalty_propose_listing",
+    ),
     path("penalties/<uuid:public_id>/decision.docx", views_inspections.penalty_docx, name="penalty_docx"),
     path("listings/", views_listings.listing_list, name="listing_list"),
+    path("listings/export.xlsx", views_listings.listing_export, name="listing_export"),
     path("listings/<uuid:public_id>/", views_listings.listing_detail, name="listing_detail"),
     path("listings/<uuid:public_id>/<slug:action>/", views_listings.listing_action, name="listing_action"),
 ]

@@ -167,6 +167,7 @@ def accident_detail(request: HttpRequest, public_id) -> HttpResponse:
         "steps": steps,
         "follow_ups": accident.follow_ups.order_by("reported_at"),
         "misreports": accident.misreports.all(),
+        "persons": accident.responsible_persons.all(),
         "may_change": may_change,
     }
     if may_change:
@@ -198,6 +199,10 @@ def accident_detail(request: HttpRequest, public_id) -> HttpResponse:
             context["date_form"] = forms.DateForm(initial={"on": timezone.localdate()})
         context["evaluation_form"] = forms.EvaluationForm(initial={"on": timezone.localdate()})
         context["misreport_form"] = forms.MisreportForm(initial={"found_on": timezone.localdate()})
+        if status.can_name_responsible() and accident.enterprise_id:
+            context["person_form"] = forms.ResponsiblePersonForm(
+                initial={"found_on": accident.investigation_submitted_on, "basis": _("事故调查报告")}
+            )
     return render(request, "enforcement/accident_detail.html", context)
 
 
@@ -240,6 +245,11 @@ def _run(request: HttpRequest, accident: Accident, action: str) -> None:
         if form.is_valid():
             services.record_misreport(actor=user, accident=accident, **form.cleaned_data)
             return
+    elif action == "responsible":
+        form = forms.ResponsiblePersonForm(request.POST)
+        if form.is_valid():
+            services.name_responsible_person(actor=user, accident=accident, **form.cleaned_data)
+            return
     else:
         raise Http404
     raise errors.EnforcementError(
@@ -259,6 +269,7 @@ ACTION_MESSAGES = {
     "reply": gettext_lazy("已登记批复。"),
     "close": gettext_lazy("已结案。"),
     "misreport": gettext_lazy("已登记认定事实。"),
+    "responsible": gettext_lazy("已认定责任人员。"),
 }
 
 

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,21 +22,37 @@ from anze.enforcement.models import Draw, DrawSelection, InspectionPlan, Inspect
 PUBLIC_PAGE = 100
 
 
-@declare("view")
-@login_required
-def plan_list(request: HttpRequest) -> HttpResponse:
-    """年度监督检查计划 — the plans in scope with their sectors and draws."""
-    plans = (
-        InspectionPlan.objects.restrict(request.user, "view")
+def _plans(user: Any):
+    return (
+        InspectionPlan.objects.restrict(user, "view")
         .select_related("department")
         .annotate(sector_count=Count("sectors", distinct=True), draw_count=Count("draws", distinct=True))
         .order_by("-year", "title")
     )
+
+
+@declare("view")
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    """年度监督检查计划 — the plans in scope with their sectors and draws."""
     return render(
         request,
         "enforcement/plan_list.html",
-        {"plans": plans, "may_add": scope_q(InspectionPlan, request.user, "add") is not None},
+        {
+            "plans": _plans(request.user),
+            "may_add": scope_q(InspectionPlan, request.user, "add") is not None,
+            "export_url": reverse("enforcement:plan_export"),
+        },
     )
+
+
+@declare("view")
+@login_required
+def plan_export(request: HttpRequest) -> HttpResponse:
+    """年度监督检查计划 .xlsx: the plans of the list, within the user's scope."""
+    from anze.enforcement.exports import PLAN_HEADER, plan_rows, xlsx_response
+
+    return xlsx_response("年度监督检查计划", "plans.xlsx", PLAN_HEADER, plan_rows(_plans(request.user)))
 
 
 @declare("view")

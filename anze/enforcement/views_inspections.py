@@ -26,7 +26,8 @@ from anze.core.replica import reads_from_replica
 from anze.core.restrict import get_restricted_or_404, scope_q
 from anze.enforcement import disclosure_search, errors, forms, listing, services
 from anze.enforcement.choices import InspectionStatus, PenaltyType
-from anze.enforcement.models import Finding, Inspection, InspectionPhoto, Penalty
+from anze.enforcement.filtersets import InspectionFilterSet
+from anze.enforcement.models import Finding, Inspection, InspectionPhoto, Listing, Penalty
 from anze.org.choices import RegionLevel
 from anze.org.models import Region
 
@@ -58,11 +59,31 @@ def inspection_today(request: HttpRequest) -> HttpResponse:
 def inspection_list(request: HttpRequest) -> HttpResponse:
     """执法检查 in scope, newest first."""
     rows = Inspection.objects.restrict(request.user, "view").select_related("enterprise", "department")
-    status = request.GET.get("status")
-    if status in InspectionStatus.values:
-        rows = rows.filter(status=status)
-    page = Paginator(rows.order_by("-scheduled_on", "-id"), 50).get_page(request.GET.get("page"))
-    return render(request, "enforcement/inspection_list.html", {"page": page, "status": status})
+    filtered = InspectionFilterSet(request.GET, queryset=rows, request=request)
+    status = filtered.form.cleaned_data.get("status") if filtered.is_valid() else None
+    page = Paginator(filtered.qs.order_by("-scheduled_on", "-id"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "enforcement/inspection_list.html",
+        {"page": page, "status": status, "export_url": _export_url("enforcement:inspection_export", request)},
+    )
+
+
+def _export_url(name: str, request: HttpRequest) -> str:
+    """The export of exactly what the list shows: its filters, without the page number."""
+    return reverse(name) + "?" + _without_page(request.GET)
+
+
+@declare("view")
+@login_required
+def inspection_export(request: HttpRequest) -> HttpResponse:
+    """执法检查 .xlsx: the rows of the list with its filters, within the user's scope."""
+    from anze.enforcement.exports import INSPECTION_HEADER, inspection_rows, xlsx_response
+
+    rows = InspectionFilterSet(
+        request.GET, queryset=Inspection.objects.restrict(request.user, "view"), request=request
+    ).qs
+    return xlsx_response("执法检查", "inspections.xlsx", INSPECTION_HEADER, inspection_rows(rows))
 
 
 @declare("view")
@@ -222,6 +243,7 @@ def penalty_list(request: HttpRequest) -> HttpResponse:
             "late": late.order_by("disclosure_due")[:20],
             "may_add": scope_q(Penalty, request.user, "add") is not None,
             "today": today,
+            "export_url": reverse("enforcement:penalty_export"),
         },
     )
 
@@ -307,6 +329,18 @@ def penalty_detail(request: HttpRequest, public_id) -> HttpResponse:
             if may_change and not penalty.published_on
             else None,
             "late_now": penalty.published_on is None and penalty.disclosure_due < timezone.localdate(),
+            "persons": penalty.responsible_persons.all(),
+            "listings": Listing.objects.restrict(request.user, "view").filter(
+                fact_key=f"penalty:{penalty.pk}", enterprise_id=penalty.enterprise_id
+            ),
+            "person_form": forms.ResponsiblePersonForm(initial={"found_on": penalty.decided_on})
+            if may_change and penalty.agency_misconduct and penalty.enterprise_id
+            else None,
+            "catch_all_form": forms.CatchAllListingForm()
+            if may_change
+            and penalty.enterprise_id
+            and not any(getattr(penalty, rule) for rule in listing.PENALTY_RULES)
+            else None,
         },
     )
 
@@ -327,6 +361,41 @@ def penalty_publish(request: HttpRequest, public_id) -> HttpResponse:
     except errors.EnforcementError as exc:
         messages.error(request, exc.message_zh)
     return redirect(penalty)
+
+
+@declare("change")
+@login_required
+@require_POST
+def penalty_responsible(request: HttpRequest, public_id) -> HttpResponse:
+    """An agency's directly responsible staff named in the decision (the listing rules then propose them)."""
+    penalty = get_restricted_or_404(Penalty.objects, request.user, "change", public_id=public_id)
+    form = forms.ResponsiblePersonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise errors.EnforcementError("请填写姓名、职务或责任、认定日期和依据。", "invalid_form")
+        services.name_responsible_person(actor=request.user, penalty=penalty, **form.cleaned_data)
+        messages.success(request, _("已认定责任人员。"))
+    except errors.EnforcementError as exc:
+        messages.error(request, exc.message_zh)
+    return redirect(penalty)
+
+
+@declare("change")
+@login_required
+@require_POST
+def penalty_propose_listing(request: HttpRequest, public_id) -> HttpResponse:
+    """The catch-all listing case, proposed by the department on this decision with reasons and basis."""
+    penalty = get_restricted_or_404(Penalty.objects, request.user, "change", public_id=public_id)
+    form = forms.CatchAllListingForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise errors.EnforcementError("请写明理由和列入依据。", "invalid_form")
+        row = services.propose_catch_all_listing(actor=request.user, penalty=penalty, **form.cleaned_data)
+    except errors.EnforcementError as exc:
+        messages.error(request, exc.message_zh)
+        return redirect(penalty)
+    messages.success(request, _("已提出列入，请告知当事人。"))
+    return redirect(row)
 
 
 @declare("view")

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,6 +18,7 @@ from anze.core.permissions import PUBLIC, declare
 from anze.core.restrict import get_restricted_or_404
 from anze.enforcement import errors, forms, services
 from anze.enforcement.choices import JOINT_PUNISHMENTS, ListingStatus
+from anze.enforcement.filtersets import ListingFilterSet
 from anze.enforcement.models import Listing
 
 
@@ -25,22 +27,41 @@ from anze.enforcement.models import Listing
 def listing_list(request: HttpRequest) -> HttpResponse:
     """严重失信主体名单 in scope: proposals waiting, then the listed ones."""
     rows = Listing.objects.restrict(request.user, "view").select_related("enterprise")
-    status = request.GET.get("status")
-    if status in ListingStatus.values:
-        rows = rows.filter(status=status)
-    page = Paginator(rows.order_by("status", "-fact_on", "-id"), 50).get_page(request.GET.get("page"))
+    filtered = ListingFilterSet(request.GET, queryset=rows)
+    status = filtered.form.cleaned_data.get("status") if filtered.is_valid() else None
+    page = Paginator(filtered.qs.order_by("status", "-fact_on", "-id"), 50).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
     return render(
         request,
         "enforcement/listing_list.html",
-        {"page": page, "status": status, "statuses": ListingStatus.choices},
+        {
+            "page": page,
+            "status": status,
+            "statuses": ListingStatus.choices,
+            "export_url": reverse("enforcement:listing_export") + "?" + params.urlencode(),
+        },
     )
+
+
+@declare("view")
+@login_required
+def listing_export(request: HttpRequest) -> HttpResponse:
+    """严重失信主体名单 .xlsx: the rows of the department's list with its filters, within the user's scope."""
+    from anze.enforcement.exports import LISTING_HEADER, listing_rows, xlsx_response
+
+    rows = ListingFilterSet(request.GET, queryset=Listing.objects.restrict(request.user, "view")).qs
+    return xlsx_response("严重失信主体名单", "listings.xlsx", LISTING_HEADER, listing_rows(rows))
 
 
 @declare("view")
 @login_required
 def listing_detail(request: HttpRequest, public_id) -> HttpResponse:
     row = get_restricted_or_404(
-        Listing.objects.select_related("enterprise", "department"), request.user, "view", public_id=public_id
+        Listing.objects.select_related("enterprise", "department", "responsible_person"),
+        request.user,
+        "view",
+        public_id=public_id,
     )
     may_change = Listing.objects.restrict(request.user, "change").filter(pk=row.pk).exists()
     from anze.org.models import Unit

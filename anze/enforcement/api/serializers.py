@@ -4,17 +4,27 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from anze.enforcement.choices import AccidentType, CheckResult, FindingKind, MisreportKind, ReportLevel
+from anze.enforcement.choices import (
+    AccidentType,
+    CheckResult,
+    FindingKind,
+    MisreportKind,
+    PartyKind,
+    PenaltyType,
+    ReportLevel,
+)
 from anze.enforcement.models import (
     Accident,
     AccidentFollowUp,
     AccidentStep,
     Draw,
+    Finding,
     Inspection,
     InspectionPlan,
     Listing,
     Misreport,
     Penalty,
+    ResponsiblePerson,
     SectorShare,
 )
 from anze.prevention.choices import HiddenDangerGrade
@@ -50,6 +60,23 @@ class MisreportSerializer(serializers.ModelSerializer):
         fields = ["kind", "found_on", "description"]
 
 
+class ResponsiblePersonSerializer(serializers.ModelSerializer):
+    """A person found responsible (by an investigation, or named in an agency's penalty decision)."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+
+    class Meta:
+        model = ResponsiblePerson
+        fields = ["id", "name", "position", "found_on", "basis"]
+
+
+class ResponsiblePersonBodySerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=50)
+    position = serializers.CharField(max_length=100)
+    found_on = serializers.DateField()
+    basis = serializers.CharField(max_length=300)
+
+
 class AccidentSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     enterprise = serializers.UUIDField(source="enterprise.public_id", read_only=True, default=None, allow_null=True)
@@ -58,6 +85,7 @@ class AccidentSerializer(serializers.ModelSerializer):
     steps = AccidentStepSerializer(many=True, read_only=True)
     follow_ups = AccidentFollowUpSerializer(many=True, read_only=True)
     misreports = MisreportSerializer(many=True, read_only=True)
+    responsible_persons = ResponsiblePersonSerializer(many=True, read_only=True)
 
     class Meta:
         model = Accident
@@ -87,6 +115,7 @@ class AccidentSerializer(serializers.ModelSerializer):
             "steps",
             "follow_ups",
             "misreports",
+            "responsible_persons",
         ]
 
 
@@ -113,7 +142,17 @@ class AccidentActionSerializer(serializers.Serializer):
     """One step of an accident's handling: which fields matter depends on `action`."""
 
     action = serializers.ChoiceField(
-        choices=["reach", "follow_up", "investigate", "extend", "submit", "reply", "close", "misreport"]
+        choices=[
+            "reach",
+            "follow_up",
+            "investigate",
+            "extend",
+            "submit",
+            "reply",
+            "close",
+            "misreport",
+            "responsible",
+        ]
     )
     level = serializers.ChoiceField(choices=ReportLevel.choices, required=False)
     at = serializers.DateTimeField(required=False)
@@ -126,6 +165,9 @@ class AccidentActionSerializer(serializers.Serializer):
     days = serializers.IntegerField(required=False)
     kind = serializers.ChoiceField(choices=MisreportKind.choices, required=False)
     note = serializers.CharField(required=False, allow_blank=True, default="")
+    name = serializers.CharField(max_length=50, required=False, help_text="responsible: the person's name")
+    position = serializers.CharField(max_length=100, required=False, help_text="responsible: role or fault")
+    basis = serializers.CharField(max_length=300, required=False, help_text="responsible: 认定依据")
 
     REQUIRED = {
         "reach": ("level", "at"),
@@ -136,6 +178,7 @@ class AccidentActionSerializer(serializers.Serializer):
         "reply": ("on",),
         "close": ("on",),
         "misreport": ("kind", "on", "note"),
+        "responsible": ("name", "position", "on", "basis"),
     }
 
     def validate(self, attrs):
@@ -319,6 +362,7 @@ class PenaltySerializer(serializers.ModelSerializer):
     department = serializers.UUIDField(source="department.public_id", read_only=True)
     county = serializers.CharField(source="county.code", read_only=True)
     published_late = serializers.BooleanField(read_only=True)
+    responsible_persons = ResponsiblePersonSerializer(many=True, read_only=True)
 
     class Meta:
         model = Penalty
@@ -343,7 +387,82 @@ class PenaltySerializer(serializers.ModelSerializer):
             "aggravated_fine",
             "agency_misconduct",
             "refused_enforcement",
+            "responsible_persons",
         ]
+
+
+class PenaltyCreateSerializer(serializers.Serializer):
+    """行政处罚决定 through the API: the same fields as the page; records named by public id or code."""
+
+    decision_number = serializers.CharField(max_length=60)
+    inspection = serializers.UUIDField(required=False, allow_null=True, default=None)
+    enterprise = serializers.UUIDField(required=False, allow_null=True, default=None)
+    party_kind = serializers.ChoiceField(choices=PartyKind.choices)
+    party_name = serializers.CharField(max_length=200)
+    party_id_number = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    department = serializers.UUIDField()
+    county = serializers.CharField(required=False, allow_blank=True, default="")
+    facts = serializers.CharField()
+    legal_basis = serializers.CharField(max_length=300)
+    penalty_type = serializers.ChoiceField(choices=PenaltyType.choices)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, default=0)
+    decided_on = serializers.DateField()
+    without_permit = serializers.BooleanField(default=False)
+    aggravated_fine = serializers.BooleanField(default=False)
+    agency_misconduct = serializers.BooleanField(default=False)
+    refused_enforcement = serializers.BooleanField(default=False)
+
+
+class CatchAllListingSerializer(serializers.Serializer):
+    """The catch-all listing case on a penalty: the department's reasons and the legal basis."""
+
+    reasons = serializers.CharField()
+    legal_basis = serializers.CharField(max_length=300)
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    """A finding of an inspection: a hidden danger (in prevention's loop) or a violation ordered rectified."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    inspection = serializers.UUIDField(source="inspection.public_id", read_only=True)
+    enterprise = serializers.CharField(source="inspection.enterprise.name", read_only=True)
+    hidden_danger = serializers.UUIDField(
+        source="hidden_danger.public_id", read_only=True, default=None, allow_null=True
+    )
+
+    class Meta:
+        model = Finding
+        fields = [
+            "id",
+            "inspection",
+            "enterprise",
+            "kind",
+            "description",
+            "rectify_by",
+            "rectified_on",
+            "overdue_at",
+            "hidden_danger",
+        ]
+
+
+class RectifiedSerializer(serializers.Serializer):
+    rectified_on = serializers.DateField()
+
+
+class StepSerializer(AccidentStepSerializer):
+    """A tracked step of an accident, with the accident it belongs to."""
+
+    accident = serializers.UUIDField(source="accident.public_id", read_only=True)
+
+    class Meta(AccidentStepSerializer.Meta):
+        fields = ["accident", *AccidentStepSerializer.Meta.fields]
+
+
+class StepCompleteSerializer(serializers.Serializer):
+    """An evaluation step done, with its conclusion."""
+
+    on = serializers.DateField()
+    note = serializers.CharField(max_length=300)
 
 
 class PublishSerializer(serializers.Serializer):
@@ -364,8 +483,11 @@ class ListingSerializer(serializers.ModelSerializer):
             "enterprise_name",
             "subject_kind",
             "person_name",
+            "person_role",
             "rule",
             "fact_key",
+            "reasons",
+            "legal_basis",
             "fact_on",
             "status",
             "department",

@@ -6,9 +6,11 @@ from anze.enforcement.api import views
 
 router = SimpleRouter()
 router.register("accidents", views.AccidentViewSet, basename="accident")
+router.register("accident-steps", views.AccidentStepViewSet, basename="accident-step")
 router.register("inspection-plans", views.InspectionPlanViewSet, basename="inspection-plan")
 router.register("draws", views.DrawViewSet, basename="draw")
 router.register("inspections", views.InspectionViewSet, basename="inspection")
+router.register("findings", views.FindingViewSet, basename="finding")
 router.register("penalties", views.PenaltyViewSet, basename="penalty")
 router.register("listings", views.ListingViewSet, basename="listing")
 

@@ -28,25 +28,33 @@ from anze.enforcement.api.serializers import (
     AccidentActionSerializer,
     AccidentReportSerializer,
     AccidentSerializer,
+    CatchAllListingSerializer,
     CommitDrawSerializer,
     DrawSerializer,
     EnforcementErrorSerializer,
+    FindingSerializer,
     InspectionActionSerializer,
     InspectionPhotosSerializer,
     InspectionPlanSerializer,
     InspectionSerializer,
     ListingActionSerializer,
     ListingSerializer,
+    PenaltyCreateSerializer,
     PenaltySerializer,
     PublishSerializer,
+    RectifiedSerializer,
     RerunSerializer,
+    ResponsiblePersonBodySerializer,
+    StepCompleteSerializer,
+    StepSerializer,
     VerificationSerializer,
 )
-from anze.enforcement.filtersets import AccidentFilterSet
+from anze.enforcement.filtersets import AccidentFilterSet, InspectionFilterSet, ListingFilterSet
 from anze.enforcement.models import (
     Accident,
     AccidentStep,
     Draw,
+    Finding,
     Inspection,
     InspectionPlan,
     Listing,
@@ -155,6 +163,7 @@ class AccidentViewSet(EnforcementViewSet):
         ),
         "follow_ups",
         "misreports",
+        "responsible_persons",
     )
     ordering = ("-occurred_at", "-id")
 
@@ -224,8 +233,42 @@ class AccidentViewSet(EnforcementViewSet):
                     services.record_misreport(
                         actor=user, accident=accident, kind=d["kind"], found_on=d["on"], description=d["note"]
                     )
+                case "responsible":
+                    services.name_responsible_person(
+                        actor=user,
+                        accident=accident,
+                        name=d["name"],
+                        position=d["position"],
+                        found_on=d["on"],
+                        basis=d["basis"],
+                    )
 
         return self.act(request, id, AccidentActionSerializer, change)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List the tracked steps of accidents", tags=["enforcement"]),
+    retrieve=extend_schema(summary="Retrieve a tracked step of an accident", tags=["enforcement"]),
+)
+class AccidentStepViewSet(EnforcementViewSet):
+    """事故办理节点：查询；评估节点完成。"""
+
+    serializer_class = StepSerializer
+    model = AccidentStep
+    related = ("accident", "occurrence")
+    ordering = ("due_at", "id")
+
+    @action_schema("An evaluation step done, with its conclusion", StepCompleteSerializer, StepSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request: Request, id: str | None = None) -> Response:
+        return self.act(
+            request,
+            id,
+            StepCompleteSerializer,
+            lambda row, d: services.complete_evaluation(
+                actor=request.user, step=row, done_on=d["on"], note=d["note"]
+            ),
+        )
 
 
 @extend_schema_view(
@@ -242,6 +285,11 @@ class InspectionPlanViewSet(EnforcementViewSet):
     related = ("department", "region")
     prefetch = ("sectors",)
     ordering = ("-year", "id")
+
+    @action_schema("Approve a plan (it needs a sector share and an item)", None, InspectionPlanSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, id: str | None = None) -> Response:
+        return self.act(request, id, None, lambda row, d: services.approve_plan(actor=request.user, plan=row))
 
     @extend_schema(
         summary="Freeze the pool and publish the commitment of a draw",
@@ -334,6 +382,7 @@ class InspectionViewSet(EnforcementViewSet):
     """执法检查：检查记录、发现问题、完成检查、检查照片。"""
 
     serializer_class = InspectionSerializer
+    filterset_class = InspectionFilterSet
     model = Inspection
     related = ("enterprise", "department")
     prefetch = ("inspectors", "checks", "findings__hidden_danger", "photos__finding")
@@ -405,6 +454,31 @@ class InspectionViewSet(EnforcementViewSet):
 
 
 @extend_schema_view(
+    list=extend_schema(summary="List the findings of inspections", tags=["enforcement"]),
+    retrieve=extend_schema(summary="Retrieve a finding", tags=["enforcement"]),
+)
+class FindingViewSet(EnforcementViewSet):
+    """发现问题：查询；责令限期整改的复查。"""
+
+    serializer_class = FindingSerializer
+    model = Finding
+    related = ("inspection__enterprise", "hidden_danger")
+    ordering = ("-id",)
+
+    @action_schema("复查: a violation ordered rectified is done", RectifiedSerializer, FindingSerializer)
+    @action(detail=True, methods=["post"])
+    def rectified(self, request: Request, id: str | None = None) -> Response:
+        return self.act(
+            request,
+            id,
+            RectifiedSerializer,
+            lambda row, d: services.confirm_rectified(
+                actor=request.user, finding=row, rectified_on=d["rectified_on"]
+            ),
+        )
+
+
+@extend_schema_view(
     list=extend_schema(summary="List penalty decisions", tags=["enforcement"]),
     retrieve=extend_schema(summary="Retrieve a penalty decision", tags=["enforcement"]),
 )
@@ -414,7 +488,80 @@ class PenaltyViewSet(EnforcementViewSet):
     serializer_class = PenaltySerializer
     model = Penalty
     related = ("enterprise", "department", "county")
+    prefetch = ("responsible_persons",)
     ordering = ("-decided_on", "-id")
+
+    @extend_schema(
+        summary="Record a penalty decision (disclosure due in 7 working days)",
+        request=PenaltyCreateSerializer,
+        responses={
+            201: PenaltySerializer,
+            400: EnforcementErrorSerializer,
+            403: EnforcementErrorSerializer,
+            404: EnforcementErrorSerializer,
+        },
+    )
+    def create(self, request: Request) -> Response:
+        set_source("api")
+        user = request.user
+        if scope_q(Penalty, user, "add") is None:
+            return Response(
+                {"detail": _("您不能登记处罚决定。"), "code": "not_allowed"}, status=status.HTTP_403_FORBIDDEN
+            )
+        body = PenaltyCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        try:
+            if data["inspection"]:
+                data["inspection"] = (
+                    Inspection.objects.restrict(user, "change").filter(public_id=data["inspection"]).first()
+                )
+                if data["inspection"] is None:
+                    raise NotFound
+            if data["enterprise"]:
+                data["enterprise"] = in_scope(Enterprise.objects, user, data["enterprise"])
+            data["department"] = in_scope(Unit.objects, user, data["department"])
+            data["county"] = Region.objects.filter(code=data["county"]).first() if data["county"] else None
+            penalty = services.decide_penalty(actor=user, **data)
+        except NotFound:
+            return _not_found()
+        except errors.EnforcementError as exc:
+            return _error(exc)
+        return Response(
+            PenaltySerializer(self.get_queryset().get(pk=penalty.pk)).data, status=status.HTTP_201_CREATED
+        )
+
+    @action_schema(
+        "Name an agency's directly responsible staff in the decision", ResponsiblePersonBodySerializer,
+        PenaltySerializer,
+    )  # fmt: skip
+    @action(detail=True, methods=["post"])
+    def responsible(self, request: Request, id: str | None = None) -> Response:
+        def change(row: Penalty, d: dict[str, Any]) -> None:
+            services.name_responsible_person(actor=request.user, penalty=row, **d)
+
+        return self.act(request, id, ResponsiblePersonBodySerializer, change)
+
+    @extend_schema(
+        summary="Propose the catch-all listing case on this decision, with reasons and legal basis",
+        request=CatchAllListingSerializer,
+        responses={
+            201: ListingSerializer,
+            400: EnforcementErrorSerializer,
+            404: EnforcementErrorSerializer,
+            409: EnforcementErrorSerializer,
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="propose-listing")
+    def propose_listing(self, request: Request, id: str | None = None) -> Response:
+        return self.act(
+            request,
+            id,
+            CatchAllListingSerializer,
+            lambda row, d: services.propose_catch_all_listing(actor=request.user, penalty=row, **d),
+            status_code=status.HTTP_201_CREATED,
+            answer=ListingSerializer,
+        )
 
     @action_schema("Publish a decision (late after 7 working days)", PublishSerializer, PenaltySerializer)
     @action(detail=True, methods=["post"])
@@ -437,6 +584,7 @@ class ListingViewSet(EnforcementViewSet):
     """严重失信主体名单：告知、决定、信用修复、恢复列入。"""
 
     serializer_class = ListingSerializer
+    filterset_class = ListingFilterSet
     model = Listing
     related = ("enterprise", "department")
     ordering = ("-fact_on", "-id")

@@ -26,7 +26,7 @@ from anze.enforcement.models.inspections import (
     InspectionPhoto,
     Penalty,
 )
-from anze.enforcement.models.listings import Listing
+from anze.enforcement.models.listings import Listing, ResponsiblePerson
 
 __all__ = [
     "Accident",
@@ -49,4 +49,5 @@ __all__ = [
     "InspectionPhoto",
     "Penalty",
     "Listing",
+    "ResponsiblePerson",
 ]

@@ -1,8 +1,10 @@
 """State changes of the blacklist (严重失信主体名单). Each is atomic, takes `actor=`, checks its guard and
 writes one audit event.
 
-`propose_listings` runs the rules (`anze.enforcement.listing`) over the recorded accidents, misreports and
-penalties and proposes each listing once per triggering fact (safe to run twice). The department then
+`propose_listings` runs the rules (`anze.enforcement.listing`) over the recorded accidents, misreports,
+penalties and persons found responsible (`name_responsible_person`) and proposes each listing once per
+triggering fact and subject (safe to run twice). `propose_catch_all_listing` is the department's hand-made
+proposal of the catch-all case on a penalty, with its reasons and legal basis. The department then
 notifies the subject with an objection period (`notify_listing`), and decides in writing after it
 (`decide_listing`): listed for three years, or dismissed. `repair_listing` removes early after at least 12
 months, unless a newer listing case against the same unit has arisen since; `restore_listing` undoes a repair found fraudulent; `expire_listings` removes at expiry, which stops
@@ -21,7 +23,8 @@ from django.utils import timezone
 from anze.audit.services import record, snapshot
 from anze.enforcement import errors, listing
 from anze.enforcement.choices import AccidentGrade, ListingStatus, MisreportKind, PartyKind
-from anze.enforcement.models import Accident, Listing, Misreport, Penalty
+from anze.enforcement.models import Accident, Listing, Misreport, Penalty, ResponsiblePerson
+from anze.enforcement.models.listings import PRINCIPAL_ROLE
 
 LISTING_FIELDS = [
     "status",
@@ -87,6 +90,8 @@ def propose_listings(*, actor: Any, today: dt.date | None = None) -> int:
             grounds, enterprise__isnull=False, party_kind=PartyKind.UNIT
         ).values_list("pk", "enterprise_id", "decided_on", *listing.PENALTY_RULES)
     ]
+    persons = {person.pk: person for person in ResponsiblePerson.objects.all()}
+    named = [listing.NamedPerson(pk, person.fact_key) for pk, person in persons.items()]
     from anze.enterprises.models import Enterprise
 
     involved = {f.enterprise for f in accidents} | {f.enterprise for f in penalties}
@@ -97,22 +102,15 @@ def propose_listings(*, actor: Any, today: dt.date | None = None) -> int:
         )
     }
     wanted = listing.proposals(
-        accidents, penalties, frozenset(pk for pk, place in places.items() if place[2])
+        accidents, penalties, frozenset(pk for pk, place in places.items() if place[2]), named
     )
-    existing = set(Listing.objects.values_list("enterprise_id", "rule", "fact_key", "subject_kind"))
+    existing = set(
+        Listing.objects.values_list("enterprise_id", "rule", "fact_key", "subject_kind", "person_key")
+    )
     rows = [
-        Listing(
-            enterprise_id=p.enterprise,
-            region_path=places[p.enterprise][0],
-            supervising_unit_id=places[p.enterprise][1],
-            subject_kind=p.subject,
-            person_name=places[p.enterprise][2] if p.subject == listing.PERSON else "",
-            rule=p.rule,
-            fact_key=p.fact_key,
-            fact_on=p.day,
-        )
+        _proposed(p, places[p.enterprise], persons)
         for p in wanted
-        if (p.enterprise, p.rule, p.fact_key, p.subject) not in existing
+        if (p.enterprise, p.rule, p.fact_key, p.subject, p.person) not in existing
     ]
     if not rows:
         return 0
@@ -124,6 +122,124 @@ def propose_listings(*, actor: Any, today: dt.date | None = None) -> int:
         after={"proposed": len(rows), "rules": sorted({r.rule for r in rows})},
     )
     return len(rows)
+
+
+def _proposed(p: listing.Proposal, place: tuple, persons: dict[int, ResponsiblePerson]) -> Listing:
+    """The Listing row of a proposal: the unit, its 主要负责人 by the name on record, or a person found
+    responsible by the name and role recorded."""
+    row = Listing(
+        enterprise_id=p.enterprise,
+        region_path=place[0],
+        supervising_unit_id=place[1],
+        subject_kind=p.subject,
+        person_key=p.person,
+        rule=p.rule,
+        fact_key=p.fact_key,
+        fact_on=p.day,
+    )
+    if p.person == listing.PRINCIPAL:
+        row.person_name, row.person_role = place[2], PRINCIPAL_ROLE
+    elif p.person:
+        person = persons[int(p.person.removeprefix("named:"))]
+        row.responsible_person = person
+        row.person_name, row.person_role = person.name, person.position
+    return row
+
+
+@transaction.atomic
+def name_responsible_person(
+    *,
+    actor: Any,
+    name: str,
+    position: str,
+    found_on: dt.date,
+    basis: str,
+    accident: Accident | None = None,
+    penalty: Penalty | None = None,
+) -> ResponsiblePerson:
+    """认定责任人员: a person the accident's investigation found responsible (once its report is submitted),
+    or an agency's directly responsible staff named in a penalty decision that records the agency's
+    misconduct. The listing rules then propose the person beside the unit."""
+    if (accident is None) == (penalty is None):
+        raise errors.EnforcementError("责任人员须对应一起事故或一份处罚决定。", "one_fact_required")
+    name, position, basis = name.strip(), position.strip(), basis.strip()
+    if not name or not position:
+        raise errors.EnforcementError("请填写责任人员的姓名和职务或责任。", "name_required")
+    if not basis:
+        raise errors.EnforcementError("请写明认定依据（如事故调查报告、处罚决定书）。", "basis_required")
+    if accident is not None:
+        # Locked alone: PostgreSQL refuses FOR UPDATE on the nullable side of a join (the enterprise).
+        accident = Accident.objects.select_for_update().get(pk=accident.pk)
+        if not accident.status_choice.can_name_responsible():
+            raise errors.TransitionError("调查报告提交后才能认定责任人员。", "investigation_not_submitted")
+        if accident.enterprise_id is None:
+            raise errors.EnforcementError("事故单位不在企业名录中，不能列入名单。", "needs_enterprise")
+        unit, taken = accident.enterprise, ResponsiblePerson.objects.filter(accident=accident, name=name)
+    else:
+        assert penalty is not None
+        penalty = Penalty.objects.select_related("enterprise__region").get(pk=penalty.pk)
+        if not penalty.agency_misconduct or penalty.enterprise_id is None:
+            raise errors.EnforcementError(
+                "只有记载中介机构违法情形的处罚决定才能认定其直接责任人员。", "not_an_agency_case"
+            )
+        unit, taken = penalty.enterprise, ResponsiblePerson.objects.filter(penalty=penalty, name=name)
+    if taken.exists():
+        raise errors.EnforcementError(f"已认定过责任人员“{name}”。", "person_exists")
+    row = ResponsiblePerson.objects.create(
+        enterprise=unit,
+        accident=accident,
+        penalty=penalty,
+        region_path=unit.region.path,
+        supervising_unit_id=unit.supervising_unit_id,
+        name=name,
+        position=position,
+        found_on=found_on,
+        basis=basis,
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    record(
+        "enforcement.name_responsible_person",
+        actor=actor,
+        obj=accident or penalty,
+        after=snapshot(row, ["name", "position", "found_on", "basis"]),
+    )
+    return row
+
+
+@transaction.atomic
+def propose_catch_all_listing(*, actor: Any, penalty: Penalty, reasons: str, legal_basis: str) -> Listing:
+    """The catch-all case, proposed by the department on a penalty decision with its reasons and the legal
+    basis; it then goes through notice, objection and decision like every other case."""
+    if penalty.enterprise_id is None or penalty.party_kind != PartyKind.UNIT:
+        raise errors.EnforcementError("列入须针对企业名录中的单位。", "listing_ground_needs_enterprise")
+    grounds = frozenset(rule for rule in listing.PENALTY_RULES if getattr(penalty, rule))
+    refusal = listing.catch_all_refusal(grounds, reasons, legal_basis)
+    if refusal is not None:
+        raise errors.EnforcementError(refusal[1], refusal[0])
+    proposal = listing.catch_all(listing.PenaltyFact(penalty.enterprise_id, penalty.pk, penalty.decided_on))
+    if Listing.objects.filter(
+        enterprise_id=proposal.enterprise, rule=proposal.rule, fact_key=proposal.fact_key
+    ).exists():
+        raise errors.EnforcementError("该处罚决定已提出过兜底情形的列入。", "already_proposed")
+    enterprise = penalty.enterprise
+    row = Listing.objects.create(
+        enterprise=enterprise,
+        region_path=enterprise.region.path,
+        supervising_unit_id=enterprise.supervising_unit_id,
+        rule=proposal.rule,
+        fact_key=proposal.fact_key,
+        fact_on=proposal.day,
+        reasons=reasons.strip(),
+        legal_basis=legal_basis.strip()[:300],
+    )
+    record(
+        "enforcement.propose_catch_all_listing",
+        actor=actor,
+        obj=row,
+        after=snapshot(row, ["rule", "fact_key", "fact_on", "legal_basis"]),
+        reason=reasons,
+    )
+    return row
 
 
 @transaction.atomic

@@ -115,3 +115,13 @@ def test_api_draw_out_of_scope_is_404(signed_in, alice, bob, org):
     )
     assert response.status_code == 404
     assert not plan.draws.exists()
+
+
+def test_steps_and_findings_are_listed_within_scope(signed_in, alice, charlie, lanshan_enterprise):
+    from anze.enforcement.tests.factories import accident
+
+    a = accident(alice, enterprise=lanshan_enterprise, deaths=3)
+    steps = signed_in(alice).get("/api/accident-steps/").json()["results"]
+    assert steps and {s["accident"] for s in steps} == {str(a.public_id)}
+    assert signed_in(charlie).get("/api/accident-steps/").json()["results"] == []
+    assert signed_in(charlie).get("/api/findings/").status_code == 200

@@ -25,9 +25,7 @@ def test_a_plan_runs_to_a_listing_and_its_expiry(client, signed_in, alice, org):
     plan, share, _people = approved_plan(alice, org, enterprises)
     # When the commitment is published, the draw made and verified
     draw = services.commit_draw(actor=alice, plan=plan, sector=share, round=1)
-    public_draw = client.get(
-        reverse("enforcement_public:draw", args=[draw.public_id])
-    ).content.decode()
+    public_draw = client.get(reverse("enforcement_public:draw", args=[draw.public_id])).content.decode()
     assert draw.pool_digest in public_draw and draw.seed_digest in public_draw
     draw = services.perform_draw(actor=alice, draw=draw)
     assert services.verify_draw(draw).ok

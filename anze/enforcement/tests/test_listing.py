@@ -1,5 +1,6 @@
-"""The blacklist: the rules against a brute-force oracle, and the procedure notice → objection → decision →
-repair / restore / expiry, the public list and the draw's higher ratio for listed enterprises."""
+"""The blacklist through the services: proposals from recorded facts (the rules themselves are tested pure in
+test_listing_rules.py), the procedure notice → objection → decision → repair / restore / expiry, the public
+list and the draw's higher ratio for listed enterprises."""
 
 from __future__ import annotations
 
@@ -10,98 +11,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from anze.enforcement import errors, listing, services
 from anze.enforcement.choices import ListingStatus
-from anze.enforcement.grading import Grade
 from anze.enforcement.models import Listing
 from anze.enforcement.tests.factories import accident, approved_plan, make_enterprise
-
-days = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2026, 12, 31))
-accident_facts = st.lists(
-    st.builds(
-        listing.AccidentFact,
-        st.integers(1, 4),
-        st.integers(1, 10_000),
-        st.sampled_from(list(Grade)),
-        days,
-        st.booleans(),
-    ),
-    max_size=12,
-    unique_by=lambda f: f.accident,
-)
-penalty_facts = st.lists(
-    st.builds(
-        listing.PenaltyFact,
-        st.integers(1, 4),
-        st.integers(1, 10_000),
-        days,
-        st.frozensets(st.sampled_from(listing.PENALTY_RULES)),
-    ),
-    max_size=10,
-    unique_by=lambda f: f.penalty,
-)
-principals = st.frozensets(st.integers(1, 4))
-PERSON_RULES = {"major_accident", "two_larger_accidents", "concealed_or_false_report", "without_permit"}
-
-
-def oracle(accidents, penalties, with_principal=frozenset()):
-    units = unit_oracle(accidents, penalties)
-    persons = {
-        (e, rule, key, "person") for e, rule, key in units if rule in PERSON_RULES and e in with_principal
-    }
-    return {(e, rule, key, "unit") for e, rule, key in units} | persons
-
-
-def unit_oracle(accidents, penalties):
-    found = set()
-    for a in accidents:
-        if a.grade in (Grade.MAJOR, Grade.ESPECIALLY_MAJOR):
-            found.add((a.enterprise, "major_accident", f"accident:{a.accident}"))
-        if a.concealed_or_false:
-            found.add((a.enterprise, "concealed_or_false_report", f"accident:{a.accident}"))
-    for a in accidents:
-        for b in accidents:
-            if a is b or a.enterprise != b.enterprise or a.grade != Grade.LARGER or b.grade != Grade.LARGER:
-                continue
-            earlier_first = (b.day, b.accident) < (a.day, a.accident)
-            # "within 12 months": b no earlier than the same calendar day a year before a
-            try:
-                year_before = a.day.replace(year=a.day.year - 1)
-            except ValueError:
-                year_before = dt.date(a.day.year - 1, 2, 28)
-            if earlier_first and b.day >= year_before:
-                found.add((a.enterprise, "two_larger_accidents", f"accident:{a.accident}"))
-    for p in penalties:
-        for rule in ("without_permit", "aggravated_fine", "agency_misconduct", "refused_enforcement"):
-            if rule in p.grounds:
-                found.add((p.enterprise, rule, f"penalty:{p.penalty}"))
-    return found
-
-
-@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # a shared, busy test machine
-@given(accident_facts, penalty_facts, principals)
-def test_rules_match_the_oracle(accidents, penalties, with_principal):
-    got = {
-        (p.enterprise, p.rule, p.fact_key, p.subject)
-        for p in listing.proposals(accidents, penalties, with_principal)
-    }
-    assert got == oracle(accidents, penalties, with_principal)
-
-
-def test_two_larger_accidents_thirteen_months_apart_do_not_list():
-    a = listing.AccidentFact(1, 1, Grade.LARGER, dt.date(2025, 1, 10))
-    b = listing.AccidentFact(1, 2, Grade.LARGER, dt.date(2026, 2, 11))
-    assert listing.proposals([a, b], []) == []
-    c = listing.AccidentFact(1, 3, Grade.LARGER, dt.date(2026, 1, 10))
-    assert [p.fact_key for p in listing.proposals([a, c], [])] == ["accident:3"]
-
-
-def test_term_and_repair_dates():
-    assert listing.expires_on(dt.date(2024, 2, 29)) == dt.date(2027, 2, 28)
-    assert listing.repair_from(dt.date(2026, 3, 2)) == dt.date(2027, 3, 2)
 
 
 @pytest.fixture
@@ -358,3 +272,209 @@ def test_no_repair_when_a_newer_case_arose_since_the_listing(alice, org, propose
             actor=alice, listing_row=row, repaired_on=listing.repair_from(row.listed_on), reason="整改到位"
         )
     assert refused.value.code == "new_case_since_listing" and "拒不履行" in refused.value.message_zh
+
+
+# -- persons found responsible, and the catch-all case ---------------------------------------------------------
+
+
+def investigated(alice, org, enterprise, *, deaths=10):
+    a = accident(
+        alice, enterprise=enterprise, deaths=deaths, occurred_at=timezone.now() - dt.timedelta(days=40)
+    )
+    services.open_investigation(
+        actor=alice,
+        accident=a,
+        lead_unit=org["city_emergency"],
+        opened_on=timezone.localdate() - dt.timedelta(days=39),
+    )
+    return a
+
+
+def test_persons_an_investigation_finds_responsible_are_listed_beside_the_unit(
+    client, alice, org, lanshan_enterprise
+):
+    # Given a 重大 accident of a unit with a 主要负责人 on record, under investigation
+    lanshan_enterprise.principal = "张三丰"
+    lanshan_enterprise.save(update_fields=["principal"])
+    a = investigated(alice, org, lanshan_enterprise)
+    # Then nobody can be named before the investigation's report is in
+    with pytest.raises(errors.TransitionError) as refused:
+        services.name_responsible_person(
+            actor=alice,
+            accident=a,
+            name="李安全",
+            position="安全总监",
+            found_on=timezone.localdate(),
+            basis="调查报告",
+        )
+    assert refused.value.code == "investigation_not_submitted"
+    # When the report names two persons
+    services.submit_investigation(actor=alice, accident=a, submitted_on=timezone.localdate())
+    for name, position in (("李安全", "安全总监"), ("赵班长", "当班班长")):
+        services.name_responsible_person(
+            actor=alice,
+            accident=a,
+            name=name,
+            position=position,
+            found_on=timezone.localdate(),
+            basis="事故调查报告",
+        )
+    with pytest.raises(errors.EnforcementError) as refused:
+        services.name_responsible_person(
+            actor=alice,
+            accident=a,
+            name="李安全",
+            position="安全总监",
+            found_on=timezone.localdate(),
+            basis="x",
+        )
+    assert refused.value.code == "person_exists"
+    assert services.propose_listings(actor=alice) == 4
+    assert services.propose_listings(actor=alice) == 0
+    # Then the unit, its 主要负责人 and both persons are proposed under the accident
+    got = {
+        (row.subject_kind, row.person_name, row.person_role)
+        for row in Listing.objects.filter(rule="major_accident")
+    }
+    assert got == {
+        ("unit", "", ""),
+        ("person", "张三丰", "主要负责人"),
+        ("person", "李安全", "安全总监"),
+        ("person", "赵班长", "当班班长"),
+    }
+    # And once listed, the public list masks the person's name
+    person = Listing.objects.get(person_name="李安全")
+    assert person.responsible_person.basis == "事故调查报告" and person.fact_key == f"accident:{a.pk}"
+    listed(alice, org, person)
+    body = client.get(reverse("enforcement_public:listing_list")).content.decode()
+    assert "李**（兰山化工安全总监）" in body and "李安全" not in body
+
+
+def test_an_agency_is_listed_with_its_directly_responsible_staff(signed_in, alice, org):
+    agency = make_enterprise(
+        org["lanshan"], supervising_unit=org["lanshan_emergency"], name="临沂某安全评价公司"
+    )
+    other = make_enterprise(org["lanshan"], supervising_unit=org["lanshan_emergency"], name="兰山建材")
+    false_report = penalty_with(alice, org, agency, 21, agency_misconduct=True)
+    plain = penalty_with(alice, org, other, 22, refused_enforcement=True)
+    c = signed_in(alice)
+    # When the department names the staff on the decision's page
+    response = c.post(
+        reverse("enforcement:penalty_responsible", args=[false_report.public_id]),
+        {
+            "name": "钱评价",
+            "position": "项目负责人（签字评价师）",
+            "found_on": "2026-03-02",
+            "basis": "处罚决定书",
+        },
+    )
+    assert response.status_code == 302
+    # Then only a decision recording an agency's misconduct takes named staff
+    with pytest.raises(errors.EnforcementError) as refused:
+        services.name_responsible_person(
+            actor=alice, penalty=plain, name="孙某", position="经理", found_on=dt.date(2026, 3, 2), basis="x"
+        )
+    assert refused.value.code == "not_an_agency_case"
+    assert services.propose_listings(actor=alice) == 3
+    got = {
+        (row.enterprise_id, row.rule, row.subject_kind, row.person_name)
+        for row in Listing.objects.filter(fact_key__startswith="penalty:")
+    }
+    assert got == {
+        (agency.pk, "agency_misconduct", "unit", ""),
+        (agency.pk, "agency_misconduct", "person", "钱评价"),
+        (other.pk, "refused_enforcement", "unit", ""),
+    }
+    page = c.get(false_report.get_absolute_url()).content.decode()
+    assert "钱评价" in page and "项目负责人（签字评价师）" in page
+
+
+def test_the_catch_all_is_proposed_by_hand_and_decided_like_every_case(
+    signed_in, alice, org, lanshan_enterprise
+):
+    penalty = penalty_with(alice, org, lanshan_enterprise, 31)
+    grounded = penalty_with(alice, org, lanshan_enterprise, 32, refused_enforcement=True)
+    c = signed_in(alice)
+    url = reverse("enforcement:penalty_propose_listing", args=[penalty.public_id])
+    # A proposal without a legal basis is refused, and nothing is proposed
+    c.post(url, {"reasons": "一年内三次被处罚仍不整改", "legal_basis": ""})
+    assert not Listing.objects.exists()
+    # When the department writes its reasons and the legal basis
+    response = c.post(
+        url, {"reasons": "一年内三次被处罚仍不整改", "legal_basis": "《安全生产严重失信主体名单管理办法》"}
+    )
+    row = Listing.objects.get(rule="other_serious")
+    assert response.status_code == 302 and response["Location"] == row.get_absolute_url()
+    assert (row.status, row.fact_key, row.subject_kind) == ("proposed", f"penalty:{penalty.pk}", "unit")
+    # Then it cannot be proposed twice, nor on a decision that records a named ground
+    for target, code in ((penalty, "already_proposed"), (grounded, "named_ground_applies")):
+        with pytest.raises(errors.EnforcementError) as refused:
+            services.propose_catch_all_listing(
+                actor=alice, penalty=target, reasons="理由", legal_basis="依据"
+            )
+        assert refused.value.code == code
+    # And it goes through notice, objection and decision like the rules' proposals; the rules leave it alone
+    row = listed(alice, org, row)
+    assert row.status == ListingStatus.LISTED
+    services.propose_listings(actor=alice)
+    assert Listing.objects.filter(rule="other_serious").count() == 1
+    page = c.get(row.get_absolute_url()).content.decode()
+    assert "一年内三次被处罚仍不整改" in page and "《安全生产严重失信主体名单管理办法》" in page
+
+
+def test_the_api_names_persons_and_proposes_the_catch_all_through_the_same_services(signed_in, alice, org):
+    agency = make_enterprise(org["lanshan"], supervising_unit=org["lanshan_emergency"], name="某检测检验公司")
+    false_report = penalty_with(alice, org, agency, 41, agency_misconduct=True)
+    plain = penalty_with(alice, org, agency, 42)
+    c = signed_in(alice)
+    body = {"name": "周检测", "position": "检验员", "found_on": "2026-03-02", "basis": "处罚决定书"}
+    response = c.post(
+        f"/api/penalties/{false_report.public_id}/responsible/", body, content_type="application/json"
+    )
+    assert response.status_code == 200 and response.json()["responsible_persons"][0]["name"] == "周检测"
+    response = c.post(f"/api/penalties/{plain.public_id}/responsible/", body, content_type="application/json")
+    assert response.status_code == 400 and response.json()["code"] == "not_an_agency_case"
+    response = c.post(
+        f"/api/penalties/{plain.public_id}/propose-listing/",
+        {"reasons": "情节严重", "legal_basis": "第十条"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201 and response.json()["rule"] == "other_serious"
+    assert response.json()["legal_basis"] == "第十条"
+    a = investigated(alice, org, agency)
+    services.submit_investigation(actor=alice, accident=a, submitted_on=timezone.localdate())
+    response = c.post(
+        f"/api/accidents/{a.public_id}/handle/",
+        {
+            "action": "responsible",
+            "name": "吴某",
+            "position": "直接责任人员",
+            "on": "2026-03-02",
+            "basis": "调查报告",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 200 and response.json()["responsible_persons"][0]["name"] == "吴某"
+    services.propose_listings(actor=alice)
+    rows = c.get("/api/listings/?rule=major_accident").json()["results"]
+    assert {(r["subject_kind"], r["person_name"], r["person_role"]) for r in rows} == {
+        ("unit", "", ""),
+        ("person", "吴某", "直接责任人员"),
+    }
+
+
+def test_the_listing_export_is_the_list_with_its_filters_and_scope(signed_in, alice, charlie, org, proposed):
+    import io
+
+    from openpyxl import load_workbook
+
+    def exported(client, query=""):
+        response = client.get(reverse("enforcement:listing_export") + query)
+        assert response.status_code == 200
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        return [row for row in sheet.iter_rows(min_row=2, values_only=True)]
+
+    rows = exported(signed_in(alice), "?status=proposed")
+    assert sorted(r[3] for r in rows) == ["12个月内发生2起以上较大生产安全事故", "瞒报、谎报生产安全事故"]
+    assert exported(signed_in(alice), "?status=listed") == []
+    assert exported(signed_in(charlie)) == []
