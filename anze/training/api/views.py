@@ -25,13 +25,13 @@ from anze.training.api.serializers import (
     CandidatesAddedSerializer,
     CandidatesRequestSerializer,
     CertificateSerializer,
-    TrainingErrorSerializer,
     ExamSerializer,
     MyExamSerializer,
     QuestionEditSerializer,
     QuestionSerializer,
     SittingCreateSerializer,
     SittingSerializer,
+    TrainingErrorSerializer,
 )
 from anze.training.errors import NotAllowedError, QuestionInvalid, TrainingError
 from anze.training.filtersets import (
@@ -66,7 +66,12 @@ def _not_found() -> Response:
     return Response({"detail": _("未找到。"), "code": "not_found"}, status=status.HTTP_404_NOT_FOUND)
 
 
-_ERRORS = {400: TrainingErrorSerializer, 403: TrainingErrorSerializer, 404: TrainingErrorSerializer, 409: TrainingErrorSerializer}
+_ERRORS = {
+    400: TrainingErrorSerializer,
+    403: TrainingErrorSerializer,
+    404: TrainingErrorSerializer,
+    409: TrainingErrorSerializer,
+}
 
 
 @extend_schema_view(list=extend_schema(tags=["training"]), retrieve=extend_schema(tags=["training"]))
