@@ -140,8 +140,14 @@ def test_the_bank_shows_and_new_papers_draw_the_revision_only(paper, alice):
     whole = make_paper(bank, rules=[{"topic": old.topic, "count": 6, "points": 1}], pass_score=1)
     drawn = set(whole.items.values_list("question_id", flat=True))
     assert revised.pk in drawn and old.pk not in drawn
-    # the old paper keeps the old version
+    # the old paper keeps the old version, marked as revised on its page
     assert paper.items.filter(question=old).exists()
+    from django.test import Client
+
+    office = Client()
+    office.force_login(alice)
+    html = office.get(paper.get_absolute_url()).content.decode()
+    assert old.stem in html and "已修订" in html and "修订后的题干" not in html
     # and a superseded version cannot be edited again
     with pytest.raises(TransitionError):
         services.edit_question(actor=alice, question=old, stem="再改")
