@@ -372,6 +372,7 @@ SPECTACULAR_SETTINGS = {
     # Several models have a "kind" field with different choices; name each enum after its TextChoices.
     "ENUM_NAME_OVERRIDES": {
         "UnitKindEnum": "anze.org.choices.UnitKind",
+        "QuestionKindEnum": "anze.training.choices.QuestionKind",
         "RegionLevelEnum": "anze.org.choices.RegionLevel",
         "AlarmLevelEnum": "anze.monitoring.choices.AlarmLevel",
         "PlanLevelEnum": "anze.emergency.choices.PlanLevel",

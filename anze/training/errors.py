@@ -28,3 +28,14 @@ class NotAllowedError(TrainingError):
 
     code = "not_allowed"
     http_status = 403
+
+
+class QuestionInvalid(TrainingError):
+    """A question's field that cannot be saved as given; `field` names it (kind, topic, difficulty, stem,
+    options, answer, explanation) so a form or an API client can show the message beside it."""
+
+    code = "invalid_question"
+
+    def __init__(self, field: str, message_zh: str) -> None:
+        self.field = field
+        super().__init__(message_zh)

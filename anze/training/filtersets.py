@@ -56,6 +56,17 @@ class QuestionFilterSet(django_filters.FilterSet):
         fields = ["kind", "topic", "difficulty", "q"]
 
 
+class QuestionApiFilterSet(QuestionFilterSet):
+    """The bank page's question filters, and the bank itself (the API lists the questions of every bank in
+    scope)."""
+
+    bank = django_filters.UUIDFilter(field_name="bank__public_id", label=_("题库"))
+    is_active = django_filters.BooleanFilter(label=_("启用"))
+
+    class Meta(QuestionFilterSet.Meta):
+        fields = ["bank", "kind", "topic", "difficulty", "q", "is_active"]
+
+
 class SittingFilterSet(django_filters.FilterSet):
     """考试场次筛选：进行中、未开始、已截止。"""
 

@@ -9,7 +9,7 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from anze.enterprises.choices import HighRiskCategory
-from anze.training.choices import Difficulty, Post, StudyKind
+from anze.training.choices import Difficulty, Post, QuestionKind, StudyKind
 
 
 class BankForm(forms.Form):
@@ -32,6 +32,63 @@ class ImportForm(forms.Form):
         if upload.size > 5 * 1024 * 1024:
             raise forms.ValidationError(_("文件不能超过 5 MB。"))
         return upload
+
+
+class QuestionForm(forms.Form):
+    """One question as its owner edits it; the rules (options, key) are questions.clean_question's, whose
+    errors the view puts beside the field they name."""
+
+    kind = forms.ChoiceField(label=_("题型"), choices=QuestionKind.choices)
+    topic = forms.CharField(label=_("知识点"), max_length=60)
+    difficulty = forms.TypedChoiceField(label=_("难度"), choices=Difficulty.choices, coerce=int)
+    stem = forms.CharField(label=_("题干"), widget=forms.Textarea(attrs={"rows": 3}))
+    option0 = forms.CharField(label=_("选项A"), required=False, help_text=_("判断题的选项留空"))
+    option1 = forms.CharField(label=_("选项B"), required=False)
+    option2 = forms.CharField(label=_("选项C"), required=False)
+    option3 = forms.CharField(label=_("选项D"), required=False)
+    option4 = forms.CharField(label=_("选项E"), required=False)
+    option5 = forms.CharField(label=_("选项F"), required=False)
+    answer = forms.CharField(
+        label=_("答案"), max_length=8, help_text=_("选项字母，如 A 或 ACD；判断题填“正确”或“错误”")
+    )
+    explanation = forms.CharField(label=_("解析"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    OPTION_FIELDS = ("option0", "option1", "option2", "option3", "option4", "option5")
+
+    @classmethod
+    def initial_for(cls, question: Any) -> dict[str, Any]:
+        initial = {
+            name: getattr(question, name) for name in ("kind", "topic", "difficulty", "stem", "explanation")
+        }
+        if question.kind == QuestionKind.TRUE_FALSE:
+            initial["answer"] = "正确" if question.answer == "A" else "错误"  # the words the key is read from
+        else:
+            initial["answer"] = question.answer
+            initial.update(zip(cls.OPTION_FIELDS, question.options, strict=False))
+        return initial
+
+    def changes(self) -> dict[str, Any]:
+        """The cleaned data as the service's fields."""
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "topic": data["topic"],
+            "difficulty": data["difficulty"],
+            "stem": data["stem"],
+            "options": [data[name] for name in self.OPTION_FIELDS],
+            "answer": data["answer"],
+            "explanation": data["explanation"],
+        }
+
+    def field_for(self, service_field: str) -> str | None:
+        """The form field a service error names (the options' error goes beside option A)."""
+        return (
+            "option0"
+            if service_field == "options"
+            else service_field
+            if service_field in self.fields
+            else None
+        )
 
 
 class PaperForm(forms.Form):

@@ -18,9 +18,9 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
 from anze.audit.services import record
-from anze.training import scoring
+from anze.training import questions, scoring
 from anze.training.choices import Difficulty, QuestionKind
-from anze.training.errors import NotAllowedError
+from anze.training.errors import NotAllowedError, QuestionInvalid
 from anze.training.models import Question, QuestionBank
 
 OPTION_COLUMNS = [f"选项{letter}" for letter in scoring.LETTERS[:6]]
@@ -43,9 +43,6 @@ EXAMPLES = [
 ]  # fmt: skip
 KINDS = {str(label): value for value, label in QuestionKind.choices} | {v: v for v in QuestionKind.values}
 DIFFICULTIES = {str(label): value for value, label in Difficulty.choices} | {"": Difficulty.MEDIUM}
-TRUE_FALSE_OPTIONS = ["正确", "错误"]
-TRUE_WORDS = {"正确", "对", "√", "是", "A", "T", "TRUE"}
-FALSE_WORDS = {"错误", "错", "×", "否", "B", "F", "FALSE"}
 
 
 @dataclass
@@ -116,62 +113,20 @@ class _RowError(Exception):
 
 
 def question_entry(row: dict[str, str]) -> dict[str, Any]:
-    """One row as the fields of a Question, or _RowError saying what to fix."""
-    kind = KINDS.get(row.get("kind", ""))
-    if kind is None:
-        raise _RowError(_("题型“%(v)s”无效，应为单选题、多选题或判断题") % {"v": row.get("kind", "")})
-    topic = row.get("topic", "")
-    if not topic:
-        raise _RowError(_("知识点为空"))
-    if len(topic) > 60:
-        raise _RowError(_("知识点过长（最多 60 字）"))
-    difficulty = DIFFICULTIES.get(row.get("difficulty", ""))
-    if difficulty is None:
-        raise _RowError(_("难度“%(v)s”无效，应为易、中或难") % {"v": row.get("difficulty", "")})
-    stem = row.get("stem", "")
-    if not stem:
-        raise _RowError(_("题干为空"))
-    raw_answer = row.get("answer", "").replace(" ", "").replace(",", "").replace("，", "").upper()
-    options = [row.get(f"option{i}", "") for i in range(len(OPTION_COLUMNS))]
-    if kind == QuestionKind.TRUE_FALSE:
-        if any(options):
-            raise _RowError(_("判断题的选项列应留空"))
-        options = TRUE_FALSE_OPTIONS
-        if raw_answer in TRUE_WORDS:
-            answer = "A"
-        elif raw_answer in FALSE_WORDS:
-            answer = "B"
-        else:
-            raise _RowError(_("判断题答案应填“正确”或“错误”"))
-    else:
-        while options and not options[-1]:
-            options.pop()
-        if len(options) < 2:
-            raise _RowError(_("至少需要两个选项（选项A、选项B）"))
-        if not all(options):
-            raise _RowError(_("选项应从选项A起连续填写，中间不能留空"))
-        if len(set(options)) != len(options):
-            raise _RowError(_("选项有重复"))
-        try:
-            key = scoring.indices(raw_answer, len(options))
-        except scoring.ScoringError as error:
-            raise _RowError(_("答案有误：%(e)s") % {"e": error}) from None
-        if not key:
-            raise _RowError(_("答案为空"))
-        if kind == QuestionKind.SINGLE and len(key) != 1:
-            raise _RowError(_("单选题只能有一个答案"))
-        if kind == QuestionKind.MULTIPLE and len(key) < 2:
-            raise _RowError(_("多选题至少有两个答案；只有一个答案请改为单选题"))
-        answer = scoring.letters(key)
-    return {
-        "kind": kind,
-        "topic": topic,
-        "difficulty": difficulty,
-        "stem": stem,
-        "options": options,
-        "answer": answer,
-        "explanation": row.get("explanation", ""),
-    }
+    """One row as the fields of a Question, or _RowError saying what to fix (the rule is questions.py's)."""
+    kind, difficulty = row.get("kind", ""), row.get("difficulty", "")
+    try:
+        return questions.clean_question(
+            kind=KINDS.get(kind, kind),
+            topic=row.get("topic", ""),
+            difficulty=DIFFICULTIES.get(difficulty, difficulty),
+            stem=row.get("stem", ""),
+            options=[row.get(f"option{i}", "") for i in range(len(OPTION_COLUMNS))],
+            answer=row.get("answer", ""),
+            explanation=row.get("explanation", ""),
+        )
+    except QuestionInvalid as error:
+        raise _RowError(error.message_zh) from None
 
 
 @transaction.atomic
@@ -182,7 +137,7 @@ def import_questions(
     if actor is not None and not QuestionBank.objects.restrict(actor, "change").filter(pk=bank.pk).exists():
         raise NotAllowedError("您无权向该题库导入试题。")
     report = ImportReport()
-    existing = set(bank.questions.values_list("stem", flat=True))
+    existing = set(bank.questions.current().values_list("stem", flat=True))
     seen: dict[str, int] = {}
     entries = []
     for line, row in enumerate(rows, start=2):

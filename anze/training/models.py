@@ -78,8 +78,19 @@ class QuestionBank(BaseModel):
         return reverse("training:bank_detail", kwargs={"public_id": self.public_id})
 
 
+class QuestionQuerySet(RestrictedQuerySet):
+    def current(self) -> QuestionQuerySet:
+        """The bank's questions as they stand now: not superseded by a revision (retired ones included)."""
+        return self.filter(superseded_at__isnull=True)
+
+
 class Question(BaseModel):
-    """试题 — a single choice, multiple choice or true/false question with its key and explanation."""
+    """试题 — a single choice, multiple choice or true/false question with its key and explanation.
+
+    A question on a paper is never changed: an edit writes a revision (a new row whose `previous` is this
+    one) and marks this one superseded, so the papers, attempts and answers that point here keep the text
+    and key the candidates saw (docs/training.md, 修订试题).
+    """
 
     bank = models.ForeignKey(QuestionBank, on_delete=models.PROTECT, related_name="questions")
     kind = models.CharField(_("题型"), max_length=12, choices=QuestionKind.choices)
@@ -92,7 +103,18 @@ class Question(BaseModel):
     answer = models.CharField(_("答案"), max_length=8, help_text=_("正确选项的字母，如 A 或 ACD"))
     explanation = models.TextField(_("解析"), blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
+    previous = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="revision",
+        editable=False,
+        verbose_name=_("修订自"),
+    )
+    superseded_at = models.DateTimeField(_("被修订时间"), null=True, blank=True, editable=False)
 
+    objects = QuestionQuerySet.as_manager()
     scope = Scope(region="bank__region__path", unit="bank__unit_id", roles=TRAINING_ROLES)
 
     class Meta:
@@ -101,12 +123,19 @@ class Question(BaseModel):
         ordering = ["bank", "topic", "id"]
         indexes = [models.Index(fields=["bank", "topic", "difficulty"], name="question_draw")]
         constraints = [
-            models.UniqueConstraint(fields=["bank", "stem"], name="question_unique_stem"),
+            # Among the questions as they stand now; a superseded version may share its stem with its revision.
+            models.UniqueConstraint(
+                fields=["bank", "stem"], condition=Q(superseded_at__isnull=True), name="question_unique_stem"
+            ),
             models.CheckConstraint(condition=~Q(answer=""), name="question_has_answer"),
         ]
 
     def __str__(self) -> str:
         return self.stem[:40]
+
+    @property
+    def is_current(self) -> bool:
+        return self.superseded_at is None
 
 
 class Paper(BaseModel):

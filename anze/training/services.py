@@ -24,15 +24,15 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from anze.audit.services import record, snapshot
 from anze.core import notices
 from anze.core.restrict import scope_q
-from anze.training import drawing, scoring
+from anze.training import drawing, questions, scoring
 from anze.training.choices import AttemptStatus, Post, QuestionKind
-from anze.training.errors import NotAllowedError, TrainingError, TransitionError
+from anze.training.errors import NotAllowedError, QuestionInvalid, TrainingError, TransitionError
 from anze.training.models import (
     EXPIRING_DAYS,
     Answer,
@@ -128,9 +128,9 @@ def create_paper(
     ]  # fmt: skip
     pool = [
         drawing.Candidate(id=qid, topic=topic, difficulty=difficulty)
-        for qid, topic, difficulty in bank.questions.filter(is_active=True).values_list(
-            "id", "topic", "difficulty"
-        )
+        for qid, topic, difficulty in bank.questions.current()
+        .filter(is_active=True)
+        .values_list("id", "topic", "difficulty")
     ]
     seed = seed or secrets.token_hex(8)
     try:
@@ -163,6 +163,95 @@ def create_paper(
         after=snapshot(paper) | {"rules": [r.__dict__ for r in parsed], "questions": [q for q, _p in drawn]},
     )
     return paper
+
+
+# ------------------------------------------------------------------------------------ editing one question
+
+
+def _question_for_change(actor: Any, question: Question) -> Question:
+    """The question's row, locked (two edits of one question queue; the second sees the first's revision)."""
+    _allowed(actor, QuestionBank, "change", question.bank)
+    locked = Question.objects.select_for_update().get(pk=question.pk)
+    if not locked.is_current:
+        raise TransitionError("该试题已被修订，请打开最新版本再修改。", "question_superseded")
+    return locked
+
+
+@transaction.atomic
+def edit_question(
+    *, actor: Any, question: Question, now: dt.datetime | None = None, **changes: Any
+) -> Question:
+    """修订试题: change any of the question's text, options, key, explanation, topic and difficulty (fields
+    not given stay as they are). Returns the question as it now stands.
+
+    A question no paper has drawn is changed in place. A question on a paper is copied on write: the edit
+    becomes a new row (its `previous` the old one) and the old row is marked superseded, untouched, so every
+    paper, attempt and answer that points to it keeps the text and key the candidates saw and scored against;
+    papers drawn from now on draw the revision."""
+    now = now or timezone.now()
+    unknown = set(changes) - set(questions.FIELDS)
+    if unknown:
+        raise TrainingError(f"不能修改：{'、'.join(sorted(unknown))}。", "unknown_field")
+    locked = _question_for_change(actor, question)
+    before = {name: getattr(locked, name) for name in questions.FIELDS}
+    fields = questions.clean_question(**(before | changes))
+    if fields == before:
+        return locked
+    if (
+        Question.objects.current()
+        .filter(bank_id=locked.bank_id, stem=fields["stem"])
+        .exclude(pk=locked.pk)
+        .exists()
+    ):
+        raise QuestionInvalid("stem", "题库中已有相同题干的试题。")
+    on_paper = PaperQuestion.objects.filter(question_id=locked.pk).exists()
+    if on_paper:
+        locked.superseded_at = now
+        locked.save(update_fields=["superseded_at", "updated_at"])
+        edited = Question.objects.create(
+            bank_id=locked.bank_id, is_active=locked.is_active, previous=locked, **fields
+        )
+    else:
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.save(update_fields=[*questions.FIELDS, "updated_at"])
+        edited = locked
+    record(
+        "training.question.edit",
+        actor=actor,
+        obj=edited,
+        before=before | {"question": str(locked.public_id)},
+        after=fields | {"question": str(edited.public_id), "revision": on_paper},
+    )
+    return edited
+
+
+@transaction.atomic
+def retire_question(*, actor: Any, question: Question) -> Question:
+    """停用: papers drawn from now on leave the question out; papers that have it keep it."""
+    return _set_active(actor, question, False)
+
+
+@transaction.atomic
+def restore_question(*, actor: Any, question: Question) -> Question:
+    """恢复启用: a retired question is drawn again."""
+    return _set_active(actor, question, True)
+
+
+def _set_active(actor: Any, question: Question, active: bool) -> Question:
+    locked = _question_for_change(actor, question)
+    if locked.is_active == active:
+        raise TransitionError("该试题已启用。" if active else "该试题已停用。", "no_change")
+    locked.is_active = active
+    locked.save(update_fields=["is_active", "updated_at"])
+    record(
+        "training.question.restore" if active else "training.question.retire",
+        actor=actor,
+        obj=locked,
+        before={"is_active": not active},
+        after={"is_active": active},
+    )
+    return locked
 
 
 # ------------------------------------------------------------------------------------ sittings and candidates
@@ -343,23 +432,34 @@ def submit_attempt(*, actor: Any, attempt: Attempt, now: dt.datetime | None = No
     paper = locked.sitting.paper
     items = {
         qid: scoring.Item(kind=kind, key=scoring.indices(answer, len(options)), points=points)
-        for qid, kind, answer, options, points in PaperQuestion.objects.filter(paper_id=paper.pk).values_list(
-            "question_id", "question__kind", "question__answer", "question__options", "points"
-        )
+        # .order_by(): the model's ordering would join the paper only to sort by it.
+        for qid, kind, answer, options, points in PaperQuestion.objects.filter(paper_id=paper.pk)
+        .order_by()
+        .values_list("question_id", "question__kind", "question__answer", "question__options", "points")
     }
     answers = list(Answer.objects.filter(attempt_id=locked.pk).order_by("question_id"))
     chosen = {a.question_id: scoring.indices(a.chosen, 8) for a in answers}
     result = scoring.score(items, chosen, partial_credit=paper.partial_credit)
-    # One UPDATE per distinct outcome (a handful) rather than one CASE over every answer.
-    outcomes: dict[tuple[int, bool], list[int]] = defaultdict(list)
+    # One UPDATE for the whole sheet, whatever its length: a CASE branch per distinct number of points (a
+    # handful), not one per answer, and the right answers as one list.
+    earned: dict[int, list[int]] = defaultdict(list)
+    right = []
     for answer in answers:
         answer.points = result.points.get(answer.question_id, 0)
         answer.is_correct = (
             answer.question_id in items and chosen[answer.question_id] == items[answer.question_id].key
         )
-        outcomes[(answer.points, answer.is_correct)].append(answer.pk)
-    for (points, is_correct), ids in outcomes.items():
-        Answer.objects.filter(pk__in=ids).update(points=points, is_correct=is_correct)
+        if answer.points:
+            earned[answer.points].append(answer.pk)
+        if answer.is_correct:
+            right.append(answer.pk)
+    if answers:
+        Answer.objects.filter(attempt_id=locked.pk).update(
+            points=Case(
+                *(When(pk__in=ids, then=Value(points)) for points, ids in earned.items()), default=Value(0)
+            ),
+            is_correct=Case(When(pk__in=right, then=Value(True)), default=Value(False)),
+        )
     # A hand-in at or after the deadline (the candidate's own before the timer ran, or the timer's) counts as
     # 超时自动交卷 at the deadline: answers after it were refused, so the sheet is as it stood then.
     timed_out = by_job or now >= locked.deadline

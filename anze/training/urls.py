@@ -11,6 +11,16 @@ urlpatterns = [
     path("banks/<uuid:public_id>/", views.bank_detail, name="bank_detail"),
     path("banks/<uuid:public_id>/import/", views.bank_import, name="bank_import"),
     path("banks/<uuid:public_id>/papers/new/", views.paper_create, name="paper_create"),
+    path("questions/<uuid:public_id>/edit/", views.question_edit, name="question_edit"),
+    path(
+        "questions/<uuid:public_id>/retire/", views.question_active, {"active": False}, name="question_retire"
+    ),
+    path(
+        "questions/<uuid:public_id>/restore/",
+        views.question_active,
+        {"active": True},
+        name="question_restore",
+    ),
     path("papers/<uuid:public_id>/", views.paper_detail, name="paper_detail"),
     path("papers/<uuid:public_id>/sittings/new/", views.sitting_create, name="sitting_create"),
     path("sittings/", views.SittingListView.as_view(), name="sitting_list"),

@@ -21,13 +21,12 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from anze.accounts.roles import Role
 from anze.core.permissions import declare
 from anze.core.restrict import get_restricted_or_404, scope_q
 from anze.core.signals import object_denied
-from anze.training import forms, importing, services
+from anze.training import access, forms, importing, services, sheets
 from anze.training.choices import AttemptStatus, Post
-from anze.training.errors import TrainingError
+from anze.training.errors import QuestionInvalid, TrainingError
 from anze.training.filtersets import (
     AttemptFilterSet,
     BankFilterSet,
@@ -57,37 +56,8 @@ def _may(user: Any, model: Any, action: str) -> bool:
     return scope_q(model, user, action) is not None
 
 
-def _home(user: Any) -> tuple[Any, Any]:
-    """Where a department user's new banks, sittings and study records belong: (region, unit)."""
-    from anze.org.choices import RegionLevel
-    from anze.org.models import Region
-
-    for assignment in user.active_assignments():
-        if assignment.role in (Role.OFFICE, Role.COUNTY) and assignment.region_id:
-            return assignment.region, None
-        if assignment.role == Role.UNIT and assignment.unit_id:
-            return assignment.unit.region, assignment.unit
-    if user.is_superuser:
-        return Region.objects.filter(level=RegionLevel.CITY).order_by("code").first(), None
-    return None, None
-
-
-def _still_sitting(user: Any, **paper: Any) -> bool:
-    """Whether `user` is listed for a sitting on the paper (`paper=`) or a paper of the bank (`bank=`) and has
-    not handed in: not started while the sitting is still to close, or answering. Staff candidates may hold a
-    department role that views banks, papers and results; until they hand in, those pages would show them
-    the key, so they answer 404."""
-    if not user.is_authenticated:
-        return False
-    lookup = {f"sitting__paper__{name}": value for name, value in paper.items()}
-    return (
-        Candidate.objects.filter(user_id=user.pk, **lookup)
-        .filter(
-            Q(attempt__isnull=True, sitting__closes_at__gt=timezone.now())
-            | Q(attempt__status=AttemptStatus.IN_PROGRESS)
-        )
-        .exists()
-    )
+_home = access.home
+_still_sitting = access.still_sitting
 
 
 def _hide_key_from_candidate(request: HttpRequest, obj: Any, **paper: Any) -> None:
@@ -114,7 +84,11 @@ class BankListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     def get_queryset(self):
         return (
             QuestionBank.objects.restrict(self.request.user, "view")
-            .annotate(question_count=Count("questions", filter=Q(questions__is_active=True)))
+            .annotate(
+                question_count=Count(
+                    "questions", filter=Q(questions__is_active=True, questions__superseded_at__isnull=True)
+                )
+            )
             .order_by("name", "id")
         )
 
@@ -153,14 +127,20 @@ def bank_create(request: HttpRequest) -> HttpResponse:
 def bank_detail(request: HttpRequest, public_id) -> HttpResponse:
     bank = get_restricted_or_404(QuestionBank.objects, request.user, "view", public_id=public_id)
     _hide_key_from_candidate(request, bank, bank=bank)
-    questions = QuestionFilterSet(request.GET, queryset=bank.questions.order_by("topic", "id"))
+    questions = QuestionFilterSet(request.GET, queryset=bank.questions.current().order_by("topic", "id"))
     if not questions.is_valid():
         raise BadRequest(
             _("筛选条件无效：%(fields)s，请修改后重试。") % {"fields": "、".join(questions.errors)}
         )
     page = Paginator(questions.qs, 30).get_page(request.GET.get("page"))
     may_change = QuestionBank.objects.restrict(request.user, "change").filter(pk=bank.pk).exists()
-    topics = bank.questions.filter(is_active=True).values("topic").annotate(n=Count("pk")).order_by("topic")
+    topics = (
+        bank.questions.current()
+        .filter(is_active=True)
+        .values("topic")
+        .annotate(n=Count("pk"))
+        .order_by("topic")
+    )
     return render(
         request,
         "training/bank_detail.html",
@@ -213,6 +193,58 @@ def bank_import(request: HttpRequest, public_id) -> HttpResponse:
     )
 
 
+def _question_to_change(request: HttpRequest, public_id) -> Question:
+    question = get_restricted_or_404(
+        Question.objects.select_related("bank"), request.user, "change", public_id=public_id
+    )
+    _hide_key_from_candidate(request, question, bank=question.bank_id)
+    return question
+
+
+@declare("change")
+@login_required
+def question_edit(request: HttpRequest, public_id) -> HttpResponse:
+    """修订试题: one question of the bank, without re-importing the file."""
+    question = _question_to_change(request, public_id)
+    back = question.bank.get_absolute_url()
+    if not question.is_current:
+        messages.error(request, _("该试题已被修订，请修改最新版本。"))
+        return redirect(back)
+    form = forms.QuestionForm(request.POST or None, initial=forms.QuestionForm.initial_for(question))
+    if request.method == "POST" and form.is_valid():
+        try:
+            edited = services.edit_question(actor=request.user, question=question, **form.changes())
+        except QuestionInvalid as error:
+            form.add_error(form.field_for(error.field), error.message_zh)
+        except TrainingError as error:
+            form.add_error(None, error.message_zh)
+        else:
+            if edited.pk != question.pk:
+                messages.success(
+                    request, _("试题已修订；已组卷和已作答的仍按原题，新组的试卷使用修订后的试题。")
+                )
+            else:
+                messages.success(request, _("试题已保存。"))
+            return redirect(back)
+    return render(request, "training/form_page.html", {"form": form, "heading": _("修订试题"), "back": back})
+
+
+@declare("change")
+@login_required
+@require_POST
+def question_active(request: HttpRequest, public_id, active: bool) -> HttpResponse:
+    """停用 or 恢复 one question (the bank page's buttons)."""
+    question = _question_to_change(request, public_id)
+    change = services.restore_question if active else services.retire_question
+    try:
+        change(actor=request.user, question=question)
+    except TrainingError as error:
+        messages.error(request, error.message_zh)
+    else:
+        messages.success(request, _("试题已恢复启用。") if active else _("试题已停用，新组的试卷不再抽到。"))
+    return redirect(question.bank)
+
+
 # ------------------------------------------------------------------------------------ papers
 
 
@@ -232,7 +264,8 @@ def paper_create(request: HttpRequest, public_id) -> HttpResponse:
             messages.success(request, _("试卷已按规则抽题生成。"))
             return redirect(paper)
     topics = (
-        bank.questions.filter(is_active=True)
+        bank.questions.current()
+        .filter(is_active=True)
         .values("topic", "difficulty")
         .annotate(n=Count("pk"))
         .order_by("topic", "difficulty")
@@ -434,7 +467,7 @@ class AttemptListView(LoginRequiredMixin, SingleTableMixin, FilterView):
 
 def _own_attempt(request: HttpRequest, public_id, *, light: bool = False) -> Attempt:
     """The signed-in candidate's own attempt; anyone else's answers 404 (and the refusal is audited).
-    `light` reads only what saving an answer needs (the service locks and reads the row again)."""
+    `light` reads only what saving an answer or handing in needs (the service locks and reads the row again)."""
     mine = Attempt.objects.of(request.user)
     mine = (
         mine.only("pk", "public_id", "user_id", "sitting_id", "question_order")
@@ -544,39 +577,7 @@ def exam_start(request: HttpRequest, public_id) -> HttpResponse:
     return redirect("training:exam", public_id=attempt.public_id)
 
 
-def _question_views(attempt: Attempt, positions: list[int]) -> list[dict[str, Any]]:
-    """The questions at `positions` (1-based) as this candidate sees them: options shuffled, ticks restored."""
-    from anze.training import scoring
-
-    ids = [attempt.question_order[p - 1] for p in positions]
-    questions = Question.objects.in_bulk(ids)
-    saved = {a.question_id: a.chosen for a in Answer.objects.filter(attempt=attempt, question_id__in=ids)}
-    views = []
-    for position, qid in zip(positions, ids, strict=True):
-        question = questions[qid]
-        order = attempt.option_orders[str(qid)]
-        chosen = scoring.indices(saved.get(qid, ""), len(question.options))
-        ticked = scoring.to_displayed(chosen, order)
-        views.append(
-            {
-                "position": position,
-                "kind": question.kind,
-                "kind_label": question.get_kind_display(),
-                "stem": question.stem,
-                "multiple": question.kind == "multiple",
-                "answered": qid in saved and bool(saved[qid]),
-                "options": [
-                    {
-                        "value": shown,
-                        "letter": scoring.LETTERS[shown],
-                        "text": question.options[original],
-                        "checked": shown in ticked,
-                    }
-                    for shown, original in enumerate(order)
-                ],
-            }
-        )
-    return views
+_question_views = sheets.question_views
 
 
 @declare("view")
@@ -657,7 +658,8 @@ def exam_answer(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 @require_POST
 def exam_submit(request: HttpRequest, public_id) -> HttpResponse:
-    attempt = _own_attempt(request, public_id)
+    # Light: the service locks the row and reads what scoring needs in one query.
+    attempt = _own_attempt(request, public_id, light=True)
     try:
         services.submit_attempt(actor=request.user, attempt=attempt)
     except TrainingError as error:
