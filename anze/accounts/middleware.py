@@ -55,6 +55,9 @@ class _Middleware:
         self.get_response = get_response
 
 
+SEEN_AT_STEP_SECONDS = 60
+
+
 class SessionLimitsMiddleware(_Middleware):
     """Ends a session idle for SESSION_IDLE_MINUTES, or older than SESSION_ABSOLUTE_HOURS since sign-in."""
 
@@ -84,7 +87,10 @@ class SessionLimitsMiddleware(_Middleware):
                 return self.get_response(request)  # continues as anonymous; the API answers 401/403
             query = urlencode({"next": request.get_full_path(), "expired": "1"})
             return redirect_to(request, f"{reverse(settings.LOGIN_URL)}?{query}")
-        session[policy.SEEN_AT_KEY] = now
+        if now - seen_at >= SEEN_AT_STEP_SECONDS or policy.SEEN_AT_KEY not in session:
+            # Marking every request would write the session row on every page and answer (a write and a
+            # commit each): the idle limit is counted in minutes, so a mark a minute old is close enough.
+            session[policy.SEEN_AT_KEY] = now
         return self.get_response(request)
 
 

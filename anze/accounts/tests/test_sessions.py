@@ -45,6 +45,21 @@ def test_activity_at_29_minutes_keeps_the_session_alive(alice, client):
             assert client.get(reverse(PAGE)).status_code == 200
 
 
+def test_requests_within_a_minute_do_not_rewrite_the_session_but_a_later_one_does(alice, client):
+    start = timezone.now()
+    sign_in_at(client, alice, start)
+    row = Session.objects.get()
+    with time_machine.travel(start + dt.timedelta(seconds=30), tick=False):
+        assert client.get(reverse(PAGE)).status_code == 200
+    assert Session.objects.get().session_data == row.session_data  # nothing written
+    with time_machine.travel(start + dt.timedelta(seconds=90), tick=False):
+        assert client.get(reverse(PAGE)).status_code == 200
+    assert Session.objects.get().session_data != row.session_data  # the mark moved on
+    # idle counted from the last mark: 90 s + 29 min later the session still lives, 90 s + 31 min it ends
+    with time_machine.travel(start + dt.timedelta(seconds=90, minutes=29), tick=False):
+        assert client.get(reverse(PAGE)).status_code == 200
+
+
 def test_absolute_cap_of_12_hours(alice, client):
     start = timezone.now()
     sign_in_at(client, alice, start)
