@@ -41,11 +41,12 @@ def accept(
     """Store a batch of messages (topic, payload) in one transaction; returns what happened.
 
     `enterprise`, when given (the HTTP door, authenticated by the enterprise's token), must match the
-    message's; the MQTT door resolves it from the message. Points are resolved from `points` (the process's
-    cache by default), checked once per batch for changes; after a failure the cache is forgotten.
+    message's; the MQTT door resolves it from the message. Points are resolved from `points` (the consumer's
+    cache, kept between its batches; a fresh one by default), checked once per batch for changes; after a
+    failure the cache is forgotten.
     """
     now = now or timezone.now()
-    cache = points or pointcache.shared()
+    cache = points or pointcache.PointCache()
     outcome = Outcome()
     grouped: dict[pointcache.Entry, list[tuple[dt.datetime, float]]] = defaultdict(list)
     try:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import paho.mqtt.client as paho
 
-from anze.monitoring import ingest
+from anze.monitoring import ingest, pointcache
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +58,7 @@ class Consumer:
         self.connection = 0
         self.subscribed = threading.Event()
         self.totals = ingest.Outcome()
+        self.points = pointcache.PointCache()  # this consumer's alone: one thread stores
         self.client = paho.Client(
             paho.CallbackAPIVersion.VERSION2,
             client_id=client_id,
@@ -117,7 +118,7 @@ class Consumer:
         connection it came on; one that came before a reconnection is sent again by the broker, and its
         readings, already stored, are not stored twice (services.ingest_grouped)."""
         outcome = ingest.accept(
-            [(m.topic, m.payload) for _, m in batch], channel="mqtt", actor="monitoring.mqtt"
+            [(m.topic, m.payload) for _, m in batch], channel="mqtt", actor="monitoring.mqtt", points=self.points
         )
         for connection, message in batch:
             if connection == self.connection:

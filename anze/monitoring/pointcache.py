@@ -158,11 +158,3 @@ class PointCache:
             rows = rows.select_for_update()
         for pk, *state in rows.values_list("pk", *STATE_COLUMNS):
             by_pk[pk].state = PointState(*state)
-
-
-_shared = PointCache()
-
-
-def shared() -> PointCache:
-    """The process's cache (the MQTT consumer's, a web worker's)."""
-    return _shared
