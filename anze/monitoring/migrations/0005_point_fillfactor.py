@@ -16,6 +16,6 @@ def reset_fillfactor(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("monitoring", "0003_vehicles")]
+    dependencies = [("monitoring", "0004_major_hazard_filing")]
 
     operations = [migrations.RunPython(set_fillfactor, reset_fillfactor, elidable=False)]
