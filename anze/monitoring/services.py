@@ -434,9 +434,9 @@ def ingest_readings(
     for point_id, at, value in rows:
         entry = entries.get(point_id)
         if entry is None:
-            strays.append((point_id, at, value))
+            strays.append((point_id, at, float(value)))
         else:
-            grouped[entry].append((at, value))
+            grouped[entry].append((at, float(value)))
     return ingest_grouped(grouped, actor=actor, now=now, points=cache, strays=strays)
 
 
