@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import math
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -200,6 +201,20 @@ def step(state: State, value: Decimal, at: dt.datetime, limits: Limits) -> tuple
         return replace(state, pending=seen, pending_count=count), out
     out.append(LevelChange(state.level, seen, value, at))
     return replace(state, level=seen, pending=seen, pending_count=0), out
+
+
+def quiet_band(limits: Limits) -> tuple[float, float]:
+    """The open interval (low, high), in floats, of values that leave a quiet point quiet.
+
+    A point is quiet when its level and pending level are normal, nothing is pending and no fault is active.
+    For a value v with low < v < high, `step` then changes nothing but the last value, its repeat count and the
+    time (the caller still checks the frozen count): v is inside the instrument's range and classifies as
+    normal. The comparison is exact for the Decimal thresholds: rounding to the nearest float is monotonic,
+    so a float strictly below float(t) is the float of a decimal strictly below t, and likewise above.
+    """
+    lows = [v for v in (limits.low_low, limits.low, limits.range_min) if v is not None]
+    highs = [v for v in (limits.high, limits.high_high, limits.range_max) if v is not None]
+    return (float(max(lows)) if lows else -math.inf, float(min(highs)) if highs else math.inf)
 
 
 def offline_after(limits: Limits) -> dt.timedelta:

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from anze.monitoring import services
+from anze.monitoring import pointcache, services
 from anze.monitoring.adapters import canonical
 from anze.monitoring.choices import RejectReason
-from anze.monitoring.models import MonitoringPoint
 
 # Readings further ahead than this are refused (a gateway clock far off would poison the state machine).
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
@@ -34,29 +34,30 @@ class Outcome:
     reasons: list[str] = field(default_factory=list)
 
 
-def _enterprise(credit_code: str):
-    from anze.enterprises.models import Enterprise
-
-    return Enterprise.objects.filter(credit_code=credit_code).first()
-
-
 def accept(
     payloads: list[tuple[str, bytes]], *, channel: str, actor: Any, now: dt.datetime | None = None,
-    enterprise: Any = None,
+    enterprise: Any = None, points: pointcache.PointCache | None = None,
 ) -> Outcome:  # fmt: skip
     """Store a batch of messages (topic, payload) in one transaction; returns what happened.
 
     `enterprise`, when given (the HTTP door, authenticated by the enterprise's token), must match the
-    message's; the MQTT door resolves it from the message.
+    message's; the MQTT door resolves it from the message. Points are resolved from `points` (the consumer's
+    cache, kept between its batches; a fresh one by default), checked once per batch for changes; after a
+    failure the cache is forgotten.
     """
     now = now or timezone.now()
+    cache = points or pointcache.PointCache()
     outcome = Outcome()
-    rows: list[tuple[int, dt.datetime, float]] = []
-    with transaction.atomic():
-        point_cache: dict[tuple[int, str], int | None] = {}
-        for topic, payload in payloads:
-            _accept_one(topic, payload, channel, now, enterprise, rows, point_cache, outcome)
-        result = services.ingest_readings(rows, actor=actor, now=now)
+    grouped: dict[pointcache.Entry, list[tuple[dt.datetime, float]]] = defaultdict(list)
+    try:
+        with transaction.atomic():
+            cache.validate()
+            for topic, payload in payloads:
+                _accept_one(topic, payload, channel, now, enterprise, grouped, cache, outcome)
+            result = services.ingest_grouped(grouped, actor=actor, now=now, points=cache)
+    except BaseException:
+        cache.forget()
+        raise
     outcome.stored = result.stored
     outcome.raised = len(result.raised)
     return outcome
@@ -70,44 +71,40 @@ def _reject(outcome: Outcome, *, channel, topic, reason, detail, payload, enterp
     outcome.reasons.append(f"{reason}: {detail}")
 
 
-def _accept_one(topic, payload, channel, now, expected_enterprise, rows, point_cache, outcome) -> None:
+def _accept_one(topic, payload, channel, now, expected_enterprise, grouped, cache, outcome) -> None:
     try:
         message = canonical.parse(payload)
     except canonical.Malformed as exc:
         _reject(outcome, channel=channel, topic=topic, reason=RejectReason.MALFORMED, detail=str(exc),
                 payload=payload)  # fmt: skip
         return
-    enterprise = _enterprise(message.enterprise)
-    if enterprise is None or (expected_enterprise is not None and enterprise.pk != expected_enterprise.pk):
+    enterprise_id = cache.enterprise_id(message.enterprise)
+    if enterprise_id is None or (expected_enterprise is not None and enterprise_id != expected_enterprise.pk):
         _reject(outcome, channel=channel, topic=topic, reason=RejectReason.UNKNOWN_GATEWAY,
                 detail=f"企业“{message.enterprise}”未登记或与凭据不符", payload=payload,
                 enterprise=expected_enterprise, readings=len(message.readings) + len(message.bad))  # fmt: skip
         return
-    codes = {r.point for r in message.readings} - {
-        code for (eid, code) in point_cache if eid == enterprise.pk
-    }
-    if codes:
-        found = dict(
-            MonitoringPoint.objects.filter(enterprise=enterprise, code__in=codes).values_list("code", "pk")
-        )
-        for code in codes:
-            point_cache[(enterprise.pk, code)] = found.get(code)
+    points = cache.points_of(enterprise_id)
+    latest = now + FUTURE_TOLERANCE
     bad = [(b.reason, b.detail) for b in message.bad]
-    for reading in message.readings:
-        point_id = point_cache.get((enterprise.pk, reading.point))
-        if point_id is None:
-            bad.append((RejectReason.UNKNOWN_POINT, f"readings 中的点位“{reading.point}”未登记"))
-        elif reading.at > now + FUTURE_TOLERANCE:
-            bad.append(
-                (RejectReason.BAD_TIME, f"点位“{reading.point}”时间 {reading.at.isoformat()} 晚于接收时间")
-            )
+    timely: dict[dt.datetime, bool] = {}
+    for code, at, value in message.readings:
+        entry = points.get(code)
+        if entry is None:
+            bad.append((RejectReason.UNKNOWN_POINT, f"readings 中的点位“{code}”未登记"))
+            continue
+        ok = timely.get(at)
+        if ok is None:
+            ok = timely[at] = at <= latest
+        if ok:
+            grouped[entry].append((at, value))
         else:
-            rows.append((point_id, reading.at, reading.value))
+            bad.append((RejectReason.BAD_TIME, f"点位“{code}”时间 {at.isoformat()} 晚于接收时间"))
     if bad:
         reason = bad[0][0]
         detail = "；".join(sorted({d for _, d in bad}))[:480]
         _reject(outcome, channel=channel, topic=topic, reason=reason,
-                detail=f"{len(bad)} 个读数未存储：{detail}", enterprise=enterprise, readings=len(bad),
+                detail=f"{len(bad)} 个读数未存储：{detail}", enterprise=enterprise_id, readings=len(bad),
                 payload=json.dumps({"rejected": [d for _, d in bad], "message": _text(payload)},
                                    ensure_ascii=False))  # fmt: skip
 

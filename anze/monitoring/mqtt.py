@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import paho.mqtt.client as paho
 
-from anze.monitoring import ingest
+from anze.monitoring import ingest, pointcache
 
 logger = logging.getLogger(__name__)
 
@@ -46,12 +46,19 @@ def topic_filter(prefix: str) -> str:
 class Consumer:
     """Receives on paho's network thread, stores and acknowledges on the caller's thread."""
 
-    def __init__(self, broker: Broker, *, prefix: str, client_id: str, batch_size: int = 500) -> None:
+    def __init__(
+        self, broker: Broker, *, prefix: str, client_id: str, batch_size: int = 500, linger: float = 0.05
+    ) -> None:
         self.prefix = prefix
         self.batch_size = batch_size
-        self.inbox: queue.Queue[paho.MQTTMessage] = queue.Queue()
+        self.linger = linger
+        # Each message with the connection it came on: a PUBACK is sent only on that connection. After a
+        # reconnection the broker sends the unacknowledged messages again (and may reuse their packet ids).
+        self.inbox: queue.Queue[tuple[int, paho.MQTTMessage]] = queue.Queue()
+        self.connection = 0
         self.subscribed = threading.Event()
         self.totals = ingest.Outcome()
+        self.points = pointcache.PointCache()  # this consumer's alone: one thread stores
         self.client = paho.Client(
             paho.CallbackAPIVersion.VERSION2,
             client_id=client_id,
@@ -70,13 +77,14 @@ class Consumer:
         if reason_code.is_failure:
             logger.error("MQTT connection refused: %s", reason_code)
             return
+        self.connection += 1
         client.subscribe(topic_filter(self.prefix), qos=1)
 
     def _on_subscribe(self, client, userdata, mid, reason_codes, properties) -> None:
         self.subscribed.set()
 
     def _on_message(self, client, userdata, message) -> None:
-        self.inbox.put(message)
+        self.inbox.put((self.connection, message))
 
     def start(self, timeout: float = 10) -> None:
         self.client.connect(self.broker.host, self.broker.port, keepalive=30)
@@ -89,26 +97,32 @@ class Consumer:
         self.client.disconnect()
         self.client.loop_stop()
 
-    def take(self, wait: float) -> list[paho.MQTTMessage]:
-        """Up to batch_size messages: waits `wait` seconds for the first, then takes what is there."""
+    def take(self, wait: float) -> list[tuple[int, paho.MQTTMessage]]:
+        """Up to batch_size messages: waits `wait` seconds for the first, then takes what arrives within
+        `linger` seconds of it (a batch's cost is mostly per batch: fuller batches, more readings per second;
+        the broker sends only a few unacknowledged messages at a time, so the rest is still on its way)."""
         try:
             batch = [self.inbox.get(timeout=wait)]
         except queue.Empty:
             return []
+        until = time.monotonic() + self.linger
         while len(batch) < self.batch_size:
             try:
-                batch.append(self.inbox.get_nowait())
+                batch.append(self.inbox.get(timeout=max(0.0, until - time.monotonic())))
             except queue.Empty:
                 break
         return batch
 
-    def process(self, batch: list[paho.MQTTMessage]) -> ingest.Outcome:
-        """Store a batch in one transaction, then acknowledge each message (after the commit)."""
+    def process(self, batch: list[tuple[int, paho.MQTTMessage]]) -> ingest.Outcome:
+        """Store a batch in one transaction, then acknowledge each message (after the commit) on the
+        connection it came on; one that came before a reconnection is sent again by the broker, and its
+        readings, already stored, are not stored twice (services.ingest_grouped)."""
         outcome = ingest.accept(
-            [(m.topic, m.payload) for m in batch], channel="mqtt", actor="monitoring.mqtt"
+            [(m.topic, m.payload) for _, m in batch], channel="mqtt", actor="monitoring.mqtt", points=self.points
         )
-        for message in batch:
-            self.client.ack(message.mid, message.qos)
+        for connection, message in batch:
+            if connection == self.connection:
+                self.client.ack(message.mid, message.qos)
         for name in ("stored", "rejected", "raised", "rejected_messages"):
             setattr(self.totals, name, getattr(self.totals, name) + getattr(outcome, name))
         return outcome

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from anze.audit.services import record, snapshot
-from anze.monitoring import alarming, hazards, online, partitions
+from anze.monitoring import alarming, hazards, online, partitions, pointcache
 from anze.monitoring.choices import AlarmKind, AlarmStatus, PointKind, RejectReason, Tier, detector_defaults
 from anze.monitoring.errors import MonitoringError
 from anze.monitoring.models import (
@@ -260,16 +260,29 @@ class IngestResult:
     stored: int = 0
     raised: list[Alarm] = field(default_factory=list)
     recovered: int = 0
+    repeated: int = 0  # readings already stored (same point, time and value: a message delivered again)
+
+
+class _Times(dict):
+    """Times as COPY text, each distinct time formatted once (None as NULL)."""
+
+    def __missing__(self, at: dt.datetime | None) -> str:
+        text = self[at] = "\\N" if at is None else at.isoformat()
+        return text
 
 
 def _write_readings(rows: Sequence[tuple[int, dt.datetime, float]], now: dt.datetime) -> None:
+    if not rows:
+        return
     if connection.vendor == "postgresql":
-        partitions.ensure_for(row[1] for row in rows)
+        # COPY in text form, each distinct time formatted once (a gateway's readings share their time).
+        text = _Times()
+        partitions.ensure_for({row[1] for row in rows})
+        received = now.isoformat()
+        data = "".join([f"{p}\t{text[at]}\t{v!r}\t{received}\n" for p, at, v in rows])
         with connection.cursor() as cursor:
-            raw = cursor.cursor
-            with raw.copy("COPY monitoring_reading (point_id, at, value, received_at) FROM STDIN") as copy:
-                for point_id, at, value in rows:
-                    copy.write_row((point_id, at, value, now))
+            with cursor.cursor.copy("COPY monitoring_reading (point_id, at, value, received_at) FROM STDIN") as copy:
+                copy.write(data)
     else:
         Reading.objects.bulk_create(
             (Reading(point_id=p, at=at, value=v, received_at=now) for p, at, v in rows), batch_size=2000
@@ -286,6 +299,28 @@ FROM unnest(%s::bigint[], %s::smallint[], %s::smallint[], %s::smallint[], %s::va
 WHERE p.id = v.id
 """
 
+# The same, only where the stored state is still the one the batch started from (its last time, faults and
+# level: every other writer changes one of them), from a session table filled by COPY (arrays of 50,000
+# parameters cost more to send than the update itself); answers the ids whose state had changed meanwhile.
+_STATE_IN_PG = """
+CREATE TEMPORARY TABLE IF NOT EXISTS monitoring_state_in (
+    id bigint, level smallint, pending smallint, pending_count smallint, faults varchar(64), last_value float8,
+    same_count integer, last_at timestamptz, was_at timestamptz, was_faults varchar(64), was_level smallint
+) ON COMMIT DELETE ROWS
+"""
+_STATE_SWAP_PG = """
+WITH done AS (
+    UPDATE monitoring_monitoringpoint AS p
+    SET level = v.level, pending = v.pending, pending_count = v.pending_count, faults = v.faults,
+        last_value = v.last_value, same_count = v.same_count, last_at = v.last_at
+    FROM monitoring_state_in AS v
+    WHERE p.id = v.id AND p.last_at IS NOT DISTINCT FROM v.was_at AND p.faults = v.was_faults
+      AND p.level = v.was_level
+    RETURNING p.id
+)
+SELECT v.id FROM monitoring_state_in AS v WHERE NOT EXISTS (SELECT 1 FROM done WHERE done.id = v.id)
+"""
+
 
 def write_states(points: Sequence[MonitoringPoint]) -> None:
     """Write the state machine's memory of `points` back in one statement (on PostgreSQL, from arrays; Django's
@@ -300,9 +335,197 @@ def write_states(points: Sequence[MonitoringPoint]) -> None:
         cursor.execute(_STATE_UPDATE_PG, columns)
 
 
-def _new_alarm(point: MonitoringPoint, kind: str, level: int, value: Any, at: dt.datetime) -> Alarm:
+def _state_columns(entries: Sequence[pointcache.Entry]) -> list[list]:
+    rows = [e.state.row() for e in entries]
+    return [[e.pk for e in entries]] + [list(column) for column in zip(*rows, strict=True)]
+
+
+def _swap_states(entries: Sequence[pointcache.Entry], was: dict[int, tuple]) -> set[int]:
+    """Write the states of `entries` where the stored one is still `was[pk]`; the ids where it was not."""
+    times = _Times()
+    lines = []
+    for e in entries:
+        st = e.state
+        was_at, was_faults, was_level = was[e.pk]
+        value = "\\N" if st.last_value is None else repr(st.last_value)
+        lines.append(
+            f"{e.pk}\t{st.level}\t{st.pending}\t{st.pending_count}\t{st.faults}\t{value}\t"
+            f"{st.same_count}\t{times[st.last_at]}\t{times[was_at]}\t{was_faults}\t{was_level}\n"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(_STATE_IN_PG)
+        with cursor.cursor.copy("COPY monitoring_state_in FROM STDIN") as copy:
+            copy.write("".join(lines))
+        cursor.execute(_STATE_SWAP_PG)
+        lost = {row[0] for row in cursor.fetchall()}
+        cursor.execute("TRUNCATE monitoring_state_in")
+        return lost
+
+
+def _write_entry_states(entries: Sequence[pointcache.Entry]) -> None:
+    if not entries:
+        return
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_STATE_UPDATE_PG, _state_columns(entries))
+        return
+    points = [MonitoringPoint(pk=e.pk, **dict(zip(STATE_FIELDS, e.state.row(), strict=True))) for e in entries]
+    MonitoringPoint.objects.bulk_update(points, STATE_FIELDS, batch_size=500)
+
+
+def _run(entry: pointcache.Entry, readings: list[tuple[dt.datetime, float]], late: list) -> list | None:
+    """Take one point's readings (in time order) into `entry.state`; the transitions (None when none).
+
+    A reading not after the state's last one is late (or repeated): it goes to `late` and moves nothing. A quiet
+    point whose value stays inside its quiet band only records the value (alarming.quiet_band says why that
+    is exactly what `alarming.step` would do); any other reading goes through `alarming.step`.
+    """
+    st = entry.state
+    low, high, frozen_after = entry.low, entry.high, entry.frozen_after
+    transitions = None
+    for at, value in readings:
+        if st.last_at is not None and at <= st.last_at:
+            late.append((entry.pk, at, value))
+            continue
+        same = st.same_count + 1 if value == st.last_value else 1
+        if low < value < high and same < frozen_after and not (st.level or st.pending or st.pending_count or st.faults):
+            st.last_value, st.same_count, st.last_at = value, same, at
+            continue
+        machine, out = alarming.step(st.machine(), Decimal(repr(value)), at, entry.limits)
+        entry.state = st = pointcache.PointState.of(machine)
+        if out:
+            transitions = (transitions or []) + out
+    return transitions
+
+
+def _repeated(late: list[tuple[int, dt.datetime, float]]) -> set[tuple[int, dt.datetime, float]]:
+    """Of the late readings, those already stored (same point, time and value)."""
+    if not late:
+        return set()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT r.point_id, r.at, r.value FROM monitoring_reading r "
+                "JOIN unnest(%s::bigint[], %s::timestamptz[]) AS v(point_id, at) "
+                "ON r.point_id = v.point_id AND r.at = v.at",
+                [[r[0] for r in late], [r[1] for r in late]],
+            )
+            stored = set(cursor.fetchall())
+    else:
+        stored = set(
+            Reading.objects.filter(point_id__in={r[0] for r in late}, at__in={r[1] for r in late})
+            .values_list("point_id", "at", "value")
+        )  # fmt: skip
+    return {r for r in late if r in stored}
+
+
+def ingest_readings(
+    rows: Sequence[tuple[int, dt.datetime, float]],
+    *,
+    actor: Any,
+    now: dt.datetime | None = None,
+    points: pointcache.PointCache | None = None,
+) -> IngestResult:
+    """存储实时数据 and evaluate alarms: rows are (point id, measured at, value) of known points."""
+    cache = points or pointcache.PointCache()
+    entries = cache.by_ids(row[0] for row in rows)
+    grouped: dict[pointcache.Entry, list[tuple[dt.datetime, float]]] = defaultdict(list)
+    strays = []
+    for point_id, at, value in rows:
+        entry = entries.get(point_id)
+        if entry is None:
+            strays.append((point_id, at, float(value)))
+        else:
+            grouped[entry].append((at, float(value)))
+    return ingest_grouped(grouped, actor=actor, now=now, points=cache, strays=strays)
+
+
+@transaction.atomic
+def ingest_grouped(
+    grouped: dict[pointcache.Entry, list[tuple[dt.datetime, float]]],
+    *,
+    actor: Any,
+    now: dt.datetime | None = None,
+    points: pointcache.PointCache,
+    strays: Sequence[tuple[int, dt.datetime, float]] = (),
+) -> IngestResult:
+    """A batch of readings by point (entries of `points`): evaluated, stored, states and alarms written.
+
+    Each point's readings run through the state machine from the state `points` holds; the states are then
+    written in one statement which, on PostgreSQL, only takes where the stored state is still the one started
+    from. The points where it was not (another writer came between) are read again under lock and run again.
+    Readings already stored (a message delivered a second time) are not stored twice; alarms are raised and
+    recovered only on the transitions.
+    """
+    now = now or timezone.now()
+    result = IngestResult()
+    if not grouped and not strays:
+        return result
+    entries = sorted(grouped, key=lambda e: e.pk)
+    for entry in entries:
+        readings = grouped[entry]
+        if len(readings) > 1:  # in time order, each (time, value) once: a message may come twice in a batch
+            readings.sort()
+            unique = [r for i, r in enumerate(readings) if not i or r != readings[i - 1]]
+            result.repeated += len(readings) - len(unique)
+            grouped[entry] = unique
+    points.load_states(entries)
+    was = {e.pk: (e.state.last_at, e.state.faults, e.state.level) for e in entries}
+    late: list[tuple[int, dt.datetime, float]] = []
+    transitions = {}
+    for entry in entries:
+        if out := _run(entry, grouped[entry], late):
+            transitions[entry.pk] = out
+    if connection.vendor == "postgresql":
+        lost = _swap_states(entries, was) if entries else set()
+        if lost:
+            again = [e for e in entries if e.pk in lost]
+            points.load_states(again, lock=True)
+            late = [r for r in late if r[0] not in lost]
+            for entry in again:
+                transitions.pop(entry.pk, None)
+                if out := _run(entry, grouped[entry], late):
+                    transitions[entry.pk] = out
+            _write_entry_states(again)
+    else:  # SQLite: the transaction holds the write lock from its start, and the states were read in it
+        _write_entry_states(entries)
+
+    repeated = _repeated(late)
+    rows = [(e.pk, at, v) for e in entries for at, v in grouped[e] if not repeated or (e.pk, at, v) not in repeated]
+    rows.extend(strays)
+    _write_readings(rows, now)
+    result.stored = len(rows)
+    result.repeated += len(repeated)
+
+    changes = _Changes()
+    for entry in entries:
+        if entry.pk in transitions:
+            _apply_transitions(entry, transitions[entry.pk], changes)
+    result.recovered = _recover(changes.recover)
+    result.raised = Alarm.objects.bulk_create(changes.raise_)
+    if result.raised:
+        located = MonitoringPoint.objects.in_bulk({a.point_id for a in result.raised})
+        for alarm in result.raised:
+            alarm.point = located[alarm.point_id]
+    record(
+        "monitoring.ingest_readings",
+        actor=actor,
+        after={
+            "stored": result.stored,
+            "repeated": result.repeated,
+            "points": len(entries),
+            "raised": [str(a.public_id) for a in result.raised],
+            "recovered": result.recovered,
+        },
+    )
+    if result.raised:
+        announce_alarms(result.raised, tier=Tier.ENTERPRISE, now=now)
+    return result
+
+
+def _new_alarm(point: Any, kind: str, level: int, value: Any, at: dt.datetime) -> Alarm:
     return Alarm(
-        point=point,
+        point_id=point.pk,
         enterprise_id=point.enterprise_id,
         region_path=point.region_path,
         kind=kind,
@@ -322,19 +545,19 @@ class _Changes:
         self.pending: dict[tuple[int, str], Alarm] = {}
         self.recover: list[tuple] = []
 
-    def raise_alarm(self, point: MonitoringPoint, kind: str, level: int, value: Any, at: dt.datetime) -> None:
+    def raise_alarm(self, point: Any, kind: str, level: int, value: Any, at: dt.datetime) -> None:
         alarm = _new_alarm(point, kind, level, value, at)
         self.raise_.append(alarm)
         self.pending[(point.pk, kind)] = alarm
 
-    def recover_alarm(self, point: MonitoringPoint, kind: str, at: dt.datetime) -> None:
+    def recover_alarm(self, point: Any, kind: str, at: dt.datetime) -> None:
         alarm = self.pending.pop((point.pk, kind), None)
         if alarm is not None:
             alarm.is_active, alarm.recovered_at = False, at
         else:
             self.recover.append((point.pk, kind, at, None))
 
-    def raise_level(self, point: MonitoringPoint, kind: str, level: int) -> None:
+    def raise_level(self, point: Any, kind: str, level: int) -> None:
         alarm = self.pending.get((point.pk, kind))
         if alarm is not None:
             alarm.level = level
@@ -342,10 +565,9 @@ class _Changes:
             self.recover.append((point.pk, kind, None, level))
 
 
-def _apply_transitions(
-    point: MonitoringPoint, transitions: Iterable[alarming.Transition], changes: _Changes
-) -> None:
-    """Turn the machine's transitions into alarms raised, recovered, or raised in level."""
+def _apply_transitions(point: Any, transitions: Iterable[alarming.Transition], changes: _Changes) -> None:
+    """Turn the machine's transitions into alarms raised, recovered, or raised in level (`point` has pk,
+    enterprise_id and region_path: a MonitoringPoint or a cached entry)."""
     for change in transitions:
         if isinstance(change, alarming.FaultChange):
             kind = FAULT_KIND[change.fault]
@@ -364,49 +586,6 @@ def _apply_transitions(
             changes.raise_level(point, AlarmKind.LIMIT, current)
 
 
-@transaction.atomic
-def ingest_readings(
-    rows: Sequence[tuple[int, dt.datetime, float]], *, actor: Any, now: dt.datetime | None = None
-) -> IngestResult:
-    """存储实时数据 and evaluate alarms: rows are (point id, measured at, value) of known points."""
-    now = now or timezone.now()
-    result = IngestResult()
-    if not rows:
-        return result
-    _write_readings(rows, now)
-    result.stored = len(rows)
-
-    by_point: dict[int, list[tuple[dt.datetime, float]]] = defaultdict(list)
-    for point_id, at, value in rows:
-        by_point[point_id].append((at, value))
-    points = list(MonitoringPoint.objects.select_for_update().filter(pk__in=by_point).order_by("pk"))
-    changes = _Changes()
-    for point in points:
-        state, limits = point.state(), point.limits()
-        for at, value in sorted(by_point[point.pk], key=lambda r: r[0]):
-            if state.last_at is not None and at <= state.last_at:
-                continue  # a late or repeated reading is stored but does not move the state back in time
-            state, transitions = alarming.step(state, Decimal(repr(value)), at, limits)
-            _apply_transitions(point, transitions, changes)
-        point.set_state(state)
-    write_states(points)
-    result.recovered = _recover(changes.recover)
-    result.raised = Alarm.objects.bulk_create(changes.raise_)
-    record(
-        "monitoring.ingest_readings",
-        actor=actor,
-        after={
-            "stored": result.stored,
-            "points": len(points),
-            "raised": [str(a.public_id) for a in result.raised],
-            "recovered": result.recovered,
-        },
-    )
-    if result.raised:
-        announce_alarms(result.raised, tier=Tier.ENTERPRISE, now=now)
-    return result
-
-
 def _recover(items: list[tuple]) -> int:
     """Recover active alarms (at a time) or raise their level (a new peak), one statement per change."""
     count = 0
@@ -422,13 +601,14 @@ def _recover(items: list[tuple]) -> int:
 def reject_message(
     *, channel: str, topic: str, reason: str, detail: str, payload: bytes | str, enterprise: Any = None
 ) -> RejectedMessage:
-    """Keep a message that could not be stored, with the reason (counted on the monitoring page)."""
+    """Keep a message that could not be stored, with the reason (counted on the monitoring page).
+    `enterprise` is the enterprise or its id."""
     text = payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else payload
     return RejectedMessage.objects.create(
         received_at=timezone.now(),
         channel=channel,
         topic=topic[:200],
-        enterprise=enterprise,
+        enterprise_id=getattr(enterprise, "pk", enterprise),
         reason=RejectReason(reason),
         detail=detail[:500],
         payload=text[:65536],

@@ -8,6 +8,7 @@ Every process is stopped by its own id when the test ends.
 
 from __future__ import annotations
 
+import getpass
 import http.client
 import json
 import os
@@ -31,6 +32,9 @@ import anze
 REPO_DIR = Path(anze.__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 REDIS_SERVER = shutil.which("redis-server")
+MOSQUITTO = shutil.which("mosquitto") or next(
+    (path for path in ("/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto") if os.path.exists(path)), None
+)
 PG_ADMIN_DB = "postgres"
 
 
@@ -423,6 +427,32 @@ class Cluster:
                 return sock.recv(16).startswith(b"+PONG")
 
         wait_for(answers, timeout=20, what=f"redis on {port}")
+        return node
+
+    def anze(self, name: str, *args: str) -> Node:
+        """`anze <args>` as a process of its own (e.g. `monitoring consume`)."""
+        return self._spawn(name, [str(BIN / "anze"), *args])
+
+    def mosquitto(self, name: str = "mosquitto", *, port: int | None = None, directory: Path | None = None) -> Node:
+        """A Mosquitto broker of the test's own, persistence on in `directory`: started again on the same port
+        and directory, it keeps the persistent sessions and their queued messages (saved when stopped)."""
+        assert MOSQUITTO, "mosquitto is not installed"
+        port = port or free_port()
+        directory = directory or self.tmp / f"{name}-data"
+        directory.mkdir(exist_ok=True)
+        config = directory / "mosquitto.conf"
+        config.write_text(
+            f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence true\n"
+            f"persistence_location {directory}/\nmax_queued_messages 0\nuser {getpass.getuser()}\n"
+        )
+        node = self._spawn(name, [MOSQUITTO, "-c", str(config)], env=dict(os.environ))
+        node.port = port
+
+        def answers() -> bool:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return True
+
+        wait_for(answers, timeout=20, what=f"mosquitto on {port}\n{node.output()[-2000:]}")
         return node
 
     def stop(self, node: Node, sig: int = signal.SIGTERM, timeout: float = 15) -> None:

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from anze.monitoring import ingest
+from anze.monitoring import ingest, pointcache
 from anze.monitoring.adapters import canonical
 from anze.monitoring.choices import RejectReason
 from anze.monitoring.models import Alarm, Reading, RejectedMessage
@@ -95,3 +95,57 @@ def test_readings_from_the_future_are_refused(lanshan_enterprise):
     outcome = ingest.accept([("t", payload)], channel="http", actor="t", now=NOW)
     assert (outcome.stored, outcome.rejected) == (0, 1)
     assert RejectedMessage.objects.get().reason == RejectReason.BAD_TIME
+
+
+@pytest.mark.django_db
+def test_a_message_delivered_twice_is_stored_once_and_raises_once(lanshan_enterprise):
+    a, b = make_point(lanshan_enterprise), make_point(lanshan_enterprise)
+    payload = message(lanshan_enterprise, [(a.code, T0, 50.0), (b.code, T0, 95.0)])
+    cache = pointcache.PointCache()
+
+    first = ingest.accept([("t", payload)], channel="mqtt", actor="test", now=NOW, points=cache)
+    # the broker sends it again (the acknowledgement was lost), once alone and twice within one batch
+    again = ingest.accept([("t", payload)], channel="mqtt", actor="test", now=NOW, points=cache)
+    twice = ingest.accept([("t", payload), ("t", payload)], channel="mqtt", actor="test", now=NOW, points=cache)
+
+    assert (first.stored, first.raised) == (2, 1)
+    assert (again.stored, again.raised, twice.stored, twice.raised) == (0, 0, 0, 0)
+    assert Reading.objects.count() == 2
+    assert Alarm.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_state_another_writer_changed_is_read_again_not_overwritten(lanshan_enterprise):
+    from anze.monitoring import services
+    from anze.monitoring.choices import AlarmKind
+
+    point = make_point(lanshan_enterprise)
+    cache = pointcache.PointCache()
+    ingest.accept([("t", message(lanshan_enterprise, [(point.code, T0, 50.0)]))], channel="mqtt", actor="t",
+                  now=NOW, points=cache)  # fmt: skip
+    # the offline job (another process) marks the point offline behind the cache's back
+    later = T0 + dt.timedelta(minutes=10)
+    assert services.detect_offline(now=later) == 1
+
+    back = message(lanshan_enterprise, [(point.code, later + dt.timedelta(minutes=1), 50.0)])
+    ingest.accept([("t", back)], channel="mqtt", actor="t", now=later + dt.timedelta(minutes=2), points=cache)
+
+    offline = Alarm.objects.get(kind=AlarmKind.OFFLINE)
+    assert not offline.is_active  # recovered by the reading: the cached state (not offline) was not used
+    point.refresh_from_db()
+    assert point.faults == ""
+
+
+@pytest.mark.django_db
+def test_a_point_registered_after_a_batch_is_known_to_the_next(lanshan_enterprise):
+    a = make_point(lanshan_enterprise)
+    cache = pointcache.PointCache()
+    ingest.accept([("t", message(lanshan_enterprise, [(a.code, T0, 50.0)]))], channel="mqtt", actor="t", now=NOW,
+                  points=cache)  # fmt: skip
+    b = make_point(lanshan_enterprise)
+
+    outcome = ingest.accept([("t", message(lanshan_enterprise, [(b.code, T0, 95.0)]))], channel="mqtt",
+                            actor="t", now=NOW, points=cache)  # fmt: skip
+
+    assert (outcome.stored, outcome.rejected, outcome.raised) == (1, 0, 1)
+    assert not RejectedMessage.objects.exists()
