@@ -1,6 +1,7 @@
 """The MQTT door: a consumer of gateway messages with QoS 1 on a persistent session.
 
-Each gateway publishes canonical messages (adapters.canonical) to `<prefix>/<统一社会信用代码>/<gateway>/readings`.
+Each gateway publishes canonical messages (adapters.canonical) to `<prefix>/<统一社会信用代码>/<gateway>/readings`;
+a vehicle platform publishes canonical positions (adapters.canonical_vehicles) to `…/<platform>/positions`.
 The consumer subscribes with QoS 1 under a fixed client id and `clean_session=False`, so the broker keeps
 what arrives while it is away. Acknowledgement is manual: messages are taken in batches, stored in one
 transaction, and only after the commit is each PUBACK sent. If storing fails, nothing is acknowledged and
@@ -43,6 +44,11 @@ def topic_filter(prefix: str) -> str:
     return f"{prefix}/+/+/readings"
 
 
+def positions_filter(prefix: str) -> str:
+    """Vehicle positions (adapters.canonical_vehicles) on `<prefix>/<统一社会信用代码>/<platform>/positions`."""
+    return f"{prefix}/+/+/positions"
+
+
 class Consumer:
     """Receives on paho's network thread, stores and acknowledges on the caller's thread."""
 
@@ -78,7 +84,7 @@ class Consumer:
             logger.error("MQTT connection refused: %s", reason_code)
             return
         self.connection += 1
-        client.subscribe(topic_filter(self.prefix), qos=1)
+        client.subscribe([(topic_filter(self.prefix), 1), (positions_filter(self.prefix), 1)])
 
     def _on_subscribe(self, client, userdata, mid, reason_codes, properties) -> None:
         self.subscribed.set()
@@ -117,9 +123,21 @@ class Consumer:
         """Store a batch in one transaction, then acknowledge each message (after the commit) on the
         connection it came on; one that came before a reconnection is sent again by the broker, and its
         readings, already stored, are not stored twice (services.ingest_grouped)."""
-        outcome = ingest.accept(
-            [(m.topic, m.payload) for _, m in batch], channel="mqtt", actor="monitoring.mqtt", points=self.points
+        positions = [(m.topic, m.payload) for _, m in batch if m.topic.endswith("/positions")]
+        readings = [(m.topic, m.payload) for _, m in batch if not m.topic.endswith("/positions")]
+        outcome = (
+            ingest.accept(readings, channel="mqtt", actor="monitoring.mqtt", points=self.points)
+            if readings
+            else ingest.Outcome()
         )
+        if positions:
+            from anze.monitoring import vehicles
+
+            moved = vehicles.accept_positions(positions, channel="mqtt", actor="monitoring.mqtt")
+            outcome.stored += moved.stored
+            outcome.rejected += moved.rejected
+            outcome.rejected_messages += moved.rejected_messages
+            outcome.raised += moved.raised
         for connection, message in batch:
             if connection == self.connection:
                 self.client.ack(message.mid, message.qos)

@@ -103,3 +103,43 @@ def test_a_batch_that_fails_to_store_is_not_acknowledged_and_comes_back(
 
     assert totals.stored == 1
     assert Reading.objects.filter(point=point).count() == 1
+
+
+def test_vehicle_positions_come_in_on_their_own_topic_beside_readings(channel, lanshan_enterprise):
+    import json
+    from decimal import Decimal
+
+    from anze.monitoring import vehicles
+    from anze.monitoring.models import VehiclePosition
+
+    prefix, client_id = channel
+    truck = vehicles.register_vehicle(actor=None, enterprise=lanshan_enterprise, plate="鲁Q12345",
+                                      vehicle_class="dangerous", terminal_phone="013912345678", driver_name="赵师傅",
+                                      in_service_from=timezone.now() - dt.timedelta(days=1))  # fmt: skip
+    point = make_point(lanshan_enterprise, in_service_from=timezone.now() - dt.timedelta(days=1))
+    now = timezone.now()
+    message = {"v": 1, "enterprise": lanshan_enterprise.credit_code, "positions": [
+        {"plate": "鲁Q12345", "at": now.isoformat(), "lat": 35.1, "lon": 118.3, "speed": 40},
+        {"plate": "鲁Q00000", "at": now.isoformat(), "lat": 35.1, "lon": 118.3, "speed": 40},
+    ]}  # fmt: skip
+    consume(prefix, client_id)  # the session exists before anything is published
+    client = paho.Client(paho.CallbackAPIVersion.VERSION2, client_id=f"pub-{uuid.uuid4().hex[:8]}")
+    client.connect(BROKER.host, BROKER.port)
+    client.loop_start()
+    topic = f"{prefix}/{lanshan_enterprise.credit_code}/PLATFORM-1/positions"
+    client.publish(topic, json.dumps(message, ensure_ascii=False).encode(), qos=1).wait_for_publish(5)
+    client.disconnect()
+    client.loop_stop()
+    publish(
+        prefix,
+        lanshan_enterprise,
+        [canonical.encode(lanshan_enterprise.credit_code, "GW-01", [(point.code, now, 50.0)])],
+    )
+
+    totals = consume(prefix, client_id)
+
+    assert (totals.stored, totals.rejected, totals.rejected_messages) == (2, 1, 1)
+    assert VehiclePosition.objects.get().vehicle == truck
+    assert VehiclePosition.objects.get().speed_kmh == Decimal(40)
+    assert Reading.objects.filter(point=point).count() == 1
+    assert RejectedMessage.objects.get().reason == "unknown_vehicle"
