@@ -5,6 +5,8 @@ caps the request body, see docs/deployment.md.)"""
 
 from __future__ import annotations
 
+import io
+import zipfile
 from typing import Any
 
 CHUNK_BYTES = 64 * 1024
@@ -43,3 +45,44 @@ def read_limited(upload: Any, limit: int) -> bytes:
         if len(buffer) > limit:
             raise UploadTooLargeError(name, len(buffer), limit)
     return bytes(buffer)
+
+
+# An Office file (.docx, .xlsx) is a zip. A few hundred kilobytes can declare gigabytes of XML (a zip bomb);
+# Python's zipfile never inflates a member past the size its directory declares, so checking the declared
+# sizes before any reader opens a member bounds what reading can cost.
+MAX_ARCHIVE_BYTES = 200 * 1024 * 1024
+MAX_ARCHIVE_MEMBERS = 10_000
+MAX_COMPRESSION_RATIO = 200
+
+
+class ArchiveTooLargeError(ValueError):
+    """The archive would inflate past the limits: `reason` is "size", "members" or "ratio"."""
+
+    def __init__(self, name: str, reason: str, size: int) -> None:
+        self.name = name
+        self.reason = reason
+        self.size = size
+        super().__init__(f"{name}: archive would inflate past the {reason} limit ({size})")
+
+
+def check_archive(content: bytes, name: str = "", limit: int | None = None) -> None:
+    """Raise ArchiveTooLargeError when the zip in `content` declares more than `limit` (MAX_ARCHIVE_BYTES) bytes in all, more
+    than MAX_ARCHIVE_MEMBERS members, or a member that inflates more than MAX_COMPRESSION_RATIO times (and
+    past a megabyte). Only the central directory is read. Bytes that are not a zip pass: the caller's own
+    reader says what is wrong with them."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        return
+    if len(members) > MAX_ARCHIVE_MEMBERS:
+        raise ArchiveTooLargeError(name, "members", len(members))
+    limit = MAX_ARCHIVE_BYTES if limit is None else limit
+    total = 0
+    for member in members:
+        total += member.file_size
+        if total > limit:
+            raise ArchiveTooLargeError(name, "size", total)
+        inflated = member.file_size > 1024 * 1024
+        if inflated and member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1):
+            raise ArchiveTooLargeError(name, "ratio", member.file_size)

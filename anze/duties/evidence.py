@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 
-from anze.core.uploads import UploadTooLargeError, read_limited
+from anze.core.uploads import ArchiveTooLargeError, UploadTooLargeError, check_archive, read_limited
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_FILES = 10
@@ -179,4 +179,12 @@ def check_file(content: bytes, name: str) -> CheckedFile:
             "forbidden_type",
             f"文件“{name}”的内容不是允许的类型（PDF、PNG、JPEG、Word、Excel、纯文本），与扩展名无关。",
         )
+    if ALLOWED_TYPES[content_type] in ("docx", "xlsx"):
+        try:
+            check_archive(content, name)
+        except ArchiveTooLargeError:
+            raise EvidenceError(
+                "archive_too_large",
+                f"文件“{name}”解压后过大，疑似压缩炸弹，未保存；请用 Office/WPS 另存后重新上传。",
+            ) from None
     return CheckedFile(content, sm3_hex(content), content_type, safe_name(name, content_type))

@@ -19,6 +19,7 @@ from django_tables2 import SingleTableMixin
 
 from anze.core.permissions import declare
 from anze.core.restrict import get_restricted_or_404
+from anze.duties.evidence import EvidenceError, read_uploads
 from anze.emergency import services
 from anze.emergency.errors import EmergencyError
 from anze.emergency.filtersets import DrillFilterSet
@@ -142,11 +143,11 @@ def drill_record(request: HttpRequest, public_id) -> HttpResponse:
     form = DrillRecordForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
-        files = [(f.name, f.read()) for f in request.FILES.getlist("files")]
         try:
+            files = read_uploads(request.FILES.getlist("files"))
             services.record_drill(actor=user, drill=drill, held_on=data["held_on"], participants=data["participants"],
                                   evaluation=data["evaluation"], files=files)  # fmt: skip
-        except EmergencyError as exc:
+        except (EmergencyError, EvidenceError) as exc:
             form.add_error(None, exc.message_zh)
         else:
             messages.success(request, _("已登记演练。"))

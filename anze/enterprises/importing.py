@@ -19,6 +19,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
 from anze.audit.services import record
+from anze.core.uploads import ArchiveTooLargeError, check_archive
 from anze.enterprises import engine
 from anze.enterprises.choices import EnterpriseStatus, HighRiskCategory
 from anze.enterprises.models import Enterprise, Industry, categories_text
@@ -102,6 +103,12 @@ def read_rows(name: str, content: bytes) -> list[dict[str, str]]:
         text = content.decode("utf-8-sig") if _is_utf8(content) else content.decode("gb18030")
         table = list(csv.reader(io.StringIO(text)))
     else:
+        try:
+            check_archive(content)
+        except ArchiveTooLargeError:
+            raise ValidationError(
+                _("Excel 文件解压后过大，疑似压缩炸弹，未导入；请用 Excel/WPS 另存后重新上传。")
+            ) from None
         try:
             workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a broken file

@@ -18,6 +18,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
 from anze.audit.services import record
+from anze.core.uploads import ArchiveTooLargeError, check_archive
 from anze.training import questions, scoring
 from anze.training.choices import Difficulty, QuestionKind
 from anze.training.errors import NotAllowedError, QuestionInvalid
@@ -83,6 +84,12 @@ def template_xlsx() -> bytes:
 
 def read_rows(content: bytes) -> list[dict[str, str]]:
     """The data rows of the first sheet as {column key: text}, by the template's Chinese headers."""
+    try:
+        check_archive(content)
+    except ArchiveTooLargeError:
+        raise ValidationError(
+            _("Excel 文件解压后过大，疑似压缩炸弹，未导入；请用 Excel/WPS 另存后重新上传。")
+        ) from None
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a broken file

@@ -326,3 +326,25 @@ def test_the_minimum_levels_stock_links_to_the_batches_it_counts(signed_in, alic
     assert good.batch_number in listed and expired.batch_number not in listed
     assert [r["batch_number"] for r in rows] == [good.batch_number]
     assert sum(r["available"] for r in rows) == int(number)
+
+
+def test_a_drill_file_of_a_forbidden_type_is_refused_on_the_page_and_nothing_is_recorded(signed_in, bob, org):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from anze.emergency.choices import DrillForm, DrillKind, DutyPurpose
+
+    f.event_duty(
+        org["linyi"], [org["lanshan_gov"]], purpose=DutyPurpose.SOCIAL_DRILL, months=1, title="社会化演练"
+    )
+    drill = services.plan_drill(actor=bob, kind=DrillKind.SOCIAL, unit=org["lanshan_gov"], title="社区演练",
+                                form=DrillForm.LIVE, planned_on=timezone.localdate() - dt.timedelta(days=1))  # fmt: skip
+
+    response = signed_in(bob).post(reverse("emergency:drill_record", args=[drill.public_id]), {
+        "held_on": timezone.localdate().isoformat(), "participants": 80, "evaluation": "疏散有序。",
+        "files": SimpleUploadedFile("评估报告.pdf", b"MZ\x90\x00" + bytes(range(256)), content_type="application/pdf"),
+    })  # fmt: skip
+
+    assert response.status_code == 200
+    assert "评估报告.pdf" in response.content.decode() and "不是允许的类型" in response.content.decode()
+    drill.refresh_from_db()
+    assert drill.status != "held" and drill.occurrence.reports.count() == 0

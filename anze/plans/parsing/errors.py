@@ -16,6 +16,7 @@ CORRUPT_PDF = "corrupt_pdf"
 ENCRYPTED_PDF = "encrypted_pdf"
 PDF_NO_TEXT_LAYER = "pdf_no_text_layer"
 NO_TASKS = "no_tasks"
+ARCHIVE_TOO_LARGE = "archive_too_large"
 
 _MESSAGES: dict[str, tuple[str, str]] = {
     EMPTY_FILE: (
@@ -33,6 +34,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     FILE_TOO_LARGE: (
         "文件过大（{size} 字节，上限 {limit} 字节），请删去附图等无关内容或拆分后上传。",
         "The file is too large ({size} bytes, limit {limit}); remove pictures or split it, then upload.",
+    ),
+    ARCHIVE_TOO_LARGE: (
+        "Word 文件解压后过大（{name}），疑似压缩炸弹，未导入；请用 Word/WPS 打开后另存为 .docx 再上传。",
+        "The Word file inflates far too much ({name}), like a zip bomb; nothing was imported. Save it again.",
     ),
     CORRUPT_DOCX: (
         "Word 文件已损坏或不是真正的 .docx（{name}），请用 Word/WPS 打开后另存为 .docx 再上传。",

@@ -7,6 +7,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from anze.core.uploads import ArchiveTooLargeError, check_archive
+
 from . import errors
 from .errors import PlanParseError
 
@@ -105,6 +107,10 @@ def _read_by_content(data: bytes, name: str) -> DocumentText:
 def _read_zip(data: bytes, name: str) -> DocumentText:
     from .docx_reading import read_docx_blocks
 
+    try:
+        check_archive(data, name)
+    except ArchiveTooLargeError as exc:
+        raise PlanParseError(errors.ARCHIVE_TOO_LARGE, name=name) from exc
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
