@@ -251,12 +251,17 @@ def _section_for(headings: list[Node], sections: _Sections, ctx: Context) -> Sec
 
 
 def _group_assignments(headings: list[Node], ctx: Context) -> list[Assignment]:
-    """Assignments stated by the enclosing headings, nearest first (一、县发改局牵头工作)."""
+    """Assignments stated by the enclosing headings, nearest first (一、县发改局牵头工作).
+
+    A heading's label lines count up to its first numbered item; under a heading of paragraphs only up to
+    the first paragraph, since a label after a paragraph assigns that paragraph (`_add_paragraph_tasks`).
+    """
     groups: list[Assignment] = []
     for heading in reversed(headings):
         found = heading_assignment(heading.text, ctx) or Assignment()
+        paragraphs_only = not heading.nodes
         for child in heading.children:
-            if isinstance(child, Node):
+            if isinstance(child, Node) or (paragraphs_only and child.kind != LABEL):
                 break
             if isinstance(child, Item) and child.kind == LABEL:
                 found.merge(_fields(child.text, ctx))
