@@ -117,7 +117,7 @@ def _what_was_seen(lines: list[Line], items: list[Item]) -> dict[str, object]:
         if line.table is None:
             item = classify(line)
             if item.marker:
-                style = _STYLE_NAMES.get(item.kind, item.kind)
+                style = _STYLE_NAMES[item.kind]  # every marker kind has a name
                 styles[style] = styles.get(style, 0) + 1
     tables = [line.table for line in lines if line.table is not None]
     usable = sum(1 for rows in tables if any(header_roles(row) for row in rows[:3]))

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from anze.plans.parsing import PlanParseError, errors, parse_document, parse_text
+from anze.plans.parsing import PlanParseError, errors, parse_document, parse_file, parse_text
 from anze.plans.parsing.reading import DocumentText
 
 
@@ -243,3 +243,316 @@ def test_what_was_seen_says_none_when_no_line_is_numbered() -> None:
     assert (caught.value.details["styles"], caught.value.details["styles_en"]) == ("无", "none")
     assert "编号样式：无；" in caught.value.message_zh
     assert "numbering styles: none;" in caught.value.message_en
+
+
+def test_a_word_table_under_a_group_heading_with_unmarked_section_rows_and_no_number_column() -> None:
+    # A Word table: the section rows are merged cells (the same words in every cell), tasks are unnumbered.
+    table = [
+        ["工作任务", "配合单位", "完成时限"],
+        ["危化品安全", "危化品安全", "危化品安全"],
+        ["开展危化品专项整治。每月检查一次。", "县公安局", "6月底前"],
+        ["推进园区建设", "县工信局", "年底前"],
+        ["燃气安全", "燃气安全", "燃气安全"],
+        ["开展燃气排查", "县住建局", ""],
+    ]
+    second = [["工作任务", "配合单位"], ["危化品安全", "危化品安全"], ["排查餐饮场所", "县市场监管局"]]
+    plan = parse_document(
+        DocumentText(
+            blocks=[
+                "某县安全生产重点工作分工表",
+                "一、县应急局牵头工作",
+                table,
+                "二、县住建局牵头工作",
+                second,
+            ]
+        ),
+        year=2022,
+    )
+
+    assert [
+        (s.number, s.title, [(t.number, t.title, roles(t.clauses[0])) for t in s.tasks]) for s in plan.sections
+    ] == [
+        (None, "危化品安全", [
+            ("1", "开展危化品专项整治", {"lead_units": ["县应急局"], "supporting_units": ["县公安局"]}),
+            ("2", None, {"lead_units": ["县应急局"], "supporting_units": ["县工信局"]}),
+        ]),
+        (None, "燃气安全", [("3", None, {"lead_units": ["县应急局"], "supporting_units": ["县住建局"]})]),
+        # The same words under another heading are another section.
+        (None, "危化品安全", [("1", None, {"lead_units": ["县住建局"], "supporting_units": ["县市场监管局"]})]),
+    ]  # fmt: skip
+    assert [c.deadline.date if c.deadline else None for _, _, c in plan.iter_clauses()] == [
+        date(2022, 6, 30),
+        date(2022, 12, 31),
+        None,
+        None,
+    ]
+
+
+def test_a_blank_numbered_row_is_skipped_and_a_row_with_only_its_units_is_kept() -> None:
+    plan = parse_text(
+        "某县安全生产重点工作分工表\n| 序号 | 工作任务 | 责任单位 |\n| 1 | 开展危化品专项整治 | 县应急局 |\n"
+        "| 2 |  |  |\n| 3 |  | 县住建局 |\n| 4 | 完善举报奖励制度 | 县财政局 |\n"
+    )
+
+    assert [(t.number, t.clauses[0].text, t.clauses[0].responsible_units) for t in plan.tasks] == [
+        ("1", "开展危化品专项整治", ["县应急局"]),
+        ("3", "", ["县住建局"]),
+        ("4", "完善举报奖励制度", ["县财政局"]),
+    ]
+
+
+def test_a_row_with_no_unit_in_its_columns_is_assigned_by_its_own_words_and_a_column_wins_over_words() -> (
+    None
+):
+    plan = parse_text(
+        "某县安全生产重点工作分工表\n| 序号 | 工作任务 | 责任单位 | 完成时限 |\n"
+        "| 1 | 开展危化品专项整治，县应急局牵头，县公安局配合。 |  | 年底前 |\n"
+        "| 2 | 开展燃气排查，县住建局牵头。 | 县城管局 | 年底前 |\n",
+        year=2022,
+    )
+
+    assert [(c.text, roles(c)) for _, _, c in plan.iter_clauses()] == [
+        ("开展危化品专项整治，县应急局牵头，县公安局配合。", {"lead_units": ["县应急局"], "supporting_units": ["县公安局"]}),
+        ("开展燃气排查，县住建局牵头。", {"responsible_units": ["县城管局"]}),
+    ]  # fmt: skip
+    source = plan.locate().tasks[1].clauses[0].source
+    assert source["lines"] == [4, 4]
+    assert plan.to_dict(include_original=True)["sections"][0]["tasks"][1]["clauses"][0]["original"] == (
+        "2 | 开展燃气排查，县住建局牵头。 | 县城管局 | 年底前"
+    )
+
+
+# ---- the year a yearless deadline falls in -------------------------------------------------------
+
+TASK_BY_JUNE = "1. 开展整治。（责任单位：市应急局；完成时限：6月底前）\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "year", "june"),
+    [
+        # The caller's year wins over everything the document says.
+        (f"某市方案\n办字〔2019〕3号\n{TASK_BY_JUNE}", 2023, date(2023, 6, 30)),
+        # The date it was signed wins over the year in its 文号.
+        (f"某市方案\n办字〔2019〕3号\n{TASK_BY_JUNE}某市人民政府\n2020年1月6日\n", None, date(2020, 6, 30)),
+        (f"某市方案\n办字〔2019〕3号\n{TASK_BY_JUNE}", None, date(2019, 6, 30)),
+        # The date it was printed (the colophon's 印发 line), then a year in its title.
+        (f"某市方案\n{TASK_BY_JUNE}抄送：市委各部门。\n某市人民政府办公室2018年3月2日印发\n", None, date(2018, 6, 30)),
+        (f"某市2017年安全生产工作要点\n{TASK_BY_JUNE}", None, date(2017, 6, 30)),
+        # No year anywhere (a longer number is not a year): the deadline keeps its words, without a date.
+        (f"某市安全生产工作要点\n{TASK_BY_JUNE}", None, None),
+        (f"某市12017年安全生产工作要点\n{TASK_BY_JUNE}", None, None),
+    ],
+)  # fmt: skip
+def test_a_yearless_deadline_falls_in_the_year_the_document_gives(text: str, year: int | None, june) -> None:
+    deadline = parse_text(text, year=year).tasks[0].clauses[0].deadline
+
+    assert (deadline.text, deadline.date) == ("6月底前", june)
+
+
+# ---- what the caller passes, and what the importer is told ---------------------------------------
+
+
+def test_known_units_are_matched_whatever_their_script_and_spacing() -> None:
+    plan = parse_text(
+        "某市方案\n1. 推进转型升级。（责任单位：市发展和改革局、工业和信息化局）\n",
+        known_units={"市發展和改革局", " 市工业和信息化局 "},
+    )
+
+    assert plan.tasks[0].clauses[0].responsible_units == ["市发展和改革局", "市工业和信息化局"]
+
+
+def test_a_lead_set_by_the_first_listed_rule_is_flagged_for_the_office_to_check() -> None:
+    ruled = parse_text(
+        "（列第一位的为牵头单位）\n某市方案\n1. 开展专项整治。（市应急局、市公安局）\n"
+    ).locate()
+    plain = parse_text("某市方案\n1. 开展专项整治。（牵头单位：市应急局；配合单位：市公安局）\n").locate()
+
+    assert ruled.tasks[0].clauses[0].lead_units == ["市应急局"]
+    assert "first_listed" in ruled.tasks[0].clauses[0].source["doubts"]
+    assert "first_listed" not in plain.tasks[0].clauses[0].source["doubts"]
+
+
+# ---- numbered items with sub-items: whose assignment is it? ----------------------------------------
+
+REFORM = "某市政务服务改革任务分工\n"
+LAST = "2.推进审批改革。（市住建局牵头）\n"
+
+
+def _outline(plan) -> list[tuple]:
+    return [
+        (s.title, [(t.number, t.title, [(c.text, roles(c)) for c in t.clauses]) for t in s.tasks])
+        for s in plan.sections
+    ]
+
+
+def test_sub_items_are_tasks_when_one_before_the_last_has_its_own_assignment() -> None:
+    plan = parse_text(
+        REFORM
+        + "1.深化改革。\n（1）推动事项网上可办。\n（2）推进电子证照应用。（市政务办负责）\n（3）推行告知承诺。\n"
+        "（市大数据局牵头）\n" + LAST
+    )
+
+    assert _outline(plan) == [
+        ("深化改革", [
+            ("1", None, [("推动事项网上可办。", {})]),
+            ("2", None, [("推进电子证照应用。", {"responsible_units": ["市政务办"]})]),
+            ("3", None, [("推行告知承诺。", {"lead_units": ["市大数据局"]})]),
+        ]),
+        (None, [("2", None, [("推进审批改革。", {"lead_units": ["市住建局"]})])]),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("sub_item", "expected"),
+    [
+        # In a sentence, and (under the first-listed rule) in a bracket with no verb at all.
+        ("（1）推动事项网上可办，市政务办负责。",
+         (None, "推动事项网上可办，市政务办负责。", {"responsible_units": ["市政务办"]})),
+        # Two sentences: the first, a short phrase, is the task's title.
+        ("（1）推动事项网上可办。\n加快系统对接。（市政务办负责）",
+         ("推动事项网上可办", "推动事项网上可办。加快系统对接。", {"responsible_units": ["市政务办"]})),
+        ("（1）推动事项网上可办。\n责任单位：市政务办", (None, "推动事项网上可办。", {"responsible_units": ["市政务办"]})),
+    ],
+)  # fmt: skip
+def test_a_first_sub_item_assigned_in_words_a_paragraph_or_a_label_keeps_the_sub_items_apart(
+    sub_item: str, expected: tuple
+) -> None:
+    plan = parse_text(
+        REFORM + f"1.深化改革。\n{sub_item}\n（2）推进电子证照应用。\n（市大数据局牵头）\n" + LAST
+    )
+
+    assert _outline(plan)[0] == (
+        "深化改革",
+        [
+            ("1", expected[0], [expected[1:]]),
+            ("2", None, [("推进电子证照应用。", {"lead_units": ["市大数据局"]})]),
+        ],
+    )
+
+
+def test_under_the_first_listed_rule_a_bracket_of_units_is_a_sub_items_own_assignment() -> None:
+    plan = parse_text(
+        "（列第一位的为牵头单位）\n"
+        + REFORM
+        + "1.深化改革。\n（1）推动事项网上可办。（市政务办、市公安局）\n"
+        "（2）推进电子证照应用。\n（市大数据局、市公安局）\n"
+    )
+
+    assert _outline(plan) == [
+        ("深化改革", [
+            ("1", None, [("推动事项网上可办。", {"lead_units": ["市政务办"], "supporting_units": ["市公安局"]})]),
+            ("2", None, [("推进电子证照应用。", {"lead_units": ["市大数据局"], "supporting_units": ["市公安局"]})]),
+        ]),
+    ]  # fmt: skip
+
+
+def test_a_parents_bracket_assigns_each_of_its_sub_items() -> None:
+    plan = parse_text(
+        REFORM + "1.深化改革。（市政务办牵头）\n（1）推动事项网上可办。\n（2）推进电子证照应用。\n" + LAST
+    )
+
+    assert _outline(plan)[0] == (
+        "深化改革",
+        [
+            ("1", None, [("推动事项网上可办。", {"lead_units": ["市政务办"]})]),
+            ("2", None, [("推进电子证照应用。", {"lead_units": ["市政务办"]})]),
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("closing", "text"),
+    [
+        # Two label lines after the last sub-item.
+        ("（2）推进电子证照应用。\n牵头单位：市政务办\n配合单位：市大数据局\n",
+         "深化改革。（1）推动事项网上可办；（2）推进电子证照应用。"),
+        # A continuation paragraph of the last sub-item, then the one assignment line.
+        ("（2）推进电子证照应用，\n加快数据共享。\n（市政务办牵头，市大数据局配合）\n",
+         "深化改革。（1）推动事项网上可办；（2）推进电子证照应用，加快数据共享。"),
+    ],
+)  # fmt: skip
+def test_sub_items_with_no_assignment_of_their_own_are_the_text_of_the_item_the_closing_lines_assign(
+    closing: str, text: str
+) -> None:
+    plan = parse_text(REFORM + "1.深化改革。\n（1）推动事项网上可办；\n" + closing + LAST)
+
+    assert _outline(plan)[0] == (
+        None,
+        [
+            ("1", "深化改革", [(text, {"lead_units": ["市政务办"], "supporting_units": ["市大数据局"]})]),
+            ("2", None, [("推进审批改革。", {"lead_units": ["市住建局"]})]),
+        ],
+    )
+
+
+def test_the_last_sub_items_own_bracket_keeps_the_sub_items_apart_and_the_closing_line_adds_to_it() -> None:
+    plan = parse_text(
+        REFORM
+        + "1.深化改革。\n（1）推动事项网上可办；\n（2）推进电子证照应用，\n加快数据共享。（市大数据局负责）\n"
+        "（市政务办牵头）\n" + LAST
+    )
+
+    assert _outline(plan)[0] == (
+        "深化改革",
+        [
+            ("1", None, [("推动事项网上可办；", {})]),
+            ("2", None, [("推进电子证照应用，加快数据共享。",
+                          {"lead_units": ["市政务办"], "responsible_units": ["市大数据局"]})]),
+        ],
+    )  # fmt: skip
+
+
+def test_a_single_sub_item_with_an_assignment_line_is_a_task_under_its_parents_title() -> None:
+    plan = parse_text(REFORM + "1.深化改革。\n（1）推动事项网上可办。\n（市政务办牵头）\n" + LAST)
+
+    assert _outline(plan)[0] == (
+        "深化改革",
+        [("1", None, [("推动事项网上可办。", {"lead_units": ["市政务办"]})])],
+    )
+
+
+def test_headings_with_only_label_lines_under_them_are_tasks() -> None:
+    plan = parse_text(
+        REFORM
+        + "一、加强消防安全治理。\n责任单位：市消防救援支队\n二、加强燃气安全管理。\n责任单位：市住建局\n"
+    )
+
+    assert _outline(plan) == [
+        (None, [
+            ("一", None, [("加强消防安全治理。", {"responsible_units": ["市消防救援支队"]})]),
+            ("二", None, [("加强燃气安全管理。", {"responsible_units": ["市住建局"]})]),
+        ]),
+    ]  # fmt: skip
+
+
+def test_an_assignment_in_a_tasks_title_covers_the_paragraphs_under_it() -> None:
+    plan = parse_text(
+        REFORM
+        + "1. 加强组织领导（牵头单位：市应急局）\n成立工作专班。\n建立例会制度。（责任单位：市安委办）\n"
+        + LAST
+    )
+
+    assert _outline(plan)[0][1][0] == (
+        "1",
+        "加强组织领导",
+        [("成立工作专班。建立例会制度。", {"lead_units": ["市应急局"], "responsible_units": ["市安委办"]})],
+    )
+
+
+def test_an_empty_text_is_refused_as_an_empty_file() -> None:
+    with pytest.raises(PlanParseError) as caught:
+        parse_text(" \n\u3000\n")
+
+    assert caught.value.code == errors.EMPTY_FILE
+
+
+def test_a_file_is_parsed_with_the_callers_units_and_year(tmp_path) -> None:
+    path = tmp_path / "plan.txt"
+    path.write_text(
+        "某市方案\n1. 推进转型升级。（责任单位：市发展和改革局、工业和信息化局；完成时限：6月底前）\n"
+    )
+
+    clause = parse_file(path, known_units={"市工业和信息化局"}, year=2024).tasks[0].clauses[0]
+
+    assert clause.responsible_units == ["市发展和改革局", "市工业和信息化局"]
+    assert clause.deadline.date == date(2024, 6, 30)
