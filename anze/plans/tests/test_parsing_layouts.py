@@ -556,3 +556,115 @@ def test_a_file_is_parsed_with_the_callers_units_and_year(tmp_path) -> None:
 
     assert clause.responsible_units == ["市发展和改革局", "市工业和信息化局"]
     assert clause.deadline.date == date(2024, 6, 30)
+
+
+# ---- front matter, tables in Word, the end of the body --------------------------------------------
+
+
+def test_a_word_table_in_traditional_script_and_the_signature_after_it() -> None:
+    plan = parse_document(
+        DocumentText(
+            blocks=[
+                "某縣安全生產重點工作分工表",
+                [["序號", "工作任務", "責任單位"], ["1", "開展危化品整治", "縣應急局"]],
+                "某縣安全生產委員會",
+                "2021年3月5日",
+            ]
+        )
+    )
+
+    assert (plan.title, plan.original_title) == ("某县安全生产重点工作分工表", "某縣安全生產重點工作分工表")
+    assert (plan.issued_on, plan.issuers) == (date(2021, 3, 5), ["某县安全生产委员会"])
+    assert [(t.number, c.text, c.responsible_units) for _, t, c in plan.iter_clauses()] == [
+        ("1", "开展危化品整治", ["县应急局"])
+    ]
+
+
+def test_two_issuers_signed_on_one_line() -> None:
+    plan = parse_text(
+        "某县安全生产工作方案\n1. 开展整治。（责任单位：县应急局）\n中共某县县委办公室 某县人民政府办公室\n2021年3月5日\n"
+    )
+
+    assert (plan.issued_on, plan.issuers) == (date(2021, 3, 5), ["中共某县县委办公室", "某县人民政府办公室"])
+    assert plan.tasks[0].clauses[0].text == "开展整治。"
+
+
+def test_a_red_headed_document_keeps_its_number_and_issuer() -> None:
+    plan = parse_text(
+        "某县人民政府文件\n某政发〔2021〕5号\n某县安全生产工作方案\n1. 开展整治。（责任单位：县应急局）\n"
+        "某县人民政府\n2021年3月5日\n"
+    )
+
+    assert (plan.title, plan.doc_number, plan.issued_on, plan.issuers) == (
+        "某县安全生产工作方案",
+        "某政发〔2021〕5号",
+        date(2021, 3, 5),
+        ["某县人民政府"],
+    )
+
+
+def test_bullets_after_an_opening_paragraph_start_the_body() -> None:
+    plan = parse_text(
+        "某县方案\n为做好工作，制定本方案。\n——开展危化品整治。（市应急局负责）\n——推进燃气治理。（市住建局负责）\n"
+    )
+
+    assert [(t.number, c.text, c.responsible_units) for _, t, c in plan.iter_clauses()] == [
+        ("1", "开展危化品整治。", ["市应急局"]),
+        ("2", "推进燃气治理。", ["市住建局"]),
+    ]
+
+
+def test_a_section_title_loses_its_closing_mark_and_a_preamble_section_goes_when_another_assigns() -> None:
+    preamble = "一、总体要求：\n（一）指导思想。以习近平新时代中国特色社会主义思想为指导。\n"
+
+    assigned = parse_text(
+        f"某县安全生产工作方案\n{preamble}二、主要任务；\n1. 开展整治。（牵头领导：张三）\n"
+    )
+    unassigned = parse_text(f"某县安全生产工作方案\n{preamble}二、主要任务；\n1. 开展整治。\n")
+
+    assert [(s.number, s.title, [t.number for t in s.tasks]) for s in assigned.sections] == [
+        ("二", "主要任务", ["1"])
+    ]
+    # With nobody assigned anywhere there is nothing to tell the scene-setting sections apart: all stay.
+    assert [(s.number, s.title, [t.number for t in s.tasks]) for s in unassigned.sections] == [
+        ("一", "总体要求", ["一"]),
+        ("二", "主要任务", ["1"]),
+    ]
+
+
+@pytest.mark.parametrize(
+    "field", ["牵头领导：张三", "牵头单位：市应急局", "责任单位：市应急局", "配合单位：市公安局"]
+)
+def test_any_one_role_makes_a_section_assigned(field: str) -> None:
+    plan = parse_text(
+        "某县安全生产工作方案\n一、保障措施\n（一）加强组织领导。各单位要高度重视。\n"
+        f"二、主要任务\n1. 开展整治。（{field}）\n"
+    )
+
+    assert [s.title for s in plan.sections] == ["主要任务"]
+
+
+def test_under_the_first_listed_rule_a_headings_bracket_of_units_assigns_its_paragraphs_and_table() -> None:
+    plan = parse_text(
+        "（列第一位的为牵头单位）\n某县安全生产工作方案\n一、危化品安全（县应急局、县公安局）\n开展危化品专项整治。\n"
+        "二、燃气安全（县住建局、县城管局）\n| 序号 | 工作任务 | 配合单位 |\n| 1 | 开展燃气排查 | 县市场监管局 |\n"
+        "| 2 | 推进管网改造 | 县发改局 |\n"
+    )
+
+    assert _outline(plan) == [
+        ("危化品安全", [
+            ("1", None, [("开展危化品专项整治。", {"lead_units": ["县应急局"], "supporting_units": ["县公安局"]})]),
+        ]),
+        ("燃气安全", [
+            ("1", None, [("开展燃气排查", {"lead_units": ["县住建局"], "supporting_units": ["县市场监管局"]})]),
+            ("2", None, [("推进管网改造", {"lead_units": ["县住建局"], "supporting_units": ["县发改局"]})]),
+        ]),
+    ]  # fmt: skip
+
+
+def test_the_first_listed_rule_is_read_even_when_its_sentence_wraps_onto_the_next_line() -> None:
+    plan = parse_text(
+        "某市方案\n各单位要按照分工抓好落实（列第一位的为\n牵头单位）。\n1. 开展专项整治。（市应急局、市公安局）\n"
+    )
+
+    assert roles(plan.tasks[0].clauses[0]) == {"lead_units": ["市应急局"], "supporting_units": ["市公安局"]}
