@@ -175,7 +175,7 @@ def test_labels_before_unnumbered_paragraphs_with_no_heading_assign_every_paragr
 def test_two_assigned_paragraphs_with_no_heading_are_a_plan_one_is_not() -> None:
     plan = parse_text(
         "某县森林防火工作方案\n"
-        "加强宣传教育。利用广播、电视开展防火宣传，营造良好氛围。（责任单位：县融媒体中心）\n"
+        "加强宣传教育。利用广播、电视开展防火宣传，营造良好氛围。（县融媒体中心负责）\n"
         "开展火源治理。（县公安局负责）\n"
     )
 
@@ -467,8 +467,8 @@ def test_a_parents_bracket_assigns_each_of_its_sub_items() -> None:
         ("（2）推进电子证照应用。\n牵头单位：市政务办\n配合单位：市大数据局\n",
          "深化改革。（1）推动事项网上可办；（2）推进电子证照应用。"),
         # A continuation paragraph of the last sub-item, then the one assignment line.
-        ("（2）推进电子证照应用，\n加快数据共享。\n（市政务办牵头，市大数据局配合）\n",
-         "深化改革。（1）推动事项网上可办；（2）推进电子证照应用，加快数据共享。"),
+        ("（2）推进电子证照应用。\n加快数据共享。\n（市政务办牵头，市大数据局配合）\n",
+         "深化改革。（1）推动事项网上可办；（2）推进电子证照应用。加快数据共享。"),
     ],
 )  # fmt: skip
 def test_sub_items_with_no_assignment_of_their_own_are_the_text_of_the_item_the_closing_lines_assign(
@@ -668,3 +668,45 @@ def test_the_first_listed_rule_is_read_even_when_its_sentence_wraps_onto_the_nex
     )
 
     assert roles(plan.tasks[0].clauses[0]) == {"lead_units": ["市应急局"], "supporting_units": ["市公安局"]}
+
+
+def test_a_label_line_between_a_heading_and_its_table_assigns_every_row() -> None:
+    plan = parse_text(
+        "某县安全生产工作方案\n一、危化品安全\n牵头单位：县应急局\n| 序号 | 工作任务 | 配合单位 |\n"
+        "| 1 | 开展危化品专项整治 | 县公安局 |\n| 2 | 推进园区建设 | 县工信局 |\n"
+    )
+
+    assert [roles(c) for _, _, c in plan.iter_clauses()] == [
+        {"lead_units": ["县应急局"], "supporting_units": ["县公安局"]},
+        {"lead_units": ["县应急局"], "supporting_units": ["县工信局"]},
+    ]
+
+
+def test_a_label_after_a_sections_opening_paragraph_assigns_the_numbered_items_under_it() -> None:
+    plan = parse_text(
+        "某县安全生产工作方案\n一、燃气安全\n加强燃气安全管理，开展专项整治。\n牵头单位：县住建局\n"
+        "1. 开展燃气排查。\n2. 开展餐饮场所检查。（配合单位：县市场监管局）\n"
+    )
+
+    assert [roles(t.clauses[0]) for t in plan.tasks] == [
+        {"lead_units": ["县住建局"]},
+        {"lead_units": ["县住建局"], "supporting_units": ["县市场监管局"]},
+    ]
+
+
+def test_a_table_that_is_not_a_task_table_before_the_numbered_items_is_front_matter() -> None:
+    plan = parse_document(
+        DocumentText(
+            blocks=[
+                "某县安全生产工作方案",
+                [["联系人", "电话"], ["张三", "12345678"]],
+                "1. 开展危化品整治。（县应急局负责）",
+                "2. 推进燃气治理。（县住建局负责）",
+            ]
+        )
+    )
+
+    assert [(t.number, t.clauses[0].responsible_units) for t in plan.tasks] == [
+        ("1", ["县应急局"]),
+        ("2", ["县住建局"]),
+    ]
