@@ -55,9 +55,11 @@ def _day(year: int, month: int, day: int) -> date | None:
 
 
 Y = r"(?<!\d)(?P<y>\d{4})\s*年"
+_PART_OF_YEAR = rf"{NUM}月|第?[一二三四1-4]季度|上半年|下半年|年中"
 # (pattern, resolver) in order of specificity; each resolver gets the match and the plan's year.
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(rf"(?P<y1>\d{{4}})\s*(?:年)?\s*[-—–~～至到]\s*{Y}(?:底|末)?"), "year_end"),
+    # A span of years ends on the last year's last day, unless a month, quarter or half of it follows.
+    (re.compile(rf"(?P<y1>\d{{4}})\s*(?:年)?\s*[-—–~～至到]\s*{Y}(?!{_PART_OF_YEAR})(?:底|末)?"), "year_end"),
     (re.compile(rf"{Y}(?P<m>{NUM})月(?P<d>{NUM})日"), "day"),
     (re.compile(rf"{Y}(?:第)?(?P<q>[一二三四1-4])季度"), "quarter"),
     (re.compile(rf"{Y}(?:上半年|年中)"), "half1"),

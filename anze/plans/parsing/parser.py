@@ -117,7 +117,7 @@ def _what_was_seen(lines: list[Line], items: list[Item]) -> dict[str, object]:
         if line.table is None:
             item = classify(line)
             if item.marker:
-                style = _STYLE_NAMES.get(item.kind, item.kind)
+                style = _STYLE_NAMES[item.kind]  # every marker kind has a name
                 styles[style] = styles.get(style, 0) + 1
     tables = [line.table for line in lines if line.table is not None]
     usable = sum(1 for rows in tables if any(header_roles(row) for row in rows[:3]))
@@ -251,12 +251,17 @@ def _section_for(headings: list[Node], sections: _Sections, ctx: Context) -> Sec
 
 
 def _group_assignments(headings: list[Node], ctx: Context) -> list[Assignment]:
-    """Assignments stated by the enclosing headings, nearest first (一、县发改局牵头工作)."""
+    """Assignments stated by the enclosing headings, nearest first (一、县发改局牵头工作).
+
+    A heading's label lines count up to its first numbered item; under a heading of paragraphs only up to
+    the first paragraph, since a label after a paragraph assigns that paragraph (`_add_paragraph_tasks`).
+    """
     groups: list[Assignment] = []
     for heading in reversed(headings):
         found = heading_assignment(heading.text, ctx) or Assignment()
+        paragraphs_only = not heading.nodes
         for child in heading.children:
-            if isinstance(child, Node):
+            if isinstance(child, Node) or (paragraphs_only and child.kind != LABEL):
                 break
             if isinstance(child, Item) and child.kind == LABEL:
                 found.merge(_fields(child.text, ctx))

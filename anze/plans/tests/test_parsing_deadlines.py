@@ -175,3 +175,56 @@ def test_deadlines_in_running_text(text, year, found, day, ongoing):
 )
 def test_dates_that_are_not_deadlines_in_running_text(text):
     assert find_deadline(text, 2021) is None
+
+
+def test_a_later_date_is_read_after_an_earlier_one_whose_month_was_already_taken():
+    # "2022年3月" is part of the day already read; the month pattern must go on to "2022年6月底".
+    assert parse_deadline("2022年3月15日前完成排查，2022年6月底前完成整改", None).date == date(2022, 6, 30)
+    assert resolve_dates("2022年3月15日前完成排查，2022年6月底前完成整改", None) == [
+        date(2022, 3, 15),
+        date(2022, 6, 30),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2021年6月底2022年3月15日", "2022年3月15日2021年6月底"],
+)
+def test_two_dates_written_edge_to_edge_are_both_read(text):
+    # A cell whose two lines were joined: the dates touch but do not overlap.
+    assert sorted(resolve_dates(text, None)) == [date(2021, 6, 30), date(2022, 3, 15)]
+
+
+@pytest.mark.parametrize(
+    "text,kept",
+    [
+        ("、2021年底前，", "2021年底前"),
+        ("，长期坚持、", "长期坚持"),
+        (" 2021年底前；。", "2021年底前"),
+        ("2021年底前完成，长期坚持", "2021年底前完成，长期坚持"),
+    ],
+)
+def test_a_fields_edge_punctuation_is_not_its_text_but_inner_punctuation_is(text, kept):
+    assert parse_deadline(text, 2021).text == kept
+
+
+@pytest.mark.parametrize(
+    "text,day",
+    [
+        ("2021年至2022年3月15日", date(2022, 3, 15)),
+        ("2021—2022年6月底", date(2022, 6, 30)),
+        ("2021-2022年第三季度", date(2022, 9, 30)),
+        ("2021至2022年上半年", date(2022, 6, 30)),
+        # A span that ends with its year still ends on the year's last day.
+        ("2021-2023年底", date(2023, 12, 31)),
+    ],
+)
+def test_a_span_of_years_ending_in_a_month_a_day_or_a_quarter_ends_there(text, day):
+    assert resolve_dates(text, None) == [day]
+    assert parse_deadline(text, None).date == day
+
+
+def test_only_punctuation_and_spaces_are_stripped_from_a_fields_edges():
+    # "X光机" (an X-ray machine) starts with a Latin letter: it is the field's text, not an edge mark.
+    assert parse_deadline("X光机年底前完成检测", 2021).text == "X光机年底前完成检测"
+    assert parse_deadline("年底前完成CT、X", 2021).text == "年底前完成CT、X"
