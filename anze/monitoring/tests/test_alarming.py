@@ -209,3 +209,118 @@ def test_a_point_that_never_reported_is_offline_from_its_commissioning():
 def test_inconsistent_settings_are_refused_with_the_reason(kwargs, message):
     with pytest.raises(ValueError, match=message):
         Limits(**kwargs)
+
+
+# ---- what each transition carries, and the edges of the settings ----------------------------------------
+
+
+def at(minute):
+    return T0 + dt.timedelta(minutes=minute)
+
+
+def test_a_level_change_carries_the_reading_that_confirmed_it():
+    limits = Limits(high=Decimal(80), debounce=2)
+    _, changes = run([50, 85, 86, 40, 41], limits)
+    assert changes == [
+        LevelChange(Level.NORMAL, Level.HIGH, Decimal(86), at(2)),
+        LevelChange(Level.HIGH, Level.NORMAL, Decimal(41), at(4)),
+    ]
+
+
+def test_a_debounce_count_restarts_when_the_pending_level_changes():
+    limits = Limits(high=Decimal(80), high_high=Decimal(90), debounce=2)
+    state, changes = run([85, 95, 85, 85], limits)
+    assert changes == [LevelChange(Level.NORMAL, Level.HIGH, Decimal(85), at(3))]
+    assert (state.pending, state.pending_count) == (Level.HIGH, 0)
+
+
+def test_faults_carry_the_reading_and_the_range_edges_are_in_range():
+    limits = Limits(range_min=Decimal(0), range_max=Decimal(100), frozen_after=2)
+    state, changes = run([0, 100, -1, 7, 7, 8], limits)
+    assert changes == [
+        FaultChange(Fault.OUT_OF_RANGE, True, at(2), Decimal(-1)),
+        FaultChange(Fault.OUT_OF_RANGE, False, at(3), Decimal(7)),
+        FaultChange(Fault.FROZEN, True, at(4), Decimal(7)),
+        FaultChange(Fault.FROZEN, False, at(5), Decimal(8)),
+    ]
+    assert (state.last_value, state.same_count, state.last_at, state.faults) == (
+        Decimal(8),
+        1,
+        at(5),
+        frozenset(),
+    )
+
+
+def test_an_out_of_range_reading_drops_a_pending_change():
+    limits = Limits(high=Decimal(80), range_max=Decimal(100), debounce=2)
+    state, changes = run([85, 120, 85], limits)
+    assert levels(changes) == []
+    assert (state.level, state.pending, state.pending_count) == (Level.NORMAL, Level.HIGH, 1)
+
+
+def test_offline_carries_the_time_it_was_noticed_and_no_value():
+    limits = Limits(expected_period=dt.timedelta(seconds=30), offline_grace=4)
+    state, _ = step(State(), Decimal(5), T0, limits)
+    assert check_offline(state, T0 + dt.timedelta(minutes=2), limits)[1] == []
+    new, out = check_offline(state, T0 + dt.timedelta(minutes=2, seconds=1), limits)
+    assert out == [FaultChange(Fault.OFFLINE, True, T0 + dt.timedelta(minutes=2, seconds=1), None)]
+    assert new.faults == frozenset({Fault.OFFLINE})
+    _, back = step(new, Decimal(6), at(3), limits)
+    assert back == [FaultChange(Fault.OFFLINE, False, at(3), Decimal(6))]
+
+
+def test_a_point_never_reported_nor_commissioned_is_not_offline():
+    assert check_offline(State(), at(600), Limits()) == (State(), [])
+
+
+def test_a_reading_since_commissioning_counts_over_the_commissioning():
+    limits = Limits(expected_period=dt.timedelta(minutes=1), offline_grace=3)
+    state, _ = step(State(), Decimal(5), at(10), limits)
+    assert check_offline(state, at(12), limits, since=T0)[1] == []
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"low_low": Decimal(10), "low": Decimal(10), "high": Decimal(20), "high_high": Decimal(20)},
+        {"low": Decimal(40), "high": Decimal(50), "deadband": Decimal("4.99")},
+        {"debounce": 1, "frozen_after": 2, "deadband": Decimal(0)},
+        {"range_min": Decimal(10)},
+        {"range_max": Decimal(10)},
+        {"low": Decimal(40), "high_high": Decimal(50)},
+        {"low_low": Decimal(40), "high": Decimal(50)},
+    ],
+)
+def test_consistent_settings_at_their_edges_are_accepted(kwargs):
+    Limits(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"low_low": Decimal(30), "low": Decimal(20)}, "阈值须满足"),
+        ({"high": Decimal(90), "high_high": Decimal(80)}, "阈值须满足"),
+        ({"low": Decimal(40), "high": Decimal(40)}, "回差过大"),
+        ({"low_low": Decimal(40), "high_high": Decimal(50), "deadband": Decimal(5)}, "回差过大"),
+        ({"deadband": Decimal("-0.1")}, "回差不能为负数"),
+        ({"frozen_after": 1}, "冻结判定次数至少为 2"),
+        ({"debounce": 0}, "消抖次数至少为 1"),
+        ({"range_min": Decimal(11), "range_max": Decimal(10)}, "量程下限须小于量程上限"),
+    ],
+)
+def test_inconsistent_settings_are_refused_with_their_own_reason(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        Limits(**kwargs)
+
+
+def test_thresholds_list_only_those_set():
+    assert Limits(low=Decimal(1), high_high=Decimal(9)).thresholds() == {
+        Level.LOW: Decimal(1),
+        Level.HIGH_HIGH: Decimal(9),
+    }
+
+
+def test_classification_at_each_threshold():
+    table = [(90, Level.HIGH_HIGH), (89, Level.HIGH), (80, Level.HIGH), (79, Level.NORMAL), (21, Level.NORMAL),
+             (20, Level.LOW), (11, Level.LOW), (10, Level.LOW_LOW), (0, Level.LOW_LOW)]  # fmt: skip
+    assert [classify(Decimal(v), LIMITS) for v, _ in table] == [level for _, level in table]
