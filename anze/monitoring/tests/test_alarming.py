@@ -23,6 +23,10 @@ from anze.monitoring.alarming import (
     step,
 )
 
+# Three times the profile's examples: 300 in the suite, 90 under `make mutate` (its profile: 30 a property,
+# derandomized), where every mutant of this module re-runs the properties.
+MORE_EXAMPLES = 3 * settings.default.max_examples
+
 T0 = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
 LIMITS = Limits(low_low=Decimal(10), low=Decimal(20), high=Decimal(80), high_high=Decimal(90),
                 range_min=Decimal(0), range_max=Decimal(100))  # fmt: skip
@@ -95,7 +99,7 @@ def limits_and_values(draw):
     return limits, values
 
 
-@settings(max_examples=250, deadline=None)
+@settings(max_examples=MORE_EXAMPLES, deadline=None)
 @given(case=limits_and_values())
 def test_accepted_level_matches_the_reference(case):
     limits, values = case
@@ -105,7 +109,7 @@ def test_accepted_level_matches_the_reference(case):
         assert state.level == expected
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=MORE_EXAMPLES, deadline=None)
 @given(values=st.lists(st.integers(0, 100).map(Decimal), max_size=30))
 def test_without_debounce_or_dead_band_the_level_is_the_plain_classification(values):
     state = State()
@@ -114,7 +118,7 @@ def test_without_debounce_or_dead_band_the_level_is_the_plain_classification(val
         assert state.level == classify(v, LIMITS)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=MORE_EXAMPLES, deadline=None)
 @given(
     values=st.lists(st.sampled_from([Decimal(1), Decimal(2), Decimal(3)]), max_size=30), n=st.integers(2, 5)
 )
@@ -127,7 +131,7 @@ def test_frozen_is_active_exactly_when_the_last_n_readings_are_equal(values, n):
         assert (Fault.FROZEN in state.faults) is (len(last) == n and len(set(last)) == 1)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=MORE_EXAMPLES, deadline=None)
 @given(case=limits_and_values())
 def test_level_changes_chain_and_each_is_reported_once(case):
     limits, values = case
