@@ -466,6 +466,8 @@ def test_near_misses_skip_rules_met_or_of_other_kinds_and_explain_accidents():
         RuleSpec("D", "部门", judging.VETO, judging.ACCIDENTS, grade="larger", at_least=2,
                  kinds=frozenset({"department"})),
         RuleSpec("Y", "两起较大", judging.YELLOW, judging.ACCIDENTS, grade="larger", at_least=2),
+        RuleSpec("C", "县级两起较大", judging.VETO, judging.ACCIDENTS, grade="larger", at_least=2,
+                 kinds=frozenset({"county"})),
         RuleSpec("M", "一起较大", judging.VETO, judging.ACCIDENTS, grade="larger", at_least=1,
                  kinds=frozenset({"county"})),
     ]  # fmt: skip
@@ -474,5 +476,8 @@ def test_near_misses_skip_rules_met_or_of_other_kinds_and_explain_accidents():
     assert judging.near_misses("county", judgement, facts, rules, pass_score=D(0)) == [
         judging.NearMiss(
             "Y", "两起较大", judging.YELLOW, "accident", "已有较大及以上事故1起，再发生1起即达到2起"
-        )
+        ),
+        judging.NearMiss(
+            "C", "县级两起较大", judging.VETO, "accident", "已有较大及以上事故1起，再发生1起即达到2起"
+        ),
     ]

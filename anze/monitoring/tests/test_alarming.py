@@ -302,14 +302,17 @@ def test_consistent_settings_at_their_edges_are_accepted(kwargs):
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"low_low": Decimal(30), "low": Decimal(20)}, "阈值须满足"),
-        ({"high": Decimal(90), "high_high": Decimal(80)}, "阈值须满足"),
-        ({"low": Decimal(40), "high": Decimal(40)}, "回差过大"),
-        ({"low_low": Decimal(40), "high_high": Decimal(50), "deadband": Decimal(5)}, "回差过大"),
-        ({"deadband": Decimal("-0.1")}, "回差不能为负数"),
-        ({"frozen_after": 1}, "冻结判定次数至少为 2"),
-        ({"debounce": 0}, "消抖次数至少为 1"),
-        ({"range_min": Decimal(11), "range_max": Decimal(10)}, "量程下限须小于量程上限"),
+        ({"low_low": Decimal(30), "low": Decimal(20)}, "^阈值须满足 低低 ≤ 低 ≤ 高 ≤ 高高。$"),
+        ({"high": Decimal(90), "high_high": Decimal(80)}, "^阈值须满足 低低 ≤ 低 ≤ 高 ≤ 高高。$"),
+        ({"low": Decimal(40), "high": Decimal(40)}, "^回差过大：低限加回差须小于高限减回差。$"),
+        (
+            {"low_low": Decimal(40), "high_high": Decimal(50), "deadband": Decimal(5)},
+            "^回差过大：低限加回差须小于高限减回差。$",
+        ),
+        ({"deadband": Decimal("-0.1")}, "^回差不能为负数。$"),
+        ({"frozen_after": 1}, "^冻结判定次数至少为 2。$"),
+        ({"debounce": 0}, "^消抖次数至少为 1。$"),
+        ({"range_min": Decimal(11), "range_max": Decimal(10)}, "^量程下限须小于量程上限。$"),
     ],
 )
 def test_inconsistent_settings_are_refused_with_their_own_reason(kwargs, message):

@@ -204,13 +204,19 @@ def test_a_class_gives_q_for_an_unnamed_substance_and_a_named_one_keeps_its_tabl
 
 
 def test_impossible_inputs_are_refused_with_the_reason():
-    with pytest.raises(ValueError, match="“氨”的设计最大量不能为负数"):
+    with pytest.raises(ValueError, match="^“氨”的设计最大量不能为负数。$"):
         assess([Substance("氨", Decimal("-1"))], people_exposed=0)
-    with pytest.raises(ValueError, match="暴露人数不能为负数"):
+    with pytest.raises(ValueError, match="^暴露人数不能为负数。$"):
         correction_alpha(-1)
-    with pytest.raises(UnknownSubstance, match="“某溶剂”不在 GB 18218 表1 中"):
+    with pytest.raises(
+        UnknownSubstance,
+        match="^“某溶剂”不在 GB 18218 表1 中，且未给出表2危险性类别（如 W5.3）；请选择其危险性类别。$",
+    ):
         assess([Substance("某溶剂", Decimal(1))], people_exposed=0)
-    with pytest.raises(UnknownSubstance, match="“甲醇”不在 GB 18218 表3 中"):
+    with pytest.raises(
+        UnknownSubstance,
+        match="^“甲醇”不在 GB 18218 表3 中，且未给出危险性类别，无法确定校正系数 β；请选择其危险性类别。$",
+    ):
         assess([Substance("甲醇", Decimal(1))], people_exposed=0)
 
 
