@@ -331,3 +331,21 @@ def test_classification_at_each_threshold():
     table = [(90, Level.HIGH_HIGH), (89, Level.HIGH), (80, Level.HIGH), (79, Level.NORMAL), (21, Level.NORMAL),
              (20, Level.LOW), (11, Level.LOW), (10, Level.LOW_LOW), (0, Level.LOW_LOW)]  # fmt: skip
     assert [classify(Decimal(v), LIMITS) for v, _ in table] == [level for _, level in table]
+
+
+def test_hysteresis_holds_on_the_low_side_and_at_the_dead_band_edge():
+    limits = Limits(
+        low_low=Decimal(10), low=Decimal(20), high=Decimal(80), high_high=Decimal(90), deadband=Decimal(2)
+    )
+    _, changes = run([9, 12, 12.01], limits)
+    assert levels(changes) == [(0, -2), (-2, -1)]
+    _, changes = run([81, 78, 77.99], limits)
+    assert levels(changes) == [(0, 1), (1, 0)]
+    _, changes = run([91, 79], limits)
+    assert levels(changes) == [(0, 2), (2, 1)]
+
+
+def test_a_reading_after_offline_leaves_the_point_online():
+    state, _ = check_offline(State(), at(10), Limits(), since=T0)
+    state, _ = step(state, Decimal(5), at(11), Limits())
+    assert state.faults == frozenset()
