@@ -23,6 +23,10 @@ from anze.monitoring.alarming import (
     step,
 )
 
+# Three times the profile's examples: 300 in the suite, 90 under `make mutate` (its profile: 30 a property,
+# derandomized), where every mutant of this module re-runs the properties.
+MORE_EXAMPLES = 3 * settings.default.max_examples
+
 T0 = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
 LIMITS = Limits(low_low=Decimal(10), low=Decimal(20), high=Decimal(80), high_high=Decimal(90),
                 range_min=Decimal(0), range_max=Decimal(100))  # fmt: skip
@@ -95,7 +99,7 @@ def limits_and_values(draw):
     return limits, values
 
 
-@settings(max_examples=250, deadline=None)
+@settings(max_examples=MORE_EXAMPLES, deadline=None)
 @given(case=limits_and_values())
 def test_accepted_level_matches_the_reference(case):
     limits, values = case
@@ -105,7 +109,7 @@ def test_accepted_level_matches_the_reference(case):
         assert state.level == expected
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=MORE_EXAMPLES, deadline=None)
 @given(values=st.lists(st.integers(0, 100).map(Decimal), max_size=30))
 def test_without_debounce_or_dead_band_the_level_is_the_plain_classification(values):
     state = State()
@@ -114,7 +118,7 @@ def test_without_debounce_or_dead_band_the_level_is_the_plain_classification(val
         assert state.level == classify(v, LIMITS)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=MORE_EXAMPLES, deadline=None)
 @given(
     values=st.lists(st.sampled_from([Decimal(1), Decimal(2), Decimal(3)]), max_size=30), n=st.integers(2, 5)
 )
@@ -127,7 +131,7 @@ def test_frozen_is_active_exactly_when_the_last_n_readings_are_equal(values, n):
         assert (Fault.FROZEN in state.faults) is (len(last) == n and len(set(last)) == 1)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=MORE_EXAMPLES, deadline=None)
 @given(case=limits_and_values())
 def test_level_changes_chain_and_each_is_reported_once(case):
     limits, values = case
@@ -209,3 +213,139 @@ def test_a_point_that_never_reported_is_offline_from_its_commissioning():
 def test_inconsistent_settings_are_refused_with_the_reason(kwargs, message):
     with pytest.raises(ValueError, match=message):
         Limits(**kwargs)
+
+
+# ---- what each transition carries, and the edges of the settings ----------------------------------------
+
+
+def at(minute):
+    return T0 + dt.timedelta(minutes=minute)
+
+
+def test_a_level_change_carries_the_reading_that_confirmed_it():
+    limits = Limits(high=Decimal(80), debounce=2)
+    _, changes = run([50, 85, 86, 40, 41], limits)
+    assert changes == [
+        LevelChange(Level.NORMAL, Level.HIGH, Decimal(86), at(2)),
+        LevelChange(Level.HIGH, Level.NORMAL, Decimal(41), at(4)),
+    ]
+
+
+def test_a_debounce_count_restarts_when_the_pending_level_changes():
+    limits = Limits(high=Decimal(80), high_high=Decimal(90), debounce=2)
+    state, changes = run([85, 95, 85, 85], limits)
+    assert changes == [LevelChange(Level.NORMAL, Level.HIGH, Decimal(85), at(3))]
+    assert (state.pending, state.pending_count) == (Level.HIGH, 0)
+
+
+def test_faults_carry_the_reading_and_the_range_edges_are_in_range():
+    limits = Limits(range_min=Decimal(0), range_max=Decimal(100), frozen_after=2)
+    state, changes = run([0, 100, -1, 7, 7, 8], limits)
+    assert changes == [
+        FaultChange(Fault.OUT_OF_RANGE, True, at(2), Decimal(-1)),
+        FaultChange(Fault.OUT_OF_RANGE, False, at(3), Decimal(7)),
+        FaultChange(Fault.FROZEN, True, at(4), Decimal(7)),
+        FaultChange(Fault.FROZEN, False, at(5), Decimal(8)),
+    ]
+    assert (state.last_value, state.same_count, state.last_at, state.faults) == (
+        Decimal(8),
+        1,
+        at(5),
+        frozenset(),
+    )
+
+
+def test_an_out_of_range_reading_drops_a_pending_change():
+    limits = Limits(high=Decimal(80), range_max=Decimal(100), debounce=2)
+    state, changes = run([85, 120, 85], limits)
+    assert levels(changes) == []
+    assert (state.level, state.pending, state.pending_count) == (Level.NORMAL, Level.HIGH, 1)
+
+
+def test_offline_carries_the_time_it_was_noticed_and_no_value():
+    limits = Limits(expected_period=dt.timedelta(seconds=30), offline_grace=4)
+    state, _ = step(State(), Decimal(5), T0, limits)
+    assert check_offline(state, T0 + dt.timedelta(minutes=2), limits)[1] == []
+    new, out = check_offline(state, T0 + dt.timedelta(minutes=2, seconds=1), limits)
+    assert out == [FaultChange(Fault.OFFLINE, True, T0 + dt.timedelta(minutes=2, seconds=1), None)]
+    assert new.faults == frozenset({Fault.OFFLINE})
+    _, back = step(new, Decimal(6), at(3), limits)
+    assert back == [FaultChange(Fault.OFFLINE, False, at(3), Decimal(6))]
+
+
+def test_a_point_never_reported_nor_commissioned_is_not_offline():
+    assert check_offline(State(), at(600), Limits()) == (State(), [])
+
+
+def test_a_reading_since_commissioning_counts_over_the_commissioning():
+    limits = Limits(expected_period=dt.timedelta(minutes=1), offline_grace=3)
+    state, _ = step(State(), Decimal(5), at(10), limits)
+    assert check_offline(state, at(12), limits, since=T0)[1] == []
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"low_low": Decimal(10), "low": Decimal(10), "high": Decimal(20), "high_high": Decimal(20)},
+        {"low": Decimal(40), "high": Decimal(50), "deadband": Decimal("4.99")},
+        {"debounce": 1, "frozen_after": 2, "deadband": Decimal(0)},
+        {"range_min": Decimal(10)},
+        {"range_max": Decimal(10)},
+        {"low": Decimal(40), "high_high": Decimal(50)},
+        {"low_low": Decimal(40), "high": Decimal(50)},
+    ],
+)
+def test_consistent_settings_at_their_edges_are_accepted(kwargs):
+    Limits(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"low_low": Decimal(30), "low": Decimal(20)}, "^阈值须满足 低低 ≤ 低 ≤ 高 ≤ 高高。$"),
+        ({"high": Decimal(90), "high_high": Decimal(80)}, "^阈值须满足 低低 ≤ 低 ≤ 高 ≤ 高高。$"),
+        ({"low": Decimal(40), "high": Decimal(40)}, "^回差过大：低限加回差须小于高限减回差。$"),
+        (
+            {"low_low": Decimal(40), "high_high": Decimal(50), "deadband": Decimal(5)},
+            "^回差过大：低限加回差须小于高限减回差。$",
+        ),
+        ({"deadband": Decimal("-0.1")}, "^回差不能为负数。$"),
+        ({"frozen_after": 1}, "^冻结判定次数至少为 2。$"),
+        ({"debounce": 0}, "^消抖次数至少为 1。$"),
+        ({"range_min": Decimal(11), "range_max": Decimal(10)}, "^量程下限须小于量程上限。$"),
+    ],
+)
+def test_inconsistent_settings_are_refused_with_their_own_reason(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        Limits(**kwargs)
+
+
+def test_thresholds_list_only_those_set():
+    assert Limits(low=Decimal(1), high_high=Decimal(9)).thresholds() == {
+        Level.LOW: Decimal(1),
+        Level.HIGH_HIGH: Decimal(9),
+    }
+
+
+def test_classification_at_each_threshold():
+    table = [(90, Level.HIGH_HIGH), (89, Level.HIGH), (80, Level.HIGH), (79, Level.NORMAL), (21, Level.NORMAL),
+             (20, Level.LOW), (11, Level.LOW), (10, Level.LOW_LOW), (0, Level.LOW_LOW)]  # fmt: skip
+    assert [classify(Decimal(v), LIMITS) for v, _ in table] == [level for _, level in table]
+
+
+def test_hysteresis_holds_on_the_low_side_and_at_the_dead_band_edge():
+    limits = Limits(
+        low_low=Decimal(10), low=Decimal(20), high=Decimal(80), high_high=Decimal(90), deadband=Decimal(2)
+    )
+    _, changes = run([9, 12, 12.01], limits)
+    assert levels(changes) == [(0, -2), (-2, -1)]
+    _, changes = run([81, 78, 77.99], limits)
+    assert levels(changes) == [(0, 1), (1, 0)]
+    _, changes = run([91, 79], limits)
+    assert levels(changes) == [(0, 2), (2, 1)]
+
+
+def test_a_reading_after_offline_leaves_the_point_online():
+    state, _ = check_offline(State(), at(10), Limits(), since=T0)
+    state, _ = step(state, Decimal(5), at(11), Limits())
+    assert state.faults == frozenset()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
@@ -14,12 +15,18 @@ from hypothesis import strategies as st
 from anze.monitoring.hazards import (
     HazardLevel,
     Substance,
+    Term,
     UnknownSubstance,
     assess,
     correction_alpha,
     grade,
+    shown,
     tables,
 )
+
+# Three times the profile's examples: 300 in the suite, 90 under `make mutate` (its profile: 30 a property,
+# derandomized), where every mutant of this module re-runs the properties.
+MORE_EXAMPLES = 3 * settings.default.max_examples
 
 # DOMAIN.md §3, in kilograms and tenths so that the oracle stays in integers.
 ORACLE_NAMED_KG = {"氨": 10_000, "碳酰氯": 300, "环氧乙烷": 10_000, "二氧化硫": 20_000, "甲醇": 500_000,
@@ -77,7 +84,7 @@ item = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=MORE_EXAMPLES, deadline=None)
 @given(
     items=st.lists(item, min_size=1, max_size=6, unique_by=lambda i: (i[0], i[1])), people=st.integers(0, 500)
 )
@@ -148,3 +155,82 @@ def test_band_edges_belong_to_the_higher_level(r, level):
                                               (99, "1.5"), (100, "2.0")])  # fmt: skip
 def test_alpha_follows_the_people_exposed(people, alpha):
     assert correction_alpha(people) == Decimal(alpha)
+
+
+def test_every_term_of_the_calculation_by_hand():
+    # 氨 40 t: Q 10 t (表1), β 2 (表3); 某溶剂 20 t of W5.1: Q 10 t (表2), β 1.5 (表4); 60 people → α 1.5.
+    result = assess(
+        [Substance("氨", Decimal(40)), Substance("某溶剂", Decimal(20), "W5.1")], people_exposed=60
+    )
+    assert result.terms == (
+        Term("氨", Decimal(40), Decimal(10), "表1", Decimal(2), "表3", Fraction(4), Fraction(8)),
+        Term(
+            "某溶剂",
+            Decimal(20),
+            Decimal(10),
+            "表2 W5.1",
+            Decimal("1.5"),
+            "表4 W5.1",
+            Fraction(2),
+            Fraction(3),
+        ),
+    )
+    assert (result.s, result.alpha, result.people_exposed, result.r) == (
+        6,
+        Decimal("1.5"),
+        60,
+        Fraction(33, 2),
+    )
+
+
+def test_the_same_substance_twice_is_summed_before_its_ratio():
+    # 氨 4 t + 6 t = 10 t = Q: S = 1 exactly, R = 1.0 · 2 · 1 = 2 → 四级.
+    result = assess([Substance("氨", Decimal(4)), Substance("氨", Decimal(6))], people_exposed=1)
+    assert [(t.name, t.quantity_t) for t in result.terms] == [("氨", Decimal(10))]
+    assert (result.s, result.r, result.level) == (1, 2, HazardLevel.FOURTH)
+
+
+def test_below_the_threshold_a_unit_has_no_level():
+    result = assess([Substance("氨", Decimal("9.999"))], people_exposed=500)
+    assert (result.is_major, result.level) == (False, None)
+
+
+def test_a_class_gives_q_for_an_unnamed_substance_and_a_named_one_keeps_its_table_1_q():
+    # 甲醇 with class W6.1 (Q 10 t in 表2) still takes 表1's 500 t; β comes from the class (表4: 1.5).
+    (methanol,) = assess([Substance("甲醇", Decimal(500), "W6.1")], people_exposed=0).terms
+    assert (methanol.critical_t, methanol.critical_from, methanol.beta, methanol.beta_from) == (
+        Decimal(500), "表1", Decimal("1.5"), "表4 W6.1"
+    )  # fmt: skip
+
+
+def test_impossible_inputs_are_refused_with_the_reason():
+    with pytest.raises(ValueError, match="^“氨”的设计最大量不能为负数。$"):
+        assess([Substance("氨", Decimal("-1"))], people_exposed=0)
+    with pytest.raises(ValueError, match="^暴露人数不能为负数。$"):
+        correction_alpha(-1)
+    with pytest.raises(
+        UnknownSubstance,
+        match="^“某溶剂”不在 GB 18218 表1 中，且未给出表2危险性类别（如 W5.3）；请选择其危险性类别。$",
+    ):
+        assess([Substance("某溶剂", Decimal(1))], people_exposed=0)
+    with pytest.raises(
+        UnknownSubstance,
+        match="^“甲醇”不在 GB 18218 表3 中，且未给出危险性类别，无法确定校正系数 β；请选择其危险性类别。$",
+    ):
+        assess([Substance("甲醇", Decimal(1))], people_exposed=0)
+
+
+def test_levels_are_named_as_the_standard_names_them():
+    assert [level.label for level in HazardLevel] == ["一级", "二级", "三级", "四级"]
+
+
+def test_grading_is_exact_at_the_band_edges():
+    assert grade(Fraction(50)) is HazardLevel.SECOND
+    assert grade(Fraction(4999, 100)) is HazardLevel.THIRD
+    assert grade(Fraction(1000001, 10000)) is HazardLevel.FIRST
+
+
+def test_quotients_are_shown_to_three_places_by_default():
+    assert shown(Fraction(2, 3)) == Decimal("0.667")
+    assert str(shown(Fraction(33, 2))) == "16.500"
+    assert str(shown(Fraction(5, 3), places=1)) == "1.7"

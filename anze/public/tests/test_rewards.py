@@ -57,3 +57,81 @@ def test_reward_terms_are_configurable_and_checked():
         concealed_accident_reward("unknown", 1)
     with pytest.raises(ValueError):
         violation_reward(-1)
+
+
+def _reference_violation_reward(fen: int) -> Decimal:
+    """DOMAIN.md §11 in whole fen: 15% of the fine rounded half up to the fen, then clamped to 3,000–300,000 yuan."""
+    reward_fen, rest = divmod(fen * 15, 100)
+    if 2 * rest >= 100:
+        reward_fen += 1
+    reward_fen = min(max(reward_fen, 300_000), 30_000_000)
+    return Decimal(reward_fen) / 100
+
+
+@given(st.integers(min_value=0, max_value=3 * 10**9))
+def test_violation_reward_matches_the_rule_counted_in_fen(fen):
+    assert violation_reward(Decimal(fen) / 100) == _reference_violation_reward(fen)
+
+
+@pytest.mark.parametrize(
+    ("fine", "reward"),
+    [
+        ("20000.30", Decimal("3000.05")),  # 3,000.045: the half fen goes up
+        ("20000.10", Decimal("3000.02")),  # 3,000.015
+        ("1999999.90", Decimal("299999.99")),  # 299,999.985
+    ],
+)
+def test_violation_reward_rounds_a_half_fen_up(fine, reward):
+    assert violation_reward(Decimal(fine)) == reward
+
+
+@given(
+    grade=st.sampled_from(["general", "larger", "major", "especially_major"]),
+    deaths=st.integers(min_value=0, max_value=20),
+)
+def test_concealed_accident_reward_is_per_death_by_grade_up_to_300000(grade, deaths):
+    per_person = {"general": 30_000, "larger": 40_000, "major": 50_000, "especially_major": 60_000}[grade]
+    assert concealed_accident_reward(grade, deaths) == Decimal(min(deaths * per_person, 300_000))
+
+
+def test_rule_versions_with_their_own_amounts():
+    terms = RewardTerms(
+        rate=Decimal("1"),
+        minimum=Decimal("0"),
+        maximum=Decimal("0"),
+        per_death={"general": Decimal("100")},
+        accident_cap=Decimal("250"),
+    )
+    assert violation_reward(5000, terms) == Decimal("0")
+    assert concealed_accident_reward("general", 2, terms) == Decimal("200")
+    assert concealed_accident_reward("general", 3, terms) == Decimal("250")
+    same = RewardTerms(minimum=Decimal("500"), maximum=Decimal("500"))
+    assert violation_reward(100, same) == violation_reward(10**6, same) == Decimal("500")
+
+
+MINIMUM = r"^reward minimum must be between 0 and the maximum$"
+RATE = r"^reward rate must be in \(0, 1\]$"
+
+
+@pytest.mark.parametrize(
+    ("terms", "message"),
+    [
+        ({"minimum": Decimal("-1")}, MINIMUM),
+        ({"minimum": Decimal("10"), "maximum": Decimal("5")}, MINIMUM),
+        ({"rate": Decimal("0")}, RATE),
+        ({"rate": Decimal("-0.1")}, RATE),
+        ({"rate": Decimal("1.01")}, RATE),
+    ],
+)
+def test_reward_terms_out_of_bounds_are_refused_with_the_reason(terms, message):
+    with pytest.raises(ValueError, match=message):
+        RewardTerms(**terms)
+
+
+def test_impossible_counts_are_refused_with_the_reason():
+    with pytest.raises(ValueError, match="^a fine cannot be negative$"):
+        violation_reward(Decimal("-0.01"))
+    with pytest.raises(ValueError, match="^concealed deaths cannot be negative$"):
+        concealed_accident_reward("general", -1)
+    with pytest.raises(ValueError, match="^unknown accident grade 'tiny'$"):
+        concealed_accident_reward("tiny", 1)
