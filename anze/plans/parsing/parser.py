@@ -144,12 +144,13 @@ def prepare_lines(document: DocumentText) -> list[Line]:
 
     def flush() -> None:
         texts[:] = [piece for raw in texts for piece in split_run_on_line(raw)]
-        canonical = [canonical_punctuation(raw) for raw in texts]
+        # Simplified before the tables are looked for: a table's header in Traditional script is the same table.
+        canonical = [to_simplified(canonical_punctuation(raw)) for raw in texts]
         spans = find_text_tables(canonical)
         cursor = 0
         for start, end, rows in spans + [(len(texts), len(texts), [])]:
             for raw, line in zip(texts[cursor:start], canonical[cursor:start], strict=True):
-                text = squeeze_spaces(to_simplified(line))
+                text = squeeze_spaces(line)
                 if text and not is_page_number(text) and not is_header_line(text):
                     lines.append(Line(text, raw.strip()))
             if rows:

@@ -186,6 +186,20 @@ def test_d_pipe_separated_table() -> None:
     assert plan.tasks[1].clauses[0].duties[0].rrule == "FREQ=MONTHLY"
 
 
+def test_d_a_pipe_table_in_traditional_script_reads_as_in_simplified() -> None:
+    # The same table typed in Traditional script (as plans from Hong Kong-facing or Taiwan-trained clerks are):
+    # script never changes what is read (docs/plan-format.md), so its rows are the Simplified table's.
+    plan = plan_of(
+        "| 序號 | 工作任務 | 牽頭單位 | 配合單位 | 完成時限 |\n|---|---|---|---|---|\n"
+        "| 1 | 開展危化品專項整治 | 縣應急局 | 縣公安局、縣交通局 | 2021年底前 |\n"
+        "| 2 | 推進燃氣安全治理，每月開展一次排查 | 縣住建局 | 縣市場監管局 | 長期堅持 |\n"
+        "- 2 -\n| 3 | 完善舉報獎勵制度 | 縣應急局 | 縣財政局 | 年內 |\n",
+        year=2021,
+    )
+
+    assert _rows(plan) == EXPECTED_ROWS
+
+
 def test_d_a_cell_per_line_table_with_a_page_number_inside() -> None:
     plan = plan_of(
         "序号\n任务\n牵头单位\n配合单位\n完成时限\n"
