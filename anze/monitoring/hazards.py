@@ -144,9 +144,9 @@ class Assessment:
         return grade(self.r) if self.is_major else None
 
 
-def critical_quantity(substance: Substance, t: Tables | None = None) -> tuple[Decimal, str]:
+def critical_quantity(substance: Substance) -> tuple[Decimal, str]:
     """Q for a substance and where it came from: 表1 by name, else 表2 by its hazard class."""
-    t = t or tables()
+    t = tables()
     if substance.name in t.named:
         return t.named[substance.name].critical_t, "表1"
     if substance.hazard_class in t.classes:
@@ -156,9 +156,9 @@ def critical_quantity(substance: Substance, t: Tables | None = None) -> tuple[De
     )
 
 
-def correction_beta(substance: Substance, t: Tables | None = None) -> tuple[Decimal, str]:
+def correction_beta(substance: Substance) -> tuple[Decimal, str]:
     """β for a substance and where it came from: 表3 for the named toxic gases, else 表4 by hazard class."""
-    t = t or tables()
+    t = tables()
     if substance.name in t.toxic_gas_beta:
         return t.toxic_gas_beta[substance.name], "表3"
     if substance.hazard_class in t.classes:
@@ -168,20 +168,17 @@ def correction_beta(substance: Substance, t: Tables | None = None) -> tuple[Deci
     )
 
 
-def correction_alpha(people_exposed: int, t: Tables | None = None) -> Decimal:
+def correction_alpha(people_exposed: int) -> Decimal:
     """α from the number of people exposed within 500 m of the unit's boundary (表5)."""
     if people_exposed < 0:
         raise ValueError("暴露人数不能为负数。")
-    t = t or tables()
-    for minimum, alpha in t.alpha:
-        if people_exposed >= minimum:
-            return alpha
-    raise AssertionError("表5 has a row for 0 people")  # pragma: no cover
+    # 表5's last row is for 0 people, so a count that is not negative always finds its row.
+    return next(alpha for minimum, alpha in tables().alpha if people_exposed >= minimum)
 
 
-def grade(r: Fraction | Decimal, t: Tables | None = None) -> HazardLevel:
+def grade(r: Fraction | Decimal) -> HazardLevel:
     """The level for a grading index R (§4.3.3): the first band whose lower edge R reaches."""
-    t = t or tables()
+    t = tables()
     for level, minimum in t.bands:
         if r >= Fraction(minimum):
             return level
@@ -193,7 +190,6 @@ def assess(substances: Sequence[Substance] | Iterable[Substance], *, people_expo
 
     The same substance named twice is summed first (a unit's quantity is the total it can hold).
     """
-    t = tables()
     merged: dict[tuple[str, str], Decimal] = {}
     for s in substances:
         if s.quantity_t < 0:
@@ -203,13 +199,13 @@ def assess(substances: Sequence[Substance] | Iterable[Substance], *, people_expo
     terms = []
     for (name, hazard_class), quantity in merged.items():
         substance = Substance(name, quantity, hazard_class)
-        critical, critical_from = critical_quantity(substance, t)
-        beta, beta_from = correction_beta(substance, t)
+        critical, critical_from = critical_quantity(substance)
+        beta, beta_from = correction_beta(substance)
         ratio = Fraction(quantity) / Fraction(critical)
         terms.append(
             Term(name, quantity, critical, critical_from, beta, beta_from, ratio, Fraction(beta) * ratio)
         )
-    alpha = correction_alpha(people_exposed, t)
+    alpha = correction_alpha(people_exposed)
     s_sum = sum((term.ratio for term in terms), Fraction(0))
     r = Fraction(alpha) * sum((term.weighted for term in terms), Fraction(0))
     return Assessment(tuple(terms), s_sum, alpha, people_exposed, r)
