@@ -1,8 +1,9 @@
 """Enforcement API, included under /api/ with the namespace "api"."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from anze.enforcement.api import views
+from anze.enforcement.api import public, views
 
 router = SimpleRouter()
 router.register("accidents", views.AccidentViewSet, basename="accident")
@@ -14,4 +15,7 @@ router.register("findings", views.FindingViewSet, basename="finding")
 router.register("penalties", views.PenaltyViewSet, basename="penalty")
 router.register("listings", views.ListingViewSet, basename="listing")
 
-urlpatterns = router.urls
+urlpatterns = router.urls + [
+    path("public/penalties/", public.PublicPenaltyList.as_view(), name="public-penalty-list"),
+    path("public/listings/", public.PublicListingList.as_view(), name="public-listing-list"),
+]

@@ -111,3 +111,32 @@ def test_the_page_beyond_the_last_browsable_one_is_refused(client, published):
     url = reverse("enforcement_public:penalty_list")
     assert client.get(f"{url}?page={disclosure_search.MAX_PAGE}").status_code == 200
     assert client.get(f"{url}?page={disclosure_search.MAX_PAGE + 1}").status_code == 400
+
+
+def test_the_public_api_pages_the_same_search_without_signing_in(client, published):
+    lanshan, _luozhuang = published
+    first = client.get("/api/public/penalties/", {"q": "兰山"})
+    second = client.get("/api/public/penalties/", {"q": "兰山", "page": 2})
+
+    assert first.status_code == 200 and first.json()["has_next"] is True
+    numbers = [r["decision_number"] for r in first.json()["results"] + second.json()["results"]]
+    assert (
+        numbers == [Penalty.objects.get(pk=pk).decision_number for pk in expected(q="兰山")][: len(numbers)]
+    )
+    assert all(r["party"] == "兰山化工" for r in first.json()["results"])
+    assert client.get("/api/public/penalties/", {"page": disclosure_search.MAX_PAGE + 1}).status_code == 400
+
+
+def test_the_public_api_masks_a_natural_person_and_never_shows_the_identity_number(client, alice, org):
+    p = services.decide_penalty(
+        actor=alice, decision_number="（临）应急罚〔2026〕99号", department=org["city_emergency"], party_kind="person",
+        party_name="李四光", party_id_number="370102199001011231", facts="未持证上岗", legal_basis="《安全生产法》",
+        penalty_type="fine", amount=Decimal(2000), decided_on=dt.date(2026, 3, 2), county=org["lanshan"],
+    )  # fmt: skip
+    services.publish_penalty(actor=alice, penalty=p, published_on=dt.date(2026, 3, 20))
+
+    body = client.get("/api/public/penalties/").content.decode()
+
+    assert "李**" in body and "李四光" not in body and "370102199001011231" not in body
+    row = client.get("/api/public/penalties/").json()["results"][0]
+    assert row["published_late"] is True  # 13 working days after the decision (7 allowed)

@@ -478,3 +478,22 @@ def test_the_listing_export_is_the_list_with_its_filters_and_scope(signed_in, al
     assert sorted(r[3] for r in rows) == ["12个月内发生2起以上较大生产安全事故", "瞒报、谎报生产安全事故"]
     assert exported(signed_in(alice), "?status=listed") == []
     assert exported(signed_in(charlie)) == []
+
+
+def test_the_public_api_lists_what_the_public_page_lists_masked_alike(client, alice, org):
+    unit = make_enterprise(org["lanshan"], supervising_unit=org["lanshan_emergency"], name="兰山烟花")
+    unit.principal = "王小明"
+    unit.save(update_fields=["principal"])
+    penalty_with(alice, org, unit, 7, without_permit=True)
+    services.propose_listings(actor=alice)
+    rows = list(Listing.objects.all())
+    listed(alice, org, rows[0])  # the other stays proposed: not published
+
+    answer = client.get("/api/public/listings/")  # no sign-in
+
+    assert answer.status_code == 200
+    results = answer.json()["results"]
+    assert [r["subject"] for r in results] == [rows[0].public_subject]
+    assert "王小明" not in answer.content.decode()
+    assert results[0]["credit_code"] == unit.credit_code and results[0]["rule"] == "without_permit"
+    assert client.get("/api/public/listings/", {"q": "别家"}).json()["results"] == []
