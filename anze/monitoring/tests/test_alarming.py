@@ -20,6 +20,7 @@ from anze.monitoring.alarming import (
     State,
     check_offline,
     classify,
+    quiet_band,
     step,
 )
 
@@ -349,3 +350,45 @@ def test_a_reading_after_offline_leaves_the_point_online():
     state, _ = check_offline(State(), at(10), Limits(), since=T0)
     state, _ = step(state, Decimal(5), at(11), Limits())
     assert state.faults == frozenset()
+
+
+# -- the quiet band (the ingest's shortcut for readings that change nothing) -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("limits", "band"),
+    [
+        (LIMITS, (20.0, 80.0)),  # the inner thresholds
+        (
+            Limits(low_low=Decimal(10), high_high=Decimal(90), range_min=Decimal(0), range_max=Decimal(100)),
+            (10.0, 90.0),
+        ),
+        (
+            Limits(range_min=Decimal(-5), range_max=Decimal("105.5")),
+            (-5.0, 105.5),
+        ),  # the instrument's range only
+        (Limits(low=Decimal(-3), range_min=Decimal(-10)), (-3.0, float("inf"))),  # nothing watched above
+        (Limits(high=Decimal(8), range_max=Decimal(50)), (float("-inf"), 8.0)),  # nothing watched below
+        (Limits(low=Decimal(1), range_min=Decimal(2), high=Decimal(7), range_max=Decimal(6)), (2.0, 6.0)),
+        (Limits(), (float("-inf"), float("inf"))),
+    ],
+)
+def test_the_quiet_band_is_the_tightest_of_the_thresholds_and_the_range(limits, band):
+    assert quiet_band(limits) == band
+
+
+@settings(max_examples=MORE_EXAMPLES, deadline=None)
+@given(case=limits_and_values(), value=st.integers(-200, 2000).map(lambda n: Decimal(n) / 10))
+def test_a_quiet_point_reading_inside_its_band_changes_no_level_and_raises_nothing(case, value):
+    limits, _values = case
+    low, high = quiet_band(limits)
+    state = State(last_value=Decimal(-999), last_at=T0)
+    after, transitions = step(state, value, T0 + dt.timedelta(minutes=1), limits)
+    if low < float(value) < high:
+        assert transitions == [] and after.level == Level.NORMAL and after.pending_count == 0
+        assert after.faults == frozenset()
+    else:  # outside (or on an edge of) the band the machine has something to decide: the shortcut must not apply
+        assert classify(value, limits) != Level.NORMAL or (
+            (limits.range_min is not None and value <= limits.range_min)
+            or (limits.range_max is not None and value >= limits.range_max)
+        )
