@@ -273,6 +273,17 @@ def test_the_catch_all_needs_reasons_a_legal_basis_and_no_named_ground(grounds, 
         assert refusal[1]
 
 
+def test_a_missing_reason_or_basis_is_refused_saying_what_to_write():
+    assert listing.catch_all_refusal(frozenset(), " ", "依据") == (
+        "reasons_required",
+        "请写明认定性质恶劣、情节严重的理由。",
+    )
+    assert listing.catch_all_refusal(frozenset(), "理由", " ") == (
+        "legal_basis_required",
+        "请写明列入依据（法律、法规、规章条款）。",
+    )
+
+
 def test_the_named_ground_is_named_in_the_refusal():
     refusal = listing.catch_all_refusal(frozenset({"refused_enforcement"}), "理由", "依据")
     assert refusal is not None and "拒不履行" in refusal[1]
