@@ -138,3 +138,23 @@ def test_other_server_errors_keep_the_500_page(alice):
 
     assert response.status_code == 500
     assert "boom" not in response.content.decode()
+
+
+def test_the_shared_copy_is_made_while_another_session_holds_the_test_database(
+    transactional_db, alice, django_db_blocker, tmp_path
+):
+    """A session the suite cannot close (a live server thread's, kept for CONN_MAX_AGE) stays untouched, and
+    the processes still get a copy holding what the test committed."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a template copy is PostgreSQL's")
+    other = topology._pg_connect(connection.settings_dict, connection.settings_dict["NAME"])
+    try:
+        with django_db_blocker.unblock(), topology.shared_database(tmp_path) as database:
+            with topology._pg_connect(database.settings, database.settings["NAME"]) as copy:
+                names = copy.execute("SELECT username FROM accounts_user").fetchall()
+        assert ("alice",) in names
+        assert other.execute("SELECT 1").fetchone() == (1,)  # the other session was left alone
+    finally:
+        other.close()

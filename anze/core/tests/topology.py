@@ -110,6 +110,26 @@ def _pg_url(db: dict[str, Any], name: str) -> str:
     return f"postgres://{auth}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{name}"
 
 
+def _pg_copy(db: dict[str, Any], source: str, target: str) -> None:
+    """Copy one database into another (empty) one with pg_dump | psql, which other sessions do not hinder."""
+    env = {**os.environ, "PGPASSWORD": db.get("PASSWORD") or ""}
+    where = [
+        "-h",
+        db.get("HOST") or "127.0.0.1",
+        "-p",
+        str(db.get("PORT") or 5432),
+        "-U",
+        db.get("USER") or "postgres",
+    ]
+    dump = subprocess.run(
+        ["pg_dump", *where, "--no-owner", "--no-privileges", source], capture_output=True, env=env, check=True
+    )
+    subprocess.run(
+        ["psql", *where, "-q", "-v", "ON_ERROR_STOP=1", "-d", target], input=dump.stdout, capture_output=True,
+        env=env, check=True,
+    )  # fmt: skip
+
+
 @contextmanager
 def shared_database(tmp_path: Path) -> Iterator[SharedDatabase]:
     """Copy the test database as it is now (what the test committed included) for the processes to share.
@@ -133,26 +153,24 @@ def shared_database(tmp_path: Path) -> Iterator[SharedDatabase]:
         yield SharedDatabase(url=f"sqlite:///{path}", vendor="sqlite", settings={**db, "NAME": str(path)})
         return
     import psycopg
+    from django.db import connections
 
     name = f"{db['NAME']}_shared"[:63]
-    # A template database must have no other session: close the suite's own connection while copying, and
-    # end the sessions earlier tests of this worker left behind (a live server's request threads keep theirs
-    # for CONN_MAX_AGE after the thread is gone). The test database is this worker's alone.
-    connection.close()
+    # A template database must have no other session: close the suite's own connections while copying. Other
+    # sessions on it (a live server's request threads keep theirs for CONN_MAX_AGE) are never ended, since the
+    # suite may still use them: while one stays, the database is copied by pg_dump into the new one instead.
+    connections.close_all()
     with _pg_connect(db, PG_ADMIN_DB) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        for attempt in range(20):
-            admin.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-                (db["NAME"],),
-            )
+        for _attempt in range(12):
             try:
                 admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{db["NAME"]}"')
                 break
             except psycopg.errors.ObjectInUse:
-                if attempt == 19:
-                    raise
                 time.sleep(0.25)
+        else:
+            admin.execute(f'CREATE DATABASE "{name}"')
+            _pg_copy(db, db["NAME"], name)
     try:
         yield SharedDatabase(url=_pg_url(db, name), vendor="postgresql", settings={**db, "NAME": name})
     finally:
@@ -433,7 +451,9 @@ class Cluster:
         """`anze <args>` as a process of its own (e.g. `monitoring consume`)."""
         return self._spawn(name, [str(BIN / "anze"), *args])
 
-    def mosquitto(self, name: str = "mosquitto", *, port: int | None = None, directory: Path | None = None) -> Node:
+    def mosquitto(
+        self, name: str = "mosquitto", *, port: int | None = None, directory: Path | None = None
+    ) -> Node:
         """A Mosquitto broker of the test's own, persistence on in `directory`: started again on the same port
         and directory, it keeps the persistent sessions and their queued messages (saved when stopped)."""
         assert MOSQUITTO, "mosquitto is not installed"
