@@ -417,7 +417,7 @@ class Occurrence(BaseModel):
     )
 
     objects = OccurrenceQuerySet.as_manager()
-    scope = Scope(region="unit__region__path", unit="unit_id", roles=WORK_ROLES)
+    scope = Scope(region="unit__region__path", unit="unit_id", roles=WORK_ROLES, region_via="unit")
 
     class Meta:
         verbose_name = _("办理事项")

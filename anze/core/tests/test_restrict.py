@@ -76,6 +76,37 @@ def test_the_system_administrator_keeps_reference_data_but_sees_no_plan(org):
     assert not Plan.objects.restrict(sysadmin, "view").exists()
 
 
+def test_region_via_must_be_the_first_step_of_the_region_lookup():
+    from anze.core.restrict import Scope
+
+    with pytest.raises(ValueError, match="first step"):
+        Scope(region="region__path", region_via="unit")
+    with pytest.raises(ValueError, match="first step"):
+        Scope(region="regional__path", region_via="region")
+
+
+@pytest.mark.parametrize("user_name", ["bob", "city_office", "charlie"])
+def test_a_region_read_through_its_foreign_key_keeps_the_same_rows(org, bob, charlie, monkeypatch, user_name):
+    """The subquery form (`region_id IN (the area's regions)`) against the join it replaces, for each grant."""
+    from anze.core.restrict import Scope
+
+    users = {
+        "bob": bob,
+        "charlie": charlie,
+        "city_office": make_user("city", (Role.OFFICE, {"region": org["linyi"]})),
+    }
+    user = users[user_name]
+    joined = set(Unit.objects.restrict(user, "view").values_list("pk", flat=True))
+    monkeypatch.setattr(Unit, "scope", Scope(region="region__path", unit="pk", region_via="region"))
+    via = Unit.objects.restrict(user, "view")
+    assert set(via.values_list("pk", flat=True)) == joined
+    assert joined
+    if user_name != "city_office":  # the city's office covers every unit of the fixture
+        assert joined != set(Unit.objects.values_list("pk", flat=True))
+    if user_name != "charlie":  # a unit grant has no region to read
+        assert "IN (SELECT" in str(via.query)
+
+
 def _request(remote: str, forwarded: str | None = None):
     extra = {"REMOTE_ADDR": remote}
     if forwarded is not None:
