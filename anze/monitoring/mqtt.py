@@ -2,9 +2,12 @@
 
 Each gateway publishes canonical messages (adapters.canonical) to `<prefix>/<统一社会信用代码>/<gateway>/readings`;
 a vehicle platform publishes canonical positions (adapters.canonical_vehicles) to `…/<platform>/positions`.
-The consumer subscribes with QoS 1 under a fixed client id and `clean_session=False`, so the broker keeps
-what arrives while it is away. Acknowledgement is manual: messages are taken in batches, stored in one
-transaction, and only after the commit is each PUBACK sent. If storing fails, nothing is acknowledged and
+The consumer subscribes with QoS 1 under a fixed client id on a persistent session (MQTT 5: clean start off,
+a session that never expires), so the broker keeps what arrives while it is away. Acknowledgement is manual:
+messages are taken in batches, stored in one transaction, and only after the commit is each PUBACK sent.
+MQTT 5 lets the consumer say how many unacknowledged messages it takes at once (Receive Maximum): under
+MQTT 3.1.1 Mosquitto sends at most 20 (`max_inflight_messages`), so a batch could never hold more than 20
+messages and the broker waited for every commit before sending the next ones. If storing fails, nothing is acknowledged and
 the consumer stops; the broker redelivers the batch to the next session. A malformed message or an unknown
 point is not a failure: it is kept in the rejected table, counted, and acknowledged.
 """
@@ -19,6 +22,8 @@ import urllib.parse
 from dataclasses import dataclass
 
 import paho.mqtt.client as paho
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
 
 from anze.monitoring import ingest, pointcache
 
@@ -40,6 +45,9 @@ def broker_from_url(url: str) -> Broker:
     return Broker(parts.hostname, parts.port or 1883, parts.username, parts.password)
 
 
+SESSION_NEVER_EXPIRES = 0xFFFFFFFF  # MQTT 5 Session Expiry Interval: kept until a clean start replaces it
+
+
 def topic_filter(prefix: str) -> str:
     return f"{prefix}/+/+/readings"
 
@@ -53,10 +61,19 @@ class Consumer:
     """Receives on paho's network thread, stores and acknowledges on the caller's thread."""
 
     def __init__(
-        self, broker: Broker, *, prefix: str, client_id: str, batch_size: int = 500, linger: float = 0.05
+        self,
+        broker: Broker,
+        *,
+        prefix: str,
+        client_id: str,
+        batch_size: int = 500,
+        linger: float = 0.05,
+        receive_maximum: int | None = None,
     ) -> None:
         self.prefix = prefix
         self.batch_size = batch_size
+        # Unacknowledged messages the broker may send: two batches, so the next one arrives while one is stored.
+        self.receive_maximum = min(65535, receive_maximum or max(100, 2 * batch_size))
         self.linger = linger
         # Each message with the connection it came on: a PUBACK is sent only on that connection. After a
         # reconnection the broker sends the unacknowledged messages again (and may reuse their packet ids).
@@ -68,8 +85,7 @@ class Consumer:
         self.client = paho.Client(
             paho.CallbackAPIVersion.VERSION2,
             client_id=client_id,
-            clean_session=False,
-            protocol=paho.MQTTv311,
+            protocol=paho.MQTTv5,
             manual_ack=True,
         )
         if broker.username:
@@ -93,7 +109,13 @@ class Consumer:
         self.inbox.put((self.connection, message))
 
     def start(self, timeout: float = 10) -> None:
-        self.client.connect(self.broker.host, self.broker.port, keepalive=30)
+        properties = Properties(PacketTypes.CONNECT)
+        properties.SessionExpiryInterval = SESSION_NEVER_EXPIRES
+        properties.ReceiveMaximum = self.receive_maximum
+        # clean_start=False on every connection (the first too): the session and what it holds are kept.
+        self.client.connect(
+            self.broker.host, self.broker.port, keepalive=30, clean_start=False, properties=properties
+        )
         self.client.loop_start()
         if not self.subscribed.wait(timeout):
             self.stop()
@@ -106,7 +128,7 @@ class Consumer:
     def take(self, wait: float) -> list[tuple[int, paho.MQTTMessage]]:
         """Up to batch_size messages: waits `wait` seconds for the first, then takes what arrives within
         `linger` seconds of it (a batch's cost is mostly per batch: fuller batches, more readings per second;
-        the broker sends only a few unacknowledged messages at a time, so the rest is still on its way)."""
+        the broker sends at most `receive_maximum` unacknowledged messages, so the rest may be on its way)."""
         try:
             batch = [self.inbox.get(timeout=wait)]
         except queue.Empty:

@@ -143,3 +143,29 @@ def test_vehicle_positions_come_in_on_their_own_topic_beside_readings(channel, l
     assert VehiclePosition.objects.get().speed_kmh == Decimal(40)
     assert Reading.objects.filter(point=point).count() == 1
     assert RejectedMessage.objects.get().reason == "unknown_vehicle"
+
+
+def test_the_broker_sends_a_whole_batch_before_any_is_acknowledged(channel, lanshan_enterprise):
+    """MQTT 5's Receive Maximum: Mosquitto sends more than its default 20 unacknowledged messages, so one
+    batch holds what waited for the consumer, and every message is stored once."""
+    prefix, client_id = channel
+    point = make_point(lanshan_enterprise, in_service_from=timezone.now() - dt.timedelta(days=1))
+    consume(prefix, client_id)  # the session exists before the gateway publishes
+    start = timezone.now() - dt.timedelta(minutes=2)
+    code = lanshan_enterprise.credit_code
+    payloads = [
+        canonical.encode(code, "GW-01", [(point.code, start + dt.timedelta(seconds=k), 50.0)])
+        for k in range(60)
+    ]
+    publish(prefix, lanshan_enterprise, payloads)
+
+    consumer = mqtt.Consumer(BROKER, prefix=prefix, client_id=client_id, batch_size=100, linger=1.5)
+    consumer.start()
+    try:
+        batch = consumer.take(wait=5)  # nothing acknowledged yet
+        consumer.process(batch)
+    finally:
+        consumer.stop()
+
+    assert len(batch) == 60
+    assert Reading.objects.filter(point=point).count() == 60
