@@ -9,8 +9,8 @@ point in twenty silent for the last day). Then:
   figure a count over the 50,000 points), median of 5 requests through the Django test Client, ms, ≤ 300;
   monitoring_online_rate_city_day: the same page for the last 24 hours.
 - monitoring_ingest_rate: readings per second from MQTT into PostgreSQL through alarm evaluation. The
-  consumer (`anze monitoring consume`, its own process) subscribes on the broker at ANZE_MQTT_URL (default
-  mqtt://127.0.0.1:1883); the bench publishes 800 gateway messages of 1,000 readings each (QoS 1, encoded
+  consumer (`anze monitoring consume` as deployed, its own process, its default batch of 500 messages)
+  subscribes on the broker at ANZE_MQTT_URL (default mqtt://127.0.0.1:1883); the bench publishes 800 gateway messages of 1,000 readings each (QoS 1, encoded
   beforehand) and times from the first publish to the last reading committed, ≥ 50,000.
   The message count stays under Mosquitto's default per-client queue of 1,000 messages.
 - monitoring_alarm_latency_p99: 200 messages, one at a time, each a reading in 高高 alarm of another point;
@@ -221,8 +221,7 @@ def _consumer(prefix: str, tmp: str) -> subprocess.Popen:
     env = {**os.environ, "ANZE_DATABASE_URL": PG_URL, "ANZE_MQTT_URL": MQTT_URL, "ANZE_MQTT_PREFIX": prefix,
            "ANZE_DATA_DIR": tmp, "DJANGO_SETTINGS_MODULE": "anze.test_settings", "PYTHONUNBUFFERED": "1"}  # fmt: skip
     proc = subprocess.Popen(
-        [sys.executable, "-m", "anze.cli", "monitoring", "consume", "--client-id", f"bench-{os.getpid()}",
-         "--batch", "50"],  # fmt: skip
+        [sys.executable, "-m", "anze.cli", "monitoring", "consume", "--client-id", f"bench-{os.getpid()}"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     line = proc.stdout.readline()  # "订阅 …" once subscribed
