@@ -20,6 +20,7 @@ from django_tables2 import SingleTableMixin
 
 from anze.accounts.roles import Role
 from anze.core import registry
+from anze.core.pagination import CappedPaginator
 from anze.core.params import int_param, month_param, paginate_table
 from anze.core.permissions import PUBLIC, declare
 from anze.core.replica import reads_from_replica
@@ -48,7 +49,8 @@ class OccurrenceListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     table_class = OccurrenceTable
     filterset_class = OccurrenceFilterSet
     template_name = "duties/occurrence_list.html"
-    table_pagination = {"per_page": 25}  # bad ?page= values fall back to a valid page
+    # bad ?page= values fall back to a valid page; a province's lists are counted up to pagination.CAP rows
+    table_pagination = {"per_page": 25, "paginator_class": CappedPaginator}
     heading = _("办理事项")
 
     def get_queryset(self):

@@ -29,3 +29,22 @@ def test_the_api_documentation_is_offered_to_the_office_only_not_to_units_or_ent
 def test_the_home_page_links_to_the_public_portal(client, charlie):
     client.force_login(charlie)
     assert f'href="{reverse("public:home")}"' in client.get(reverse("core:home")).content.decode()
+
+
+def test_a_page_with_a_table_works_out_the_navigation_once(client, alice, monkeypatch):
+    """render_table renders a template of its own, which runs the context processors again."""
+    from anze.core import context_processors, navigation
+
+    calls = []
+    real = navigation.navigation_for
+
+    def counted(request):
+        calls.append(request)
+        return real(request)
+
+    monkeypatch.setattr(context_processors, "navigation_for", counted)
+    client.force_login(alice)
+    response = client.get(reverse("duties:occurrence_list"))
+    assert response.status_code == 200
+    assert 'id="anze-nav"' in response.content.decode()
+    assert len(calls) == 1

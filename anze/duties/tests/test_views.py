@@ -384,3 +384,23 @@ def test_the_progress_board_puts_its_charts_first_and_keeps_tables_and_buttons_w
     charts, first_table = html.index('<div class="row g-3 mb-3">'), html.index("按任务")
     assert charts < first_table  # the picture first, the 90-row tables after it
     assert 'class="col-xl-6"' not in html  # each table takes the full width, no column cut off
+
+
+def test_a_list_longer_than_the_cap_says_so_and_pages_its_first_rows(work, signed_in, alice, monkeypatch):
+    from anze.core.pagination import CappedPaginator
+
+    client = signed_in(alice)
+    url = reverse("duties:occurrence_list")
+    monkeypatch.setattr(CappedPaginator, "cap", 5)
+    capped = client.get(url)
+    paginator = capped.context["table"].paginator
+    assert (paginator.count, paginator.capped, paginator.num_pages) == (5, True, 1)
+    assert len(capped.context["table"].page.object_list) == 5
+    assert "符合条件的超过 5 项" in capped.content.decode()
+
+    monkeypatch.setattr(CappedPaginator, "cap", 1000)
+    whole = client.get(url)
+    every = Occurrence.objects.restrict(alice, "view").count()
+    assert every > 5
+    assert (whole.context["table"].paginator.count, whole.context["table"].paginator.capped) == (every, False)
+    assert "符合条件的超过" not in whole.content.decode()
