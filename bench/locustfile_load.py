@@ -16,7 +16,7 @@ import json
 import os
 import threading
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 PLAN = json.loads(open(os.environ["LOAD_PLAN"], encoding="utf-8").read())  # noqa: SIM115
 NODES = itertools.cycle(PLAN["nodes"])
@@ -26,6 +26,24 @@ LOCK = threading.Lock()
 # Each report is logged before it is sent ("try <id>") and once the site answered that it saved it ("ok
 # <id>"): bench_load.py compares this with the database.
 JOURNAL = open(os.environ["LOAD_JOURNAL"], "a", encoding="utf-8")  # noqa: SIM115
+
+
+# Every request of the run, the arrivals included (the timings are reset once everyone is on the site; the
+# errors are counted whole): written to LOAD_TOTALS when the run stops.
+TOTALS = {"requests": 0, "failures": 0}
+
+
+@events.request.add_listener
+def _count(exception=None, **_kwargs) -> None:
+    with LOCK:
+        TOTALS["requests"] += 1
+        TOTALS["failures"] += exception is not None
+
+
+@events.test_stop.add_listener
+def _write_totals(**_kwargs) -> None:
+    with LOCK, open(os.environ["LOAD_TOTALS"], "w", encoding="utf-8") as handle:
+        json.dump(TOTALS, handle)
 
 
 def journal(state: str, occurrence_id: str) -> None:
