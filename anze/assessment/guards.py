@@ -22,7 +22,77 @@ def user_or_none(actor: Any) -> Any:
 
 
 def notify(kind: str, obj: Any) -> None:
-    transaction.on_commit(lambda: logger.info("notify %s %s", kind, obj.public_id))
+    """Tell who must act on a change, through the notice handlers (supervision's inbox and channels), after the
+    commit: each assessed unit its published or corrected result and the appeal deadline, the office of the
+    scheme's region an appeal to decide, the appellant's unit the decision."""
+    from django.utils import timezone
+
+    from anze.core import notices
+
+    now = timezone.now()
+    for unit_id, user_ids, key, title, body in _notices(kind, obj):
+        notices.announce(
+            notices.ALERT, unit_id=unit_id, user_ids=user_ids, key=key, title=title, body=body, now=now
+        )
+    transaction.on_commit(lambda: logger.debug("notify %s %s", kind, obj.public_id))
+
+
+def _notices(kind: str, obj: Any) -> list[tuple[int | None, list[int], str, str, str]]:
+    from django.utils.translation import gettext as _
+
+    if kind in ("results_published", "results_corrected"):
+        run = obj
+        title = (
+            _("考核结果已发布：%(name)s") if kind == "results_published" else _("考核结果已更正：%(name)s")
+        )
+        out = []
+        for result in run.results.select_related("body").order_by("pk"):
+            body = _("总分 %(total)s，第 %(rank)s 名，等次：%(grade)s。") % {
+                "total": result.total, "rank": result.rank, "grade": result.get_grade_display(),
+            }  # fmt: skip
+            if result.hits:
+                body += _("触发一票否决或黄牌情形 %(n)s 项，详见考核结果。") % {"n": len(result.hits)}
+            if run.appeal_until:
+                body += _("如有异议，请于 %(date)s 前提出申诉。") % {"date": run.appeal_until.isoformat()}
+            key = f"assessment:{kind}:run{run.pk}:body{result.body_id}"
+            out.append((result.body.unit_id, [], key, title % {"name": run.scheme.name}, body))
+        return out
+    if kind == "appeal_filed":
+        appeal = obj
+        result = appeal.result
+        scheme = result.run.scheme
+        title = _("考核申诉待裁定：%(unit)s") % {"unit": result.body.unit}
+        return [
+            (
+                None,
+                _office_users(scheme.region_id),
+                f"assessment:appeal:{appeal.pk}",
+                title,
+                appeal.reason[:500],
+            )
+        ]
+    if kind == "appeal_decided":
+        appeal = obj
+        result = appeal.result
+        title = _("考核申诉已裁定：%(status)s") % {"status": appeal.get_status_display()}
+        return [(result.body.unit_id, [], f"assessment:decided:{appeal.pk}", title, appeal.decision[:500])]
+    return []
+
+
+def _office_users(region_id: int) -> list[int]:
+    """The users holding the office role over the region now (who decide appeals)."""
+    from django.utils import timezone
+
+    from anze.accounts.models import RoleAssignment
+    from anze.accounts.roles import Role
+
+    now = timezone.now()
+    return list(
+        RoleAssignment.objects.filter(role=Role.OFFICE, region_id=region_id, valid_from__lte=now)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
 
 
 def is_person(actor: Any) -> bool:

@@ -22,7 +22,7 @@ SIGN_OFF_WAITING = "sign_off_waiting"  # occurrence_id, review_id, now
 MONITORING_ALARM = "monitoring_alarm"  # obj, title, body, urgent, now, unit_ids, user_ids
 # A warning for the unit that must act (stock below a minimum, a batch or certificate about to expire …);
 # `key` names the warned-about fact once, so announcing it again tells nobody twice.
-ALERT = "alert"  # unit_id, key, title, body, now
+ALERT = "alert"  # unit_id (or None), key, title, body, now, and optionally user_ids to tell as well
 
 
 def announce(kind: str, **facts: Any) -> None:

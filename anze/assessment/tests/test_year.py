@@ -197,3 +197,42 @@ def test_a_hand_entered_item_needs_evidence_and_a_returned_entry_scores_nothing(
     services.review_entry(actor=alice, entry=entry, accept=False, note="佐证不足")
     run = services.compute_results(actor=alice, scheme=year["scheme"], as_of=AS_OF)
     assert _results(run)["罗庄区应急局"].items[3]["score"] == "0.00"
+
+
+def test_each_change_tells_who_must_act_in_the_inbox(
+    year, alice, charlie, org, django_capture_on_commit_callbacks
+):
+    """Published results reach each assessed unit with its appeal deadline; an appeal reaches the office;
+    the decision reaches the appellant's unit; publishing again tells nobody twice."""
+    from anze.supervision.choices import EventKind
+    from anze.supervision.models import Notification
+
+    def told(**who) -> list[str]:
+        return list(Notification.objects.filter(kind=EventKind.ALERT, **who).values_list("title", flat=True))
+
+    run = services.compute_results(actor=alice, scheme=year["scheme"], as_of=AS_OF)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_results(actor=alice, run=run, today=dt.date(2025, 12, 10))
+    bodies = run.results.count()
+    assert bodies >= 2
+    assert Notification.objects.filter(kind=EventKind.ALERT, unit__isnull=False).count() == bodies
+    luozhuang = Notification.objects.get(kind=EventKind.ALERT, unit=org["luozhuang_emergency"])
+    assert year["scheme"].name in luozhuang.title
+    assert run.appeal_until.isoformat() in luozhuang.body
+    assert f"第 {_results(run)['罗庄区应急局'].rank} 名" in luozhuang.body
+
+    with django_capture_on_commit_callbacks(execute=True):
+        appeal = services.file_appeal(
+            actor=charlie, result=_results(run)["罗庄区应急局"], item=year["items"]["C"],
+            reason="事故系外包单位责任。", now=at("2025-12-12"),
+        )  # fmt: skip
+    assert told(user=alice) == ["考核申诉待裁定：罗庄区应急局"]
+    assert not told(user=charlie)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decide_appeal(actor=alice, appeal=appeal, upheld=False, decision="证据不足，维持原分。")
+    decided = Notification.objects.filter(kind=EventKind.ALERT, unit=org["luozhuang_emergency"]).order_by(
+        "pk"
+    )
+    assert decided.count() == 2
+    assert decided.last().body == "证据不足，维持原分。"

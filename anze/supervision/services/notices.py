@@ -70,13 +70,18 @@ def notify_report_returned(*, occurrence_id: int, review_id: int, reason: str, n
     )
 
 
-def notify_alert(*, unit_id: int, key: str, title: str, body: str, now: dt.datetime) -> None:
-    """预警提醒: a unit is warned about a fact it must act on, once per `key`."""
+def notify_alert(
+    *, unit_id: int | None, key: str, title: str, body: str, now: dt.datetime, user_ids=()
+) -> None:
+    """预警提醒: a unit (and any users named) is told about a fact it must act on, once per `key`."""
+    from anze.accounts.models import User
     from anze.org.models import Unit
 
-    unit = Unit.objects.filter(pk=unit_id).first()
+    unit = Unit.objects.filter(pk=unit_id).first() if unit_id is not None else None
     if unit is not None:
         notify(kind=EventKind.ALERT, obj=key[:120], unit=unit, now=now, title=title[:200], body=body)
+    for user in User.objects.filter(pk__in=list(user_ids), is_active=True).order_by("pk"):
+        notify(kind=EventKind.ALERT, obj=key[:120], user=user, now=now, title=title[:200], body=body)
 
 
 def sign_off_leaders(occurrence: Any) -> list[Any]:
