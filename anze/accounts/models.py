@@ -30,6 +30,11 @@ class AnzeUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[
     """The user manager, with restrict()."""
 
 
+def in_force_q(now) -> Q:
+    """Role assignments in force at `now`: begun, and not yet ended."""
+    return Q(valid_from__lte=now) & (Q(valid_until__isnull=True) | Q(valid_until__gt=now))
+
+
 class User(AbstractUser):
     """用户 — a person who signs in; what they may see comes from their role assignments."""
 
@@ -67,9 +72,7 @@ class User(AbstractUser):
         if cached is None:
             now = timezone.now()
             cached = list(
-                self.role_assignments.filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
-                .filter(valid_from__lte=now)
-                .select_related("region", "unit", "unit__region")
+                self.role_assignments.filter(in_force_q(now)).select_related("region", "unit", "unit__region")
             )
             self._active_assignments = cached
         return cached

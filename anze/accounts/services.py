@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from anze.accounts import policy
 from anze.accounts.backends import register_failure, verify_otp
 from anze.accounts.errors import AccountError, AccountPermissionError, AdminRoleConflictError
-from anze.accounts.models import PasswordHistory, RoleAssignment, User
+from anze.accounts.models import PasswordHistory, RoleAssignment, User, in_force_q
 from anze.accounts.roles import ADMIN_ROLES, Role
 from anze.audit.services import record, record_standalone, snapshot
 
@@ -331,9 +331,7 @@ def assign_role(
     # Lock the user row so two concurrent grants cannot both pass the separation check.
     user = User.objects.select_for_update().get(pk=user.pk)
     now = timezone.now()
-    active = RoleAssignment.objects.filter(user=user, valid_from__lte=now).filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gt=now)
-    )
+    active = RoleAssignment.objects.filter(in_force_q(now), user=user)
     _check_separation(user, role, active)
     if active.filter(role=role, region=region, unit=unit).exists():
         raise AccountError("role_already_assigned", _("该用户已在此范围内拥有该角色。"))

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -36,7 +36,7 @@ from anze.accounts.forms import (
     RoleAssignForm,
     UserCreateForm,
 )
-from anze.accounts.models import RoleAssignment, User
+from anze.accounts.models import RoleAssignment, User, in_force_q
 from anze.accounts.roles import Role
 from anze.accounts.tables import UserTable, account_state
 from anze.audit.services import record_standalone
@@ -222,9 +222,7 @@ def _active_assignments_prefetch() -> Prefetch:
     now = timezone.now()
     return Prefetch(
         "role_assignments",
-        queryset=RoleAssignment.objects.filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
-        .filter(valid_from__lte=now)
-        .select_related("region", "unit"),
+        queryset=RoleAssignment.objects.filter(in_force_q(now)).select_related("region", "unit"),
         to_attr="_active_assignments",
     )
 

@@ -3,18 +3,14 @@ the API and any caller answer the same."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Q
 
 from anze.assessment import errors
 from anze.assessment.choices import RunStatus
 from anze.assessment.models import AssessedBody, Entry, Run, Scheme
 from anze.core.restrict import scope_q
-
-logger = logging.getLogger("anze.assessment.services")
 
 
 def user_or_none(actor: Any) -> Any:
@@ -34,7 +30,6 @@ def notify(kind: str, obj: Any) -> None:
         notices.announce(
             notices.ALERT, unit_id=unit_id, user_ids=user_ids, key=key, title=title, body=body, now=now
         )
-    transaction.on_commit(lambda: logger.debug("notify %s %s", kind, obj.public_id))
 
 
 def _notices(kind: str, obj: Any) -> list[tuple[int | None, list[int], str, str, str]]:
@@ -83,16 +78,13 @@ def _office_users(region_id: int) -> list[int]:
     """The users holding the office role over the region now (who decide appeals)."""
     from django.utils import timezone
 
-    from anze.accounts.models import RoleAssignment
+    from anze.accounts.models import RoleAssignment, in_force_q
     from anze.accounts.roles import Role
 
-    now = timezone.now()
-    return list(
-        RoleAssignment.objects.filter(role=Role.OFFICE, region_id=region_id, valid_from__lte=now)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
-        .values_list("user_id", flat=True)
-        .distinct()
+    in_force = RoleAssignment.objects.filter(
+        in_force_q(timezone.now()), role=Role.OFFICE, region_id=region_id
     )
+    return list(in_force.values_list("user_id", flat=True).distinct())
 
 
 def is_person(actor: Any) -> bool:

@@ -25,14 +25,20 @@ class CappedPaginator(Paginator):
         super().__init__(object_list, per_page, *args, **kwargs)
         if cap is not None:
             self.cap = cap
-        self.capped = False
 
     @cached_property
-    def count(self) -> int:
+    def _seen(self) -> int:
+        """The rows counted, at most cap + 1."""
         rows = self.object_list
         # A django-tables2 table pages its BoundRows, whose data wraps the (ordered) queryset.
         data = getattr(getattr(rows, "data", rows), "data", rows)
         # Any cap + 1 matching rows tell the count: unordered, the planner reads them from the filter's index.
-        n = data.order_by()[: self.cap + 1].count() if isinstance(data, QuerySet) else len(rows)
-        self.capped = n > self.cap
-        return min(n, self.cap)
+        return data.order_by()[: self.cap + 1].count() if isinstance(data, QuerySet) else len(rows)
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._seen, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        return self._seen > self.cap
